@@ -1,0 +1,89 @@
+#include "imagery/cli/arguments.h"
+
+#include <charconv>
+#include <cmath>
+
+#include "imagery/core/error.h"
+
+namespace imagery::cli {
+
+namespace {
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    std::size_t end = text.find(sep, start);
+    parts.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) return parts;
+    start = end + 1;
+  }
+}
+
+std::string trim(const std::string& s) {
+  auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+}  // namespace
+
+std::vector<std::int64_t> parse_integers(const std::string& text, std::size_t count, const std::string& flag) {
+  auto parts = split(text, ',');
+  if (parts.size() != count)
+    fail(ErrorCode::kInvalidArgument, flag + ": expected " + std::to_string(count) +
+                                          " comma-separated integers, got '" + text + "'");
+  std::vector<std::int64_t> out;
+  for (const auto& raw : parts) {
+    std::string p = trim(raw);
+    std::int64_t v = 0;
+    auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
+    if (p.empty() || ec != std::errc() || ptr != p.data() + p.size())
+      fail(ErrorCode::kInvalidArgument, flag + ": '" + p + "' is not an integer (in '" + text + "')");
+    out.push_back(v);
+  }
+  return out;
+}
+
+std::vector<double> parse_numbers(const std::string& text, std::size_t count, const std::string& flag) {
+  auto parts = split(text, ',');
+  if (parts.size() != count)
+    fail(ErrorCode::kInvalidArgument, flag + ": expected " + std::to_string(count) +
+                                          " comma-separated numbers, got '" + text + "'");
+  std::vector<double> out;
+  for (const auto& raw : parts) {
+    std::string p = trim(raw);
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
+    if (p.empty() || ec != std::errc() || ptr != p.data() + p.size() || !std::isfinite(v))
+      fail(ErrorCode::kInvalidArgument, flag + ": '" + p + "' is not a number (in '" + text + "')");
+    out.push_back(v);
+  }
+  return out;
+}
+
+Bbox parse_bounds(const std::string& text, const std::string& flag) {
+  auto v = parse_integers(text, 6, flag);
+  Bbox b{{v[0], v[1], v[2]}, {v[3], v[4], v[5]}};
+  for (int d = 0; d < 3; ++d)
+    if (b.max[d] <= b.min[d])
+      fail(ErrorCode::kInvalidArgument, flag + ": max must exceed min on every axis, got " + b.to_string());
+  return b;
+}
+
+int parse_mip(const std::string& text, const precomputed::VolumeInfo& info, const std::string& source,
+              const std::string& flag) {
+  if (text.find(',') != std::string::npos) {
+    auto r = parse_numbers(text, 3, flag);
+    if (auto mip = info.mip_with_resolution({r[0], r[1], r[2]})) return *mip;
+    std::string have;
+    for (const auto& s : info.scales) have += (have.empty() ? "" : ", ") + s.resolution.to_string();
+    fail(ErrorCode::kNotFound, flag + ": " + source + " has no scale at resolution " + text +
+                                   " nm (it has " + have + ")");
+  }
+  auto v = parse_integers(text, 1, flag);
+  if (v[0] < 0 || v[0] >= static_cast<std::int64_t>(info.scales.size()))
+    fail(ErrorCode::kNotFound, flag + ": " + source + " has no mip " + text + " (mips 0.." +
+                                   std::to_string(info.scales.size() - 1) + ")");
+  return static_cast<int>(v[0]);
+}
+
+}  // namespace imagery::cli

@@ -1,0 +1,22 @@
+#include "imagery/cli/global_options.h"
+
+#include <cstdio>
+
+namespace imagery::cli {
+
+void PhaseTimer::start(const std::string& name) {
+  stop();
+  phase_ = name;
+  started_ = std::chrono::steady_clock::now();
+}
+
+void PhaseTimer::stop() {
+  if (phase_.empty()) return;
+  if (enabled_) {
+    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    std::fprintf(stderr, "%s: %.1f ms\n", phase_.c_str(), ms);
+  }
+  phase_.clear();
+}
+
+}  // namespace imagery::cli

@@ -1,0 +1,53 @@
+// The `imagery` program: parses the command line, runs one subcommand, and turns
+// errors into one line on stderr and the exit status of their code.
+#include <cstdio>
+#include <exception>
+#include <vector>
+
+#include "imagery/cli/commands.h"
+#include "imagery/core/error.h"
+
+int main(int argc, char** argv) {
+  using namespace imagery;
+  CLI::App app{"imagery: connectomics figures from Neuroglancer precomputed volumes", "imagery"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  app.set_version_flag("--version", std::string(IMAGERY_VERSION));
+  cli::GlobalOptions global;
+  app.add_flag("--timings", global.timings, "Print the time of each phase to stderr");
+  app.add_flag("-q,--quiet", global.quiet, "No progress output");
+
+  std::vector<std::pair<CLI::App*, cli::CommandRunner>> commands;
+  auto add = [&](cli::CommandRunner runner) { commands.emplace_back(app.get_subcommands({}).back(), std::move(runner)); };
+  add(cli::add_info_command(app, global));
+  add(cli::add_cutout_command(app, global));
+  add(cli::add_composite_command(app, global));
+  add(cli::add_stack_command(app, global));
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "imagery: usage error: %s (see imagery --help)\n", e.what());
+    return 2;
+  }
+  try {
+    for (auto& [sub, run] : commands)
+      if (sub->parsed()) return run();
+  } catch (const Error& e) {
+    std::fprintf(stderr, "imagery: %s: %s\n", std::string(error_code_name(e.code())).c_str(), e.what());
+    return exit_code_for(e.code());
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "imagery: out of memory\n");
+    return exit_code_for(ErrorCode::kResourceExhausted);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "imagery: internal error: %s\n", e.what());
+    return 1;
+  }
+  return 2;
+}

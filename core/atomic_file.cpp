@@ -1,0 +1,61 @@
+#include "imagery/core/atomic_file.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "imagery/core/error.h"
+
+namespace imagery {
+
+namespace {
+std::string temp_name_for(const std::string& path) {
+  static std::atomic<unsigned> counter{0};
+  std::filesystem::path p(path);
+  std::string name = "." + p.filename().string() + ".tmp." + std::to_string(::getpid()) + "." +
+                     std::to_string(counter.fetch_add(1));
+  return (p.parent_path() / name).string();
+}
+}  // namespace
+
+AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
+  if (path_.empty()) fail(ErrorCode::kInvalidArgument, "output path is empty");
+  if (std::filesystem::is_directory(path_))
+    fail(ErrorCode::kIoError, "cannot write " + path_ + ": it is a directory");
+  temp_path_ = temp_name_for(path_);
+  file_ = std::fopen(temp_path_.c_str(), "wb");
+  if (!file_)
+    fail(ErrorCode::kIoError, "cannot write " + path_ + ": " + std::strerror(errno));
+}
+
+AtomicFile::~AtomicFile() {
+  if (file_) std::fclose(file_);
+  if (!committed_) std::remove(temp_path_.c_str());
+}
+
+void AtomicFile::write(const void* data, std::size_t size) {
+  if (size && std::fwrite(data, 1, size, file_) != size)
+    fail(ErrorCode::kIoError, "cannot write " + path_ + ": " + std::strerror(errno));
+}
+
+void AtomicFile::write(std::span<const std::byte> bytes) { write(bytes.data(), bytes.size()); }
+
+void AtomicFile::commit() {
+  int rc = std::fclose(file_);
+  file_ = nullptr;
+  if (rc != 0) fail(ErrorCode::kIoError, "cannot write " + path_ + ": " + std::strerror(errno));
+  if (std::rename(temp_path_.c_str(), path_.c_str()) != 0)
+    fail(ErrorCode::kIoError, "cannot write " + path_ + ": " + std::strerror(errno));
+  committed_ = true;
+}
+
+void write_file_atomically(const std::string& path, std::span<const std::byte> bytes) {
+  AtomicFile f(path);
+  f.write(bytes);
+  f.commit();
+}
+
+}  // namespace imagery

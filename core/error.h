@@ -1,0 +1,39 @@
+// The error family of imagery: every failure carries a code and a message that
+// names the thing at fault (URL, chunk file, JSON field, CLI flag).
+#pragma once
+
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+namespace imagery {
+
+enum class ErrorCode {
+  kInvalidArgument,   // bad flag, bad bounds, malformed input the user gave us
+  kNotFound,          // a file, URL, mip or chunk that does not exist
+  kUnavailable,       // network trouble after retries
+  kDataLoss,          // corrupt or truncated data, malformed info
+  kPermissionDenied,  // 401/403 or unreadable files
+  kResourceExhausted, // a request beyond a memory or size budget
+  kIoError,           // local writes that failed (unwritable output, full disk)
+  kInternal,
+};
+
+// Process exit status the CLI uses for each code (documented in README).
+int exit_code_for(ErrorCode code);
+std::string_view error_code_name(ErrorCode code);
+
+class Error : public std::runtime_error {
+ public:
+  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  ErrorCode code() const { return code_; }
+
+ private:
+  ErrorCode code_;
+};
+
+[[noreturn]] inline void fail(ErrorCode code, const std::string& message) {
+  throw Error(code, message);
+}
+
+}  // namespace imagery

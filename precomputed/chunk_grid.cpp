@@ -1,0 +1,57 @@
+#include "imagery/precomputed/chunk_grid.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace imagery::precomputed {
+
+ChunkGrid::ChunkGrid(const Vec3& voxel_offset, const Vec3& size, const Vec3& chunk_size)
+    : offset_(voxel_offset), size_(size), chunk_size_(chunk_size) {
+  for (int d = 0; d < 3; ++d) shape_[d] = size[d] > 0 ? ceil_div(size[d], chunk_size[d]) : 0;
+}
+
+Bbox ChunkGrid::cell_bounds(const Vec3& cell) const {
+  Bbox b;
+  for (int d = 0; d < 3; ++d) {
+    b.min[d] = offset_[d] + cell[d] * chunk_size_[d];
+    b.max[d] = offset_[d] + std::min((cell[d] + 1) * chunk_size_[d], size_[d]);
+  }
+  return b;
+}
+
+std::vector<Vec3> ChunkGrid::cells_overlapping(const Bbox& box) const {
+  Bbox clipped = intersect(box, volume_bounds());
+  std::vector<Vec3> cells;
+  if (clipped.empty()) return cells;
+  Vec3 lo, hi;
+  for (int d = 0; d < 3; ++d) {
+    lo[d] = floor_div(clipped.min[d] - offset_[d], chunk_size_[d]);
+    hi[d] = ceil_div(clipped.max[d] - offset_[d], chunk_size_[d]);
+  }
+  cells.reserve(static_cast<std::size_t>((hi - lo).volume()));
+  for (std::int64_t z = lo.z; z < hi.z; ++z)
+    for (std::int64_t y = lo.y; y < hi.y; ++y)
+      for (std::int64_t x = lo.x; x < hi.x; ++x) cells.push_back({x, y, z});
+  return cells;
+}
+
+std::string chunk_name(const Bbox& c) {
+  auto s = [](std::int64_t v) { return std::to_string(v); };
+  return s(c.min.x) + "-" + s(c.max.x) + "_" + s(c.min.y) + "-" + s(c.max.y) + "_" + s(c.min.z) +
+         "-" + s(c.max.z);
+}
+
+Bbox downsample_bounds(const Bbox& mip0, const Vec3d& factor) {
+  // A relative tolerance keeps exact ratios like 12/4 exact after floating-point division.
+  constexpr double kEps = 1e-9;
+  Bbox r;
+  for (int d = 0; d < 3; ++d) {
+    double lo = static_cast<double>(mip0.min[d]) / factor[d];
+    double hi = static_cast<double>(mip0.max[d]) / factor[d];
+    r.min[d] = static_cast<std::int64_t>(std::floor(lo + kEps * std::max(1.0, std::fabs(lo))));
+    r.max[d] = static_cast<std::int64_t>(std::ceil(hi - kEps * std::max(1.0, std::fabs(hi))));
+  }
+  return r;
+}
+
+}  // namespace imagery::precomputed

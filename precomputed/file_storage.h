@@ -1,0 +1,23 @@
+// FileStorage: a volume on local disk. Like CloudVolume's file back end it
+// probes NAME, then NAME.gz, and treats a zero-length file as missing.
+#pragma once
+
+#include <string>
+
+#include "imagery/precomputed/storage.h"
+
+namespace imagery::precomputed {
+
+class FileStorage : public Storage {
+ public:
+  explicit FileStorage(std::string root);
+  std::optional<StoredObject> read(const std::string& key) override;
+  std::optional<Bytes> read_range(const std::string& key, std::uint64_t offset,
+                                  std::uint64_t length) override;
+  std::string describe(const std::string& key) const override;
+
+ private:
+  std::string root_;
+};
+
+}  // namespace imagery::precomputed

@@ -1,0 +1,129 @@
+#include "imagery/precomputed/volume.h"
+
+#include "imagery/core/error.h"
+#include "imagery/precomputed/chunk_grid.h"
+#include "imagery/precomputed/codec_jpeg.h"
+#include "imagery/precomputed/codec_png.h"
+#include "imagery/precomputed/codec_raw.h"
+#include "imagery/precomputed/compressed_segmentation.h"
+#include "imagery/precomputed/file_storage.h"
+#include "imagery/precomputed/source_url.h"
+
+namespace imagery::precomputed {
+
+namespace {
+
+// Undoes transport compression: declared gzip, or (for encodings that cannot start with the gzip
+// magic, and for raw chunks of the wrong length) sniffed gzip.
+Bytes take_payload(StoredObject&& object, std::size_t raw_size, const std::string& name) {
+  bool gz = object.gzip_encoded;
+  if (!gz && has_gzip_magic(object.bytes)) gz = raw_size == 0 || object.bytes.size() != raw_size;
+  if (!gz) return std::move(object.bytes);
+  return gunzip(object.bytes, name, raw_size);
+}
+
+void decode_chunk(const Scale& scale, int channels, std::span<const std::byte> payload,
+                  const ChunkTarget& target, const std::string& name) {
+  switch (scale.encoding) {
+    case Encoding::kRaw: return decode_raw_chunk(payload, target, channels, name);
+    case Encoding::kJpeg: return decode_jpeg_chunk(payload, target, channels, name);
+    case Encoding::kPng: return decode_png_chunk(payload, target, channels, name);
+    case Encoding::kCompressedSegmentation:
+      return decode_compressed_segmentation_chunk(payload, target, channels,
+                                                  scale.compressed_segmentation_block_size, name);
+    default:
+      fail(ErrorCode::kInvalidArgument, name + ": encoding '" +
+                                            std::string(encoding_name(scale.encoding)) + "' is not supported");
+  }
+}
+
+}  // namespace
+
+VolumeInfo read_info(Storage& storage, const std::string& source) {
+  auto object = storage.read("info");
+  if (!object)
+    fail(ErrorCode::kNotFound, "no precomputed volume at " + source + " (" + storage.describe("info") +
+                                   " does not exist)");
+  std::string name = storage.describe("info");
+  Bytes text = take_payload(std::move(*object), 0, name);
+  return parse_info(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), name);
+}
+
+Volume Volume::open(const std::string& source) {
+  SourceUrl url = parse_source_url(source);
+  if (url.kind != SourceUrl::Kind::kFile)
+    fail(ErrorCode::kInvalidArgument, "source " + source + ": remote sources are not supported yet");
+  auto storage = std::make_shared<FileStorage>(url.location);
+  VolumeInfo info = read_info(*storage, source);
+  return Volume(std::move(storage), std::move(info), source);
+}
+
+Volume::Volume(std::shared_ptr<Storage> storage, VolumeInfo info, std::string source)
+    : storage_(std::move(storage)),
+      info_(std::make_shared<const VolumeInfo>(std::move(info))),
+      source_(std::move(source)) {}
+
+Bbox Volume::mip0_to_mip(const Bbox& mip0_bounds, int mip) const {
+  info_->scale(mip, source_);
+  return downsample_bounds(mip0_bounds, info_->downsample_factor(mip));
+}
+
+Array Volume::download_mip0(const Bbox& mip0_bounds, int mip, const CutoutOptions& options) const {
+  return download(mip0_to_mip(mip0_bounds, mip), mip, options);
+}
+
+Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options) const {
+  const Scale& scale = info_->scale(mip, source_);
+  const std::string scale_name = source_ + " mip " + std::to_string(mip) + " (" + scale.key + ")";
+  if (bounds.empty())
+    fail(ErrorCode::kInvalidArgument, "cutout bounds " + bounds.to_string() + " of " + scale_name + " are empty");
+  if (!encoding_is_supported(scale.encoding))
+    fail(ErrorCode::kInvalidArgument, scale_name + " uses encoding '" +
+                                          std::string(encoding_name(scale.encoding)) +
+                                          "', which imagery cannot decode");
+  if (scale.sharding)
+    fail(ErrorCode::kInvalidArgument, scale_name + " is sharded, which imagery cannot read yet");
+  const bool inside = scale.bounds().contains(bounds);
+  if (options.bounded && !inside)
+    fail(ErrorCode::kInvalidArgument, "cutout bounds " + bounds.to_string() + " reach outside " +
+                                          scale_name + " bounds " + scale.bounds().to_string() +
+                                          " (allow it with unbounded reads)");
+  const Vec3 size = bounds.size();
+  const Shape4 shape{size.x, size.y, size.z, info_->num_channels};
+  std::size_t bytes = 0;
+  if (__builtin_mul_overflow(static_cast<std::size_t>(shape.count()), dtype_size(info_->data_type), &bytes) ||
+      bytes > options.max_output_bytes)
+    fail(ErrorCode::kResourceExhausted, "cutout " + bounds.to_string() + " of " + scale_name +
+                                            " needs more than the memory budget of " +
+                                            std::to_string(options.max_output_bytes) + " bytes");
+  Array out(info_->data_type, shape);
+  if (!inside) out.fill_zero();
+
+  const ChunkGrid grid(scale);
+  const std::vector<Vec3> cells = grid.cells_overlapping(bounds);
+  const int channels = info_->num_channels;
+  const std::size_t esize = dtype_size(info_->data_type);
+  ThreadPool& pool = options.pool ? *options.pool : ThreadPool::shared();
+  pool.parallel_for(cells.size(), [&](std::size_t i) {
+    const Bbox cell = grid.cell_bounds(cells[i]);
+    const ChunkTarget target{&out, bounds, cell};
+    const std::string key = scale.key + "/" + chunk_name(cell);
+    auto object = storage_->read(key);
+    if (!object) {
+      if (!options.fill_missing)
+        fail(ErrorCode::kNotFound, "chunk " + storage_->describe(key) + " of " + source_ +
+                                       " is missing (fill missing chunks with 0 to read it anyway)");
+      zero_region(cell, target);
+      return;
+    }
+    const std::string name = "chunk " + storage_->describe(key);
+    const std::size_t raw_size = scale.encoding == Encoding::kRaw
+                                     ? static_cast<std::size_t>(cell.size().volume()) * channels * esize
+                                     : 0;
+    Bytes payload = take_payload(std::move(*object), raw_size, name);
+    decode_chunk(scale, channels, payload, target, name);
+  });
+  return out;
+}
+
+}  // namespace imagery::precomputed
