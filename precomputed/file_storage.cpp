@@ -86,7 +86,7 @@ std::optional<StoredObject> FileStorage::read(const std::string& key) {
     if (raw_fd < 0) continue;
     Fd fd(raw_fd);
     if (size == 0) continue;
-    return StoredObject{read_fd(fd.get(), path, 0, size), gz};
+    return StoredObject{read_fd(fd.get(), path, 0, size), gz, path};
   }
   return std::nullopt;
 }

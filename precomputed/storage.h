@@ -13,6 +13,7 @@ namespace imagery::precomputed {
 struct StoredObject {
   Bytes bytes;
   bool gzip_encoded = false;  // stored as NAME.gz or served with Content-Encoding: gzip
+  std::string location;       // the file or URL actually read, for messages
 };
 
 class Storage {

@@ -44,7 +44,7 @@ VolumeInfo read_info(Storage& storage, const std::string& source) {
   if (!object)
     fail(ErrorCode::kNotFound, "no precomputed volume at " + source + " (" + storage.describe("info") +
                                    " does not exist)");
-  std::string name = storage.describe("info");
+  std::string name = object->location;
   Bytes text = take_payload(std::move(*object), 0, name);
   return parse_info(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), name);
 }
@@ -87,7 +87,7 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
   if (options.bounded && !inside)
     fail(ErrorCode::kInvalidArgument, "cutout bounds " + bounds.to_string() + " reach outside " +
                                           scale_name + " bounds " + scale.bounds().to_string() +
-                                          " (allow it with unbounded reads)");
+                                          " (pass --unbounded, or bounded=false, to read outside as 0)");
   const Vec3 size = bounds.size();
   const Shape4 shape{size.x, size.y, size.z, info_->num_channels};
   std::size_t bytes = 0;
@@ -112,11 +112,11 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
     if (!object) {
       if (!options.fill_missing)
         fail(ErrorCode::kNotFound, "chunk " + storage_->describe(key) + " of " + source_ +
-                                       " is missing (fill missing chunks with 0 to read it anyway)");
+                                       " is missing (pass --fill-missing, or fill_missing, to read missing chunks as 0)");
       zero_region(cell, target);
       return;
     }
-    const std::string name = "chunk " + storage_->describe(key);
+    const std::string name = "chunk " + object->location;
     const std::size_t raw_size = scale.encoding == Encoding::kRaw
                                      ? static_cast<std::size_t>(cell.size().volume()) * channels * esize
                                      : 0;
