@@ -1,5 +1,7 @@
 // The `imagery` program: parses the command line, runs one subcommand, and turns
 // errors into one line on stderr and the exit status of their code.
+#include <malloc.h>
+
 #include <cstdio>
 #include <exception>
 #include <vector>
@@ -9,6 +11,10 @@
 
 int main(int argc, char** argv) {
   using namespace imagery;
+  // Chunk buffers are a few hundred KB each: keep them on the heap for reuse instead of letting
+  // glibc map and unmap (and the kernel zero) fresh pages for every chunk.
+  mallopt(M_MMAP_THRESHOLD, 64 << 20);
+  mallopt(M_TRIM_THRESHOLD, 256 << 20);
   CLI::App app{"imagery: connectomics figures from Neuroglancer precomputed volumes", "imagery"};
   app.require_subcommand(1);
   app.fallthrough();

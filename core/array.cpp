@@ -1,5 +1,7 @@
 #include "imagery/core/array.h"
 
+#include <sys/mman.h>
+
 #include <string>
 
 namespace imagery {
@@ -11,12 +13,29 @@ Array::Array(DataType dtype, Shape4 shape) : dtype_(dtype), shape_(shape) {
   for (std::int64_t n : {shape.x, shape.y, shape.z, shape.c, static_cast<std::int64_t>(dtype_size(dtype))})
     if (__builtin_mul_overflow(count, n, &count))
       fail(ErrorCode::kResourceExhausted, "array shape overflows the address space");
-  data_ = std::make_unique_for_overwrite<std::byte[]>(size_bytes());
+  const std::size_t bytes = size_bytes();
+  constexpr std::size_t kMapThreshold = std::size_t{4} << 20;
+  if (bytes >= kMapThreshold) {
+    void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    ::madvise(p, bytes, MADV_HUGEPAGE);
+    data_ = std::unique_ptr<std::byte[], detail::ArrayRelease>(static_cast<std::byte*>(p), detail::ArrayRelease{bytes});
+    kernel_zeroed_ = true;
+  } else {
+    data_ = std::unique_ptr<std::byte[], detail::ArrayRelease>(new std::byte[bytes], detail::ArrayRelease{0});
+  }
+}
+
+void detail::ArrayRelease::operator()(std::byte* p) const {
+  if (mapped_bytes)
+    ::munmap(p, mapped_bytes);
+  else
+    delete[] p;
 }
 
 Array Array::zeros(DataType dtype, Shape4 shape) {
   Array a(dtype, shape);
-  a.fill_zero();
+  if (!a.kernel_zeroed_) a.fill_zero();
   return a;
 }
 

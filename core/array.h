@@ -22,6 +22,15 @@ struct Shape4 {
   constexpr Vec3 xyz() const { return {x, y, z}; }
 };
 
+namespace detail {
+// Large arrays come straight from the kernel (already zero, backed by huge pages where the
+// system allows): page faults on fresh cutouts cost more than decoding them otherwise.
+struct ArrayRelease {
+  std::size_t mapped_bytes = 0;  // 0: allocated with new[]
+  void operator()(std::byte* p) const;
+};
+}  // namespace detail
+
 class Array {
  public:
   Array() = default;
@@ -69,7 +78,8 @@ class Array {
 
   DataType dtype_ = DataType::kUint8;
   Shape4 shape_{0, 0, 0, 0};
-  std::unique_ptr<std::byte[]> data_;
+  std::unique_ptr<std::byte[], detail::ArrayRelease> data_;
+  bool kernel_zeroed_ = false;  // fresh from mmap: zeros() need not clear it
 };
 
 }  // namespace imagery

@@ -64,6 +64,8 @@ void decode_channel(const std::byte* channel, std::size_t channel_words, const C
         const Vec3 to{std::min(hi.x, b0.x + block.x), std::min(hi.y, b0.y + block.y),
                       std::min(hi.z, b0.z + block.z)};
         const std::uint32_t mask = bits == 32 ? 0xffffffffu : (1u << bits) - 1u;
+        // Indices below 2^bits cannot pass the table when it is at least that long.
+        const bool check_index = (std::uint64_t{1} << bits) > table_size;
         for (std::int64_t z = from.z; z < to.z; ++z)
           for (std::int64_t y = from.y; y < to.y; ++y) {
             const std::int64_t base = (from.x + t.chunk_box.min.x - t.out_box.min.x) +
@@ -74,14 +76,25 @@ void decode_channel(const std::byte* channel, std::size_t channel_words, const C
               std::fill(row, row + (to.x - from.x), label_at(0));
               continue;
             }
-            const std::int64_t p0 = (y - b0.y) * block.x + (z - b0.z) * block.x * block.y - b0.x;
-            for (std::int64_t x = from.x; x < to.x; ++x) {
-              const std::size_t bit = static_cast<std::size_t>(p0 + x) * bits;
-              const std::uint32_t index = (load_word(values, bit >> 5) >> (bit & 31)) & mask;
-              if (index >= table_size)
+            // Stream the packed indices of this row word by word.
+            const std::int64_t p0 = (y - b0.y) * block.x + (z - b0.z) * block.x * block.y + (from.x - b0.x);
+            const std::size_t first_bit = static_cast<std::size_t>(p0) * bits;
+            const std::byte* word_ptr = values + (first_bit >> 5) * 4;
+            unsigned shift = static_cast<unsigned>(first_bit & 31);
+            std::uint32_t word = load_word(word_ptr, 0);
+            const std::int64_t n = to.x - from.x;
+            for (std::int64_t x = 0; x < n; ++x) {
+              const std::uint32_t index = (word >> shift) & mask;
+              if (check_index && index >= table_size)
                 fail(ErrorCode::kDataLoss, name + ": compressed_segmentation index " +
                                                std::to_string(index) + " is past its lookup table");
-              row[x - from.x] = label_at(index);
+              row[x] = label_at(index);
+              shift += bits;
+              if (shift == 32 && x + 1 < n) {
+                shift = 0;
+                word_ptr += 4;
+                word = load_word(word_ptr, 0);
+              }
             }
           }
       }

@@ -96,8 +96,7 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
     fail(ErrorCode::kResourceExhausted, "cutout " + bounds.to_string() + " of " + scale_name +
                                             " needs more than the memory budget of " +
                                             std::to_string(options.max_output_bytes) + " bytes");
-  Array out(info_->data_type, shape);
-  if (!inside) out.fill_zero();
+  Array out = inside ? Array(info_->data_type, shape) : Array::zeros(info_->data_type, shape);
 
   const ChunkGrid grid(scale);
   const std::vector<Vec3> cells = grid.cells_overlapping(bounds);
