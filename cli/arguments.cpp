@@ -26,7 +26,8 @@ std::string trim(const std::string& s) {
 }
 }  // namespace
 
-std::vector<std::int64_t> parse_integers(const std::string& text, std::size_t count, const std::string& flag) {
+std::vector<std::int64_t> parse_integers(const std::string& text, std::size_t count,
+                                         const std::string& flag) {
   auto parts = split(text, ',');
   if (parts.size() != count)
     fail(ErrorCode::kInvalidArgument, flag + ": expected " + std::to_string(count) +
@@ -37,13 +38,15 @@ std::vector<std::int64_t> parse_integers(const std::string& text, std::size_t co
     std::int64_t v = 0;
     auto [ptr, ec] = std::from_chars(p.data(), p.data() + p.size(), v);
     if (p.empty() || ec != std::errc() || ptr != p.data() + p.size())
-      fail(ErrorCode::kInvalidArgument, flag + ": '" + p + "' is not an integer (in '" + text + "')");
+      fail(ErrorCode::kInvalidArgument,
+           flag + ": '" + p + "' is not an integer (in '" + text + "')");
     out.push_back(v);
   }
   return out;
 }
 
-std::vector<double> parse_numbers(const std::string& text, std::size_t count, const std::string& flag) {
+std::vector<double> parse_numbers(const std::string& text, std::size_t count,
+                                  const std::string& flag) {
   auto parts = split(text, ',');
   if (parts.size() != count)
     fail(ErrorCode::kInvalidArgument, flag + ": expected " + std::to_string(count) +
@@ -65,12 +68,13 @@ Bbox parse_bounds(const std::string& text, const std::string& flag) {
   Bbox b{{v[0], v[1], v[2]}, {v[3], v[4], v[5]}};
   for (int d = 0; d < 3; ++d)
     if (b.max[d] <= b.min[d])
-      fail(ErrorCode::kInvalidArgument, flag + ": max must exceed min on every axis, got " + b.to_string());
+      fail(ErrorCode::kInvalidArgument,
+           flag + ": max must exceed min on every axis, got " + b.to_string());
   return b;
 }
 
-int parse_mip(const std::string& text, const precomputed::VolumeInfo& info, const std::string& source,
-              const std::string& flag) {
+int parse_mip(const std::string& text, const precomputed::VolumeInfo& info,
+              const std::string& source, const std::string& flag) {
   if (text.find(',') != std::string::npos) {
     auto r = parse_numbers(text, 3, flag);
     if (auto mip = info.mip_with_resolution({r[0], r[1], r[2]})) return *mip;

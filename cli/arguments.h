@@ -10,12 +10,14 @@
 namespace imagery::cli {
 
 // "a,b,c,..." of exactly `count` integers; throws kInvalidArgument naming `flag`.
-std::vector<std::int64_t> parse_integers(const std::string& text, std::size_t count, const std::string& flag);
-std::vector<double> parse_numbers(const std::string& text, std::size_t count, const std::string& flag);
+std::vector<std::int64_t> parse_integers(const std::string& text, std::size_t count,
+                                         const std::string& flag);
+std::vector<double> parse_numbers(const std::string& text, std::size_t count,
+                                  const std::string& flag);
 // "X0,Y0,Z0,X1,Y1,Z1" as a half-open box; max must exceed min on every axis.
 Bbox parse_bounds(const std::string& text, const std::string& flag);
 // A mip given as an index ("2") or as a resolution ("8,8,40", exact match).
-int parse_mip(const std::string& text, const precomputed::VolumeInfo& info, const std::string& source,
-              const std::string& flag);
+int parse_mip(const std::string& text, const precomputed::VolumeInfo& info,
+              const std::string& source, const std::string& flag);
 
 }  // namespace imagery::cli

@@ -23,14 +23,18 @@ struct CutoutArgs {
 
 CommandRunner add_cutout_command(CLI::App& app, const GlobalOptions& global) {
   auto args = std::make_shared<CutoutArgs>();
-  auto* cmd = app.add_subcommand("cutout", "Write a cutout of a volume as a .npy array (X, Y, Z, C)");
-  cmd->add_option("source", args->source, "Volume: path, file://, http(s)://, gs://, s3://")->required();
+  auto* cmd =
+      app.add_subcommand("cutout", "Write a cutout of a volume as a .npy array (X, Y, Z, C)");
+  cmd->add_option("source", args->source, "Volume: path, file://, http(s)://, gs://, s3://")
+      ->required();
   cmd->add_option("--bounds", args->bounds, "X0,Y0,Z0,X1,Y1,Z1: half-open, in mip-0 voxels")
       ->required()
       ->allow_extra_args(false);
-  cmd->add_option("--mip", args->mip, "Mip index, or a resolution RX,RY,RZ in nm (default: the default mip)");
+  cmd->add_option("--mip", args->mip,
+                  "Mip index, or a resolution RX,RY,RZ in nm (default: the default mip)");
   cmd->add_flag("--fill-missing", args->fill_missing, "Read missing chunks as 0");
-  cmd->add_flag("--unbounded", args->unbounded, "Allow bounds outside the volume (outside reads as 0)");
+  cmd->add_flag("--unbounded", args->unbounded,
+                "Allow bounds outside the volume (outside reads as 0)");
   cmd->add_option("-o,--output", args->output, "Output .npy file")->required();
   return [args, &global] {
     PhaseTimer timer(global);

@@ -13,7 +13,9 @@ void PhaseTimer::start(const std::string& name) {
 void PhaseTimer::stop() {
   if (phase_.empty()) return;
   if (enabled_) {
-    double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_).count();
+    double ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - started_)
+            .count();
     std::fprintf(stderr, "%s: %.1f ms\n", phase_.c_str(), ms);
   }
   phase_.clear();

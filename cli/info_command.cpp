@@ -24,11 +24,13 @@ std::string xyz(const Vec3& v) {
 std::string sharding_summary(const precomputed::Scale& s) {
   if (!s.sharding) return "no";
   const auto& sh = *s.sharding;
-  return std::string("yes (") + (sh.hash == precomputed::ShardHash::kIdentity ? "identity" : "murmurhash3") +
+  return std::string("yes (") +
+         (sh.hash == precomputed::ShardHash::kIdentity ? "identity" : "murmurhash3") +
          ", preshift " + std::to_string(sh.preshift_bits) + ", minishard " +
-         std::to_string(sh.minishard_bits) + ", shard " + std::to_string(sh.shard_bits) + " bits, index " +
-         (sh.minishard_index_encoding == precomputed::ShardEncoding::kGzip ? "gzip" : "raw") + ", data " +
-         (sh.data_encoding == precomputed::ShardEncoding::kGzip ? "gzip" : "raw") + ")";
+         std::to_string(sh.minishard_bits) + ", shard " + std::to_string(sh.shard_bits) +
+         " bits, index " +
+         (sh.minishard_index_encoding == precomputed::ShardEncoding::kGzip ? "gzip" : "raw") +
+         ", data " + (sh.data_encoding == precomputed::ShardEncoding::kGzip ? "gzip" : "raw") + ")";
 }
 
 void print_table(const precomputed::Volume& volume) {
@@ -39,8 +41,8 @@ void print_table(const precomputed::Volume& volume) {
       << "data type:   " << dtype_name(info.data_type) << "\n"
       << "channels:    " << info.num_channels << "\n"
       << "default mip: " << info.default_mip() << "\n";
-  std::vector<std::vector<std::string>> rows{{"mip", "key", "resolution (nm)", "size", "voxel offset",
-                                              "chunk size", "encoding", "sharded"}};
+  std::vector<std::vector<std::string>> rows{{"mip", "key", "resolution (nm)", "size",
+                                              "voxel offset", "chunk size", "encoding", "sharded"}};
   for (std::size_t i = 0; i < info.scales.size(); ++i) {
     const auto& s = info.scales[i];
     std::string encoding(precomputed::encoding_name(s.encoding));
@@ -56,7 +58,8 @@ void print_table(const precomputed::Volume& volume) {
     res = res.substr(1, res.size() - 2);
     std::string off = s.voxel_offset.to_string();
     off = off.substr(1, off.size() - 2);
-    rows.push_back({std::to_string(i), key, res, xyz(s.size), off, chunk, encoding, sharding_summary(s)});
+    rows.push_back(
+        {std::to_string(i), key, res, xyz(s.size), off, chunk, encoding, sharding_summary(s)});
   }
   std::vector<std::size_t> widths(rows[0].size(), 0);
   for (const auto& r : rows)
@@ -76,8 +79,10 @@ void print_table(const precomputed::Volume& volume) {
 
 CommandRunner add_info_command(CLI::App& app, const GlobalOptions& global) {
   auto args = std::make_shared<InfoArgs>();
-  auto* cmd = app.add_subcommand("info", "Show a volume's type, data type, channels and mip levels");
-  cmd->add_option("source", args->source, "Volume: path, file://, http(s)://, gs://, s3://")->required();
+  auto* cmd =
+      app.add_subcommand("info", "Show a volume's type, data type, channels and mip levels");
+  cmd->add_option("source", args->source, "Volume: path, file://, http(s)://, gs://, s3://")
+      ->required();
   cmd->add_flag("--json", args->json, "Print the validated info as JSON");
   return [args, &global] {
     PhaseTimer timer(global);

@@ -24,7 +24,9 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", global.quiet, "No progress output");
 
   std::vector<std::pair<CLI::App*, cli::CommandRunner>> commands;
-  auto add = [&](cli::CommandRunner runner) { commands.emplace_back(app.get_subcommands({}).back(), std::move(runner)); };
+  auto add = [&](cli::CommandRunner runner) {
+    commands.emplace_back(app.get_subcommands({}).back(), std::move(runner));
+  };
   add(cli::add_info_command(app, global));
   add(cli::add_cutout_command(app, global));
   add(cli::add_composite_command(app, global));
@@ -46,7 +48,8 @@ int main(int argc, char** argv) {
     for (auto& [sub, run] : commands)
       if (sub->parsed()) return run();
   } catch (const Error& e) {
-    std::fprintf(stderr, "imagery: %s: %s\n", std::string(error_code_name(e.code())).c_str(), e.what());
+    std::fprintf(stderr, "imagery: %s: %s\n", std::string(error_code_name(e.code())).c_str(),
+                 e.what());
     return exit_code_for(e.code());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "imagery: out of memory\n");

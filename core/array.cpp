@@ -10,7 +10,8 @@ Array::Array(DataType dtype, Shape4 shape) : dtype_(dtype), shape_(shape) {
   if (shape.x < 0 || shape.y < 0 || shape.z < 0 || shape.c < 0)
     fail(ErrorCode::kInvalidArgument, "array shape must not be negative");
   std::int64_t count = 1;
-  for (std::int64_t n : {shape.x, shape.y, shape.z, shape.c, static_cast<std::int64_t>(dtype_size(dtype))})
+  for (std::int64_t n :
+       {shape.x, shape.y, shape.z, shape.c, static_cast<std::int64_t>(dtype_size(dtype))})
     if (__builtin_mul_overflow(count, n, &count))
       fail(ErrorCode::kResourceExhausted, "array shape overflows the address space");
   const std::size_t bytes = size_bytes();
@@ -19,10 +20,12 @@ Array::Array(DataType dtype, Shape4 shape) : dtype_(dtype), shape_(shape) {
     void* p = ::mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED) throw std::bad_alloc();
     ::madvise(p, bytes, MADV_HUGEPAGE);
-    data_ = std::unique_ptr<std::byte[], detail::ArrayRelease>(static_cast<std::byte*>(p), detail::ArrayRelease{bytes});
+    data_ = std::unique_ptr<std::byte[], detail::ArrayRelease>(static_cast<std::byte*>(p),
+                                                               detail::ArrayRelease{bytes});
     kernel_zeroed_ = true;
   } else {
-    data_ = std::unique_ptr<std::byte[], detail::ArrayRelease>(new std::byte[bytes], detail::ArrayRelease{0});
+    data_ = std::unique_ptr<std::byte[], detail::ArrayRelease>(new std::byte[bytes],
+                                                               detail::ArrayRelease{0});
   }
 }
 
@@ -41,8 +44,8 @@ Array Array::zeros(DataType dtype, Shape4 shape) {
 
 void Array::check_type(DataType requested) const {
   if (requested != dtype_)
-    fail(ErrorCode::kInvalidArgument, "array holds " + std::string(dtype_name(dtype_)) +
-                                          ", not " + std::string(dtype_name(requested)));
+    fail(ErrorCode::kInvalidArgument, "array holds " + std::string(dtype_name(dtype_)) + ", not " +
+                                          std::string(dtype_name(requested)));
 }
 
 }  // namespace imagery

@@ -42,7 +42,9 @@ class Array {
   DataType dtype() const { return dtype_; }
   const Shape4& shape() const { return shape_; }
   std::size_t element_size() const { return dtype_size(dtype_); }
-  std::size_t size_bytes() const { return static_cast<std::size_t>(shape_.count()) * element_size(); }
+  std::size_t size_bytes() const {
+    return static_cast<std::size_t>(shape_.count()) * element_size();
+  }
   std::byte* bytes() { return data_.get(); }
   const std::byte* bytes() const { return data_.get(); }
   void fill_zero() {

@@ -27,8 +27,7 @@ AtomicFile::AtomicFile(std::string path) : path_(std::move(path)) {
     fail(ErrorCode::kIoError, "cannot write " + path_ + ": it is a directory");
   temp_path_ = temp_name_for(path_);
   file_ = std::fopen(temp_path_.c_str(), "wb");
-  if (!file_)
-    fail(ErrorCode::kIoError, "cannot write " + path_ + ": " + std::strerror(errno));
+  if (!file_) fail(ErrorCode::kIoError, "cannot write " + path_ + ": " + std::strerror(errno));
 }
 
 AtomicFile::~AtomicFile() {
@@ -41,7 +40,9 @@ void AtomicFile::write(const void* data, std::size_t size) {
     fail(ErrorCode::kIoError, "cannot write " + path_ + ": " + std::strerror(errno));
 }
 
-void AtomicFile::write(std::span<const std::byte> bytes) { write(bytes.data(), bytes.size()); }
+void AtomicFile::write(std::span<const std::byte> bytes) {
+  write(bytes.data(), bytes.size());
+}
 
 void AtomicFile::commit() {
   int rc = std::fclose(file_);

@@ -4,7 +4,9 @@
 
 namespace imagery {
 
-std::string Bbox::to_string() const { return min.to_string() + " .. " + max.to_string(); }
+std::string Bbox::to_string() const {
+  return min.to_string() + " .. " + max.to_string();
+}
 
 Bbox intersect(const Bbox& a, const Bbox& b) {
   Bbox r;

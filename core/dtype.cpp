@@ -25,11 +25,17 @@ constexpr std::array<DtypeEntry, 10> kDtypes{{
     {DataType::kFloat32, "float32", 4},
     {DataType::kFloat64, "float64", 8},
 }};
-const DtypeEntry& entry(DataType t) { return kDtypes[static_cast<std::size_t>(t)]; }
+const DtypeEntry& entry(DataType t) {
+  return kDtypes[static_cast<std::size_t>(t)];
+}
 }  // namespace
 
-std::size_t dtype_size(DataType t) { return entry(t).size; }
-std::string_view dtype_name(DataType t) { return entry(t).name; }
+std::size_t dtype_size(DataType t) {
+  return entry(t).size;
+}
+std::string_view dtype_name(DataType t) {
+  return entry(t).name;
+}
 
 std::optional<DataType> parse_dtype(std::string_view name) {
   std::string lower(name);
@@ -40,7 +46,9 @@ std::optional<DataType> parse_dtype(std::string_view name) {
   return std::nullopt;
 }
 
-bool dtype_is_integer(DataType t) { return t != DataType::kFloat32 && t != DataType::kFloat64; }
+bool dtype_is_integer(DataType t) {
+  return t != DataType::kFloat32 && t != DataType::kFloat64;
+}
 
 bool dtype_is_signed(DataType t) {
   switch (t) {
@@ -49,8 +57,10 @@ bool dtype_is_signed(DataType t) {
     case DataType::kInt32:
     case DataType::kInt64:
     case DataType::kFloat32:
-    case DataType::kFloat64: return true;
-    default: return false;
+    case DataType::kFloat64:
+      return true;
+    default:
+      return false;
   }
 }
 

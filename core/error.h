@@ -9,13 +9,13 @@
 namespace imagery {
 
 enum class ErrorCode {
-  kInvalidArgument,   // bad flag, bad bounds, malformed input the user gave us
-  kNotFound,          // a file, URL, mip or chunk that does not exist
-  kUnavailable,       // network trouble after retries
-  kDataLoss,          // corrupt or truncated data, malformed info
-  kPermissionDenied,  // 401/403 or unreadable files
-  kResourceExhausted, // a request beyond a memory or size budget
-  kIoError,           // local writes that failed (unwritable output, full disk)
+  kInvalidArgument,    // bad flag, bad bounds, malformed input the user gave us
+  kNotFound,           // a file, URL, mip or chunk that does not exist
+  kUnavailable,        // network trouble after retries
+  kDataLoss,           // corrupt or truncated data, malformed info
+  kPermissionDenied,   // 401/403 or unreadable files
+  kResourceExhausted,  // a request beyond a memory or size budget
+  kIoError,            // local writes that failed (unwritable output, full disk)
   kInternal,
 };
 

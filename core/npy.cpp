@@ -19,16 +19,26 @@ namespace {
 
 std::string descr_for(DataType t) {
   switch (t) {
-    case DataType::kUint8: return "|u1";
-    case DataType::kInt8: return "|i1";
-    case DataType::kUint16: return "<u2";
-    case DataType::kInt16: return "<i2";
-    case DataType::kUint32: return "<u4";
-    case DataType::kInt32: return "<i4";
-    case DataType::kUint64: return "<u8";
-    case DataType::kInt64: return "<i8";
-    case DataType::kFloat32: return "<f4";
-    case DataType::kFloat64: return "<f8";
+    case DataType::kUint8:
+      return "|u1";
+    case DataType::kInt8:
+      return "|i1";
+    case DataType::kUint16:
+      return "<u2";
+    case DataType::kInt16:
+      return "<i2";
+    case DataType::kUint32:
+      return "<u4";
+    case DataType::kInt32:
+      return "<i4";
+    case DataType::kUint64:
+      return "<u8";
+    case DataType::kInt64:
+      return "<i8";
+    case DataType::kFloat32:
+      return "<f4";
+    case DataType::kFloat64:
+      return "<f8";
   }
   return "|u1";
 }
@@ -163,7 +173,8 @@ NpyArray decode_npy(std::span<const std::byte> bytes, const std::string& name) {
   auto descr_text = dict_value(dict, "descr");
   auto fortran_text = dict_value(dict, "fortran_order");
   auto shape_text = dict_value(dict, "shape");
-  if (!descr_text || !fortran_text || !shape_text) bad(name, "header lacks descr, fortran_order or shape");
+  if (!descr_text || !fortran_text || !shape_text)
+    bad(name, "header lacks descr, fortran_order or shape");
   auto descr = parse_descr(*descr_text);
   if (!descr) bad(name, "unsupported dtype '" + *descr_text + "'");
   if (*fortran_text != "True" && *fortran_text != "False") bad(name, "bad fortran_order");
@@ -224,7 +235,8 @@ void write_npy(AtomicFile& f, const Array& array, int ndim) {
   std::vector<std::int64_t> all{s.x, s.y, s.z, s.c};
   if (ndim < 1 || ndim > 4) fail(ErrorCode::kInvalidArgument, "write_npy: ndim must be 1..4");
   for (int i = ndim; i < 4; ++i)
-    if (all[i] != 1) fail(ErrorCode::kInvalidArgument, "write_npy: axis " + std::to_string(i) + " is not 1");
+    if (all[i] != 1)
+      fail(ErrorCode::kInvalidArgument, "write_npy: axis " + std::to_string(i) + " is not 1");
   all.resize(ndim);
   std::string header = npy_header(array.dtype(), all, true);
   f.write(header.data(), header.size());

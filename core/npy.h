@@ -13,8 +13,8 @@
 namespace imagery {
 
 struct NpyArray {
-  Array array;  // x fastest; the file's axes map to x, y, z, c in order, missing ones are 1
-  int ndim = 0; // number of axes in the file
+  Array array;   // x fastest; the file's axes map to x, y, z, c in order, missing ones are 1
+  int ndim = 0;  // number of axes in the file
 };
 
 // Throws kNotFound for a missing file and kInvalidArgument naming `path` for a malformed one.

@@ -37,7 +37,8 @@ void read_bytes(png_structp png, png_bytep out, png_size_t n) {
 
 // Runs the libpng read with only trivially destructible locals, so longjmp is safe.
 bool decode_raw(ReadSource* src, ErrorSink* sink, PngImage* img) {
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, sink, on_png_error, on_png_warning);
+  png_structp png =
+      png_create_read_struct(PNG_LIBPNG_VER_STRING, sink, on_png_error, on_png_warning);
   if (!png) return false;
   png_infop info = png_create_info_struct(png);
   png_bytep* volatile rows = nullptr;
@@ -61,15 +62,18 @@ bool decode_raw(ReadSource* src, ErrorSink* sink, PngImage* img) {
   img->channels = png_get_channels(png, info);
   img->bit_depth = png_get_bit_depth(png, info);
   std::size_t rowbytes = png_get_rowbytes(png, info);
-  if (w == 0 || h == 0 || rowbytes != static_cast<std::size_t>(w) * img->channels * (img->bit_depth / 8) ||
+  if (w == 0 || h == 0 ||
+      rowbytes != static_cast<std::size_t>(w) * img->channels * (img->bit_depth / 8) ||
       static_cast<std::size_t>(h) > (std::size_t{1} << 40) / rowbytes)
     png_error(png, "bad image dimensions");
   // img->pixels was sized by the caller's retry below; here we just need a buffer of h*rowbytes.
-  if (img->pixels.size() != static_cast<std::size_t>(h) * rowbytes) png_error(png, "unexpected decoded size");
+  if (img->pixels.size() != static_cast<std::size_t>(h) * rowbytes)
+    png_error(png, "unexpected decoded size");
   rows = static_cast<png_bytep*>(std::malloc(sizeof(png_bytep) * h));
   if (!rows) png_error(png, "out of memory");
   for (png_uint_32 y = 0; y < h; ++y)
-    rows[y] = reinterpret_cast<png_bytep>(img->pixels.data()) + static_cast<std::size_t>(y) * rowbytes;
+    rows[y] =
+        reinterpret_cast<png_bytep>(img->pixels.data()) + static_cast<std::size_t>(y) * rowbytes;
   png_read_image(png, rows);
   png_read_end(png, nullptr);
   std::free(rows);
@@ -79,7 +83,8 @@ bool decode_raw(ReadSource* src, ErrorSink* sink, PngImage* img) {
 
 // Reads just the header to learn the decoded buffer size.
 bool probe_size(ReadSource* src, ErrorSink* sink, std::size_t* size) {
-  png_structp png = png_create_read_struct(PNG_LIBPNG_VER_STRING, sink, on_png_error, on_png_warning);
+  png_structp png =
+      png_create_read_struct(PNG_LIBPNG_VER_STRING, sink, on_png_error, on_png_warning);
   if (!png) return false;
   png_infop info = png_create_info_struct(png);
   if (!info || setjmp(png_jmpbuf(png))) {
@@ -114,15 +119,16 @@ void flush_nothing(png_structp) {}
 
 bool encode_raw(const std::byte* pixels, std::uint32_t w, std::uint32_t h, int channels, int depth,
                 const PngEncodeOptions* opt, WriteSink* sink, ErrorSink* err, png_bytep* rows) {
-  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, err, on_png_error, on_png_warning);
+  png_structp png =
+      png_create_write_struct(PNG_LIBPNG_VER_STRING, err, on_png_error, on_png_warning);
   if (!png) return false;
   png_infop info = png_create_info_struct(png);
   if (!info || setjmp(png_jmpbuf(png))) {
     png_destroy_write_struct(&png, info ? &info : nullptr);
     return false;
   }
-  static const int kColor[] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB,
-                               PNG_COLOR_TYPE_RGBA};
+  static const int kColor[] = {0, PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA,
+                               PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGBA};
   png_set_write_fn(png, sink, write_bytes, flush_nothing);
   png_set_IHDR(png, info, w, h, depth, kColor[channels], PNG_INTERLACE_NONE,
                PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
@@ -158,7 +164,8 @@ PngImage decode_png(std::span<const std::byte> bytes, const std::string& name) {
 std::vector<std::byte> encode_png(std::span<const std::byte> pixels, std::uint32_t width,
                                   std::uint32_t height, int channels, int bit_depth,
                                   const PngEncodeOptions& options) {
-  if (channels < 1 || channels > 4 || (bit_depth != 8 && bit_depth != 16) || width == 0 || height == 0)
+  if (channels < 1 || channels > 4 || (bit_depth != 8 && bit_depth != 16) || width == 0 ||
+      height == 0)
     fail(ErrorCode::kInvalidArgument, "encode_png: unsupported image layout");
   if (pixels.size() != static_cast<std::size_t>(width) * height * channels * (bit_depth / 8))
     fail(ErrorCode::kInvalidArgument, "encode_png: pixel buffer does not match its size");
@@ -167,7 +174,8 @@ std::vector<std::byte> encode_png(std::span<const std::byte> pixels, std::uint32
   std::vector<png_bytep> rows(height);
   WriteSink sink{&out};
   ErrorSink err;
-  if (!encode_raw(pixels.data(), width, height, channels, bit_depth, &options, &sink, &err, rows.data()))
+  if (!encode_raw(pixels.data(), width, height, channels, bit_depth, &options, &sink, &err,
+                  rows.data()))
     fail(ErrorCode::kInternal, std::string("PNG encoding failed: ") + err.message);
   return out;
 }

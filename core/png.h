@@ -13,14 +13,14 @@ namespace imagery {
 
 struct PngImage {
   std::uint32_t width = 0, height = 0;
-  int channels = 0;   // 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA
-  int bit_depth = 8;  // 8 or 16
+  int channels = 0;               // 1 grey, 2 grey+alpha, 3 RGB, 4 RGBA
+  int bit_depth = 8;              // 8 or 16
   std::vector<std::byte> pixels;  // rows top to bottom, channels interleaved, native-endian samples
 };
 
 struct PngEncodeOptions {
-  int level = 1;         // zlib level 0-9; low levels are many times faster for a small size cost
-  bool filter_up = true; // the cheap "up" filter; false disables filtering altogether
+  int level = 1;          // zlib level 0-9; low levels are many times faster for a small size cost
+  bool filter_up = true;  // the cheap "up" filter; false disables filtering altogether
 };
 
 // Decodes any non-interlaced or interlaced PNG; palette images expand to RGB(A) and sub-8-bit grey

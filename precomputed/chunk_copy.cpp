@@ -15,10 +15,12 @@ void copy_chunk_region(const std::byte* chunk, int channels, const ChunkTarget& 
   for (std::int64_t c = 0; c < channels; ++c)
     for (std::int64_t z = o.min.z; z < o.max.z; ++z)
       for (std::int64_t y = o.min.y; y < o.max.y; ++y) {
-        std::int64_t src = (o.min.x - t.chunk_box.min.x) +
-                           cs.x * ((y - t.chunk_box.min.y) + cs.y * ((z - t.chunk_box.min.z) + cs.z * c));
-        std::int64_t dst = (o.min.x - t.out_box.min.x) +
-                           os.x * ((y - t.out_box.min.y) + os.y * ((z - t.out_box.min.z) + os.z * c));
+        std::int64_t src =
+            (o.min.x - t.chunk_box.min.x) +
+            cs.x * ((y - t.chunk_box.min.y) + cs.y * ((z - t.chunk_box.min.z) + cs.z * c));
+        std::int64_t dst =
+            (o.min.x - t.out_box.min.x) +
+            os.x * ((y - t.out_box.min.y) + os.y * ((z - t.out_box.min.z) + os.z * c));
         std::memcpy(out + dst * es, chunk + src * es, run);
       }
 }
@@ -33,8 +35,9 @@ void zero_region(const Bbox& region, const ChunkTarget& t) {
   for (std::int64_t c = 0; c < os.c; ++c)
     for (std::int64_t z = o.min.z; z < o.max.z; ++z)
       for (std::int64_t y = o.min.y; y < o.max.y; ++y) {
-        std::int64_t dst = (o.min.x - t.out_box.min.x) +
-                           os.x * ((y - t.out_box.min.y) + os.y * ((z - t.out_box.min.z) + os.z * c));
+        std::int64_t dst =
+            (o.min.x - t.out_box.min.x) +
+            os.x * ((y - t.out_box.min.y) + os.y * ((z - t.out_box.min.z) + os.z * c));
         std::memset(out + dst * es, 0, run);
       }
 }

@@ -32,8 +32,9 @@ void scatter_interleaved(const std::uint8_t* pixels, int channels, const ChunkTa
       for (std::int64_t y = o.min.y; y < o.max.y; ++y) {
         std::int64_t src = (o.min.x - t.chunk_box.min.x) +
                            cs.x * ((y - t.chunk_box.min.y) + cs.y * (z - t.chunk_box.min.z));
-        std::int64_t dst = (o.min.x - t.out_box.min.x) +
-                           os.x * ((y - t.out_box.min.y) + os.y * ((z - t.out_box.min.z) + os.z * c));
+        std::int64_t dst =
+            (o.min.x - t.out_box.min.x) +
+            os.x * ((y - t.out_box.min.y) + os.y * ((z - t.out_box.min.z) + os.z * c));
         for (std::int64_t x = 0; x < o.max.x - o.min.x; ++x)
           out[dst + x] = pixels[(src + x) * channels + c];
       }
@@ -55,7 +56,8 @@ void decode_jpeg_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, i
   if (static_cast<std::int64_t>(width) * height != voxels)
     fail(ErrorCode::kDataLoss, name + ": JPEG is " + std::to_string(width) + "x" +
                                    std::to_string(height) + " pixels, the chunk " +
-                                   t.chunk_box.size().to_string() + " needs " + std::to_string(voxels));
+                                   t.chunk_box.size().to_string() + " needs " +
+                                   std::to_string(voxels));
   if ((colorspace == TJCS_GRAY) != (channels == 1))
     fail(ErrorCode::kDataLoss, name + ": JPEG has " + (colorspace == TJCS_GRAY ? "1" : "3") +
                                    " channel(s), the volume " + std::to_string(channels));
@@ -67,8 +69,8 @@ void decode_jpeg_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, i
   scatter_interleaved(scratch.data(), channels, t);
 }
 
-std::vector<std::byte> encode_jpeg_chunk(const std::uint8_t* voxels, const Vec3& shape, int channels,
-                                         int quality) {
+std::vector<std::byte> encode_jpeg_chunk(const std::uint8_t* voxels, const Vec3& shape,
+                                         int channels, int quality) {
   thread_local TjHandle tj(true);
   const std::int64_t n = shape.volume();
   std::vector<std::uint8_t> interleaved(static_cast<std::size_t>(n) * channels);
@@ -76,12 +78,14 @@ std::vector<std::byte> encode_jpeg_chunk(const std::uint8_t* voxels, const Vec3&
     for (int c = 0; c < channels; ++c) interleaved[i * channels + c] = voxels[i + n * c];
   unsigned char* jpeg = nullptr;
   unsigned long size = 0;
-  int rc = tjCompress2(tj.handle, interleaved.data(), static_cast<int>(shape.x), 0,
-                       static_cast<int>(shape.y * shape.z), channels == 1 ? TJPF_GRAY : TJPF_RGB,
-                       &jpeg, &size, channels == 1 ? TJSAMP_GRAY : TJSAMP_420, quality,
-                       TJFLAG_ACCURATEDCT);
-  if (rc != 0) fail(ErrorCode::kInternal, std::string("JPEG encoding failed: ") + tjGetErrorStr2(tj.handle));
-  std::vector<std::byte> out(reinterpret_cast<std::byte*>(jpeg), reinterpret_cast<std::byte*>(jpeg) + size);
+  int rc =
+      tjCompress2(tj.handle, interleaved.data(), static_cast<int>(shape.x), 0,
+                  static_cast<int>(shape.y * shape.z), channels == 1 ? TJPF_GRAY : TJPF_RGB, &jpeg,
+                  &size, channels == 1 ? TJSAMP_GRAY : TJSAMP_420, quality, TJFLAG_ACCURATEDCT);
+  if (rc != 0)
+    fail(ErrorCode::kInternal, std::string("JPEG encoding failed: ") + tjGetErrorStr2(tj.handle));
+  std::vector<std::byte> out(reinterpret_cast<std::byte*>(jpeg),
+                             reinterpret_cast<std::byte*>(jpeg) + size);
   tjFree(jpeg);
   return out;
 }

@@ -18,7 +18,7 @@ void decode_jpeg_chunk(std::span<const std::byte> bytes, const ChunkTarget& targ
                        const std::string& name);
 
 // Encodes a uint8 chunk (x-fastest, planar channels, 1 or 3) as width = x, height = y*z.
-std::vector<std::byte> encode_jpeg_chunk(const std::uint8_t* voxels, const Vec3& shape, int channels,
-                                         int quality);
+std::vector<std::byte> encode_jpeg_chunk(const std::uint8_t* voxels, const Vec3& shape,
+                                         int channels, int quality);
 
 }  // namespace imagery::precomputed

@@ -20,8 +20,9 @@ void scatter(const T* pixels, int channels, const ChunkTarget& t) {
       for (std::int64_t y = o.min.y; y < o.max.y; ++y) {
         std::int64_t src = (o.min.x - t.chunk_box.min.x) +
                            cs.x * ((y - t.chunk_box.min.y) + cs.y * (z - t.chunk_box.min.z));
-        std::int64_t dst = (o.min.x - t.out_box.min.x) +
-                           os.x * ((y - t.out_box.min.y) + os.y * ((z - t.out_box.min.z) + os.z * c));
+        std::int64_t dst =
+            (o.min.x - t.out_box.min.x) +
+            os.x * ((y - t.out_box.min.y) + os.y * ((z - t.out_box.min.z) + os.z * c));
         for (std::int64_t x = 0; x < o.max.x - o.min.x; ++x)
           out[dst + x] = pixels[(src + x) * channels + c];
       }
@@ -36,16 +37,16 @@ void decode_png_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, in
   if (static_cast<std::int64_t>(img.width) * img.height != voxels)
     fail(ErrorCode::kDataLoss, name + ": PNG is " + std::to_string(img.width) + "x" +
                                    std::to_string(img.height) + " pixels, the chunk " +
-                                   t.chunk_box.size().to_string() + " needs " + std::to_string(voxels));
+                                   t.chunk_box.size().to_string() + " needs " +
+                                   std::to_string(voxels));
   if (img.channels != channels)
     fail(ErrorCode::kDataLoss, name + ": PNG has " + std::to_string(img.channels) +
                                    " channel(s), the volume " + std::to_string(channels));
   const int want_depth = t.out->element_size() * 8;
   if (img.bit_depth != want_depth)
-    fail(ErrorCode::kDataLoss, name + ": PNG has " + std::to_string(img.bit_depth) +
-                                   "-bit samples, the volume's " +
-                                   std::string(dtype_name(t.out->dtype())) + " needs " +
-                                   std::to_string(want_depth));
+    fail(ErrorCode::kDataLoss,
+         name + ": PNG has " + std::to_string(img.bit_depth) + "-bit samples, the volume's " +
+             std::string(dtype_name(t.out->dtype())) + " needs " + std::to_string(want_depth));
   if (img.bit_depth == 8)
     scatter(reinterpret_cast<const std::uint8_t*>(img.pixels.data()), channels, t);
   else
@@ -61,8 +62,8 @@ std::vector<std::byte> encode_png_chunk(const std::byte* voxels, DataType dtype,
     for (int c = 0; c < channels; ++c)
       std::memcpy(&interleaved[(i * channels + c) * es], voxels + (i + n * c) * es, es);
   return encode_png(interleaved, static_cast<std::uint32_t>(shape.x),
-                    static_cast<std::uint32_t>(shape.y * shape.z), channels, static_cast<int>(es * 8),
-                    PngEncodeOptions{level, true});
+                    static_cast<std::uint32_t>(shape.y * shape.z), channels,
+                    static_cast<int>(es * 8), PngEncodeOptions{level, true});
 }
 
 }  // namespace imagery::precomputed

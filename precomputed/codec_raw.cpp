@@ -13,8 +13,9 @@ void decode_raw_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, in
   if (bytes.size() != expected)
     fail(ErrorCode::kDataLoss, name + ": raw chunk has " + std::to_string(bytes.size()) +
                                    " bytes, expected " + std::to_string(expected) + " for shape " +
-                                   t.chunk_box.size().to_string() + " x " + std::to_string(channels) +
-                                   " channel(s) of " + std::string(dtype_name(t.out->dtype())));
+                                   t.chunk_box.size().to_string() + " x " +
+                                   std::to_string(channels) + " channel(s) of " +
+                                   std::string(dtype_name(t.out->dtype())));
   copy_chunk_region(bytes.data(), channels, t);
 }
 

@@ -40,9 +40,11 @@ void decode_channel(const std::byte* channel, std::size_t channel_words, const C
         const std::size_t table_offset = w0 & 0xffffffu;
         const unsigned bits = w0 >> 24;
         const std::size_t values_offset = w1;
-        if (bits != 0 && bits != 1 && bits != 2 && bits != 4 && bits != 8 && bits != 16 && bits != 32)
-          fail(ErrorCode::kDataLoss, name + ": compressed_segmentation block has invalid encoded_bits " +
-                                         std::to_string(bits));
+        if (bits != 0 && bits != 1 && bits != 2 && bits != 4 && bits != 8 && bits != 16 &&
+            bits != 32)
+          fail(ErrorCode::kDataLoss,
+               name + ": compressed_segmentation block has invalid encoded_bits " +
+                   std::to_string(bits));
         if (table_offset >= channel_words || (channel_words - table_offset) < kLabelWords)
           fail(ErrorCode::kDataLoss, name + ": compressed_segmentation lookup table offset " +
                                          std::to_string(table_offset) + " is past the data");
@@ -68,16 +70,18 @@ void decode_channel(const std::byte* channel, std::size_t channel_words, const C
         const bool check_index = (std::uint64_t{1} << bits) > table_size;
         for (std::int64_t z = from.z; z < to.z; ++z)
           for (std::int64_t y = from.y; y < to.y; ++y) {
-            const std::int64_t base = (from.x + t.chunk_box.min.x - t.out_box.min.x) +
-                                      os.x * ((y + t.chunk_box.min.y - t.out_box.min.y) +
-                                              os.y * ((z + t.chunk_box.min.z - t.out_box.min.z) + os.z * c));
+            const std::int64_t base =
+                (from.x + t.chunk_box.min.x - t.out_box.min.x) +
+                os.x * ((y + t.chunk_box.min.y - t.out_box.min.y) +
+                        os.y * ((z + t.chunk_box.min.z - t.out_box.min.z) + os.z * c));
             Label* row = out + base;  // output voxel of chunk-local x = from.x
             if (bits == 0) {
               std::fill(row, row + (to.x - from.x), label_at(0));
               continue;
             }
             // Stream the packed indices of this row word by word.
-            const std::int64_t p0 = (y - b0.y) * block.x + (z - b0.z) * block.x * block.y + (from.x - b0.x);
+            const std::int64_t p0 =
+                (y - b0.y) * block.x + (z - b0.z) * block.x * block.y + (from.x - b0.x);
             const std::size_t first_bit = static_cast<std::size_t>(p0) * bits;
             const std::byte* word_ptr = values + (first_bit >> 5) * 4;
             unsigned shift = static_cast<unsigned>(first_bit & 31);
@@ -103,7 +107,8 @@ void decode_channel(const std::byte* channel, std::size_t channel_words, const C
 template <class Label>
 void encode_channel(const Label* voxels, const Vec3& shape, const Vec3& block,
                     std::vector<std::uint32_t>& words, std::size_t channel_start) {
-  const Vec3 grid{ceil_div(shape.x, block.x), ceil_div(shape.y, block.y), ceil_div(shape.z, block.z)};
+  const Vec3 grid{ceil_div(shape.x, block.x), ceil_div(shape.y, block.y),
+                  ceil_div(shape.z, block.z)};
   const std::size_t header = words.size();
   words.resize(header + static_cast<std::size_t>(grid.volume()) * 2);
   const std::size_t block_voxels = static_cast<std::size_t>(block.volume());
@@ -130,11 +135,13 @@ void encode_channel(const Label* voxels, const Vec3& shape, const Vec3& block,
           bits = 1;
           while ((std::size_t{1} << bits) < table.size()) bits *= 2;
         }
-        const std::size_t h = header + static_cast<std::size_t>(gx + grid.x * (gy + grid.y * gz)) * 2;
+        const std::size_t h =
+            header + static_cast<std::size_t>(gx + grid.x * (gy + grid.y * gz)) * 2;
         const std::size_t values_offset = words.size() - channel_start;
         if (bits > 0) {
           std::unordered_map<Label, std::uint32_t> index;
-          for (std::size_t i = 0; i < table.size(); ++i) index[table[i]] = static_cast<std::uint32_t>(i);
+          for (std::size_t i = 0; i < table.size(); ++i)
+            index[table[i]] = static_cast<std::uint32_t>(i);
           std::vector<std::uint32_t> packed((bits * block_voxels + 31) / 32, 0);
           for (std::size_t p = 0; p < block_voxels; ++p) {
             std::size_t bit = p * bits;
@@ -155,16 +162,19 @@ void encode_channel(const Label* voxels, const Vec3& shape, const Vec3& block,
 }  // namespace
 
 void decode_compressed_segmentation_chunk(std::span<const std::byte> bytes, const ChunkTarget& t,
-                                          int channels, const Vec3& block, const std::string& name) {
+                                          int channels, const Vec3& block,
+                                          const std::string& name) {
   if (bytes.size() % 4 != 0)
     fail(ErrorCode::kDataLoss, name + ": compressed_segmentation data has " +
                                    std::to_string(bytes.size()) + " bytes, not a multiple of 4");
   const std::size_t words = bytes.size() / 4;
   if (words < static_cast<std::size_t>(channels))
-    fail(ErrorCode::kDataLoss, name + ": compressed_segmentation data is shorter than its channel offsets");
+    fail(ErrorCode::kDataLoss,
+         name + ": compressed_segmentation data is shorter than its channel offsets");
   for (int c = 0; c < channels; ++c) {
     const std::size_t start = load_word(bytes.data(), static_cast<std::size_t>(c));
-    const std::size_t end = c + 1 < channels ? load_word(bytes.data(), static_cast<std::size_t>(c) + 1) : words;
+    const std::size_t end =
+        c + 1 < channels ? load_word(bytes.data(), static_cast<std::size_t>(c) + 1) : words;
     if (start < static_cast<std::size_t>(channels) || start > end || end > words)
       fail(ErrorCode::kDataLoss, name + ": compressed_segmentation channel " + std::to_string(c) +
                                      " offset " + std::to_string(start) + " is out of range");
@@ -174,7 +184,8 @@ void decode_compressed_segmentation_chunk(std::span<const std::byte> bytes, cons
     else if (t.out->dtype() == DataType::kUint64)
       decode_channel<std::uint64_t>(channel, end - start, t, c, block, name);
     else
-      fail(ErrorCode::kInvalidArgument, name + ": compressed_segmentation needs uint32 or uint64 labels");
+      fail(ErrorCode::kInvalidArgument,
+           name + ": compressed_segmentation needs uint32 or uint64 labels");
   }
 }
 
@@ -187,9 +198,11 @@ std::vector<std::byte> encode_compressed_segmentation(const std::byte* voxels, D
     const std::size_t start = words.size();
     words[static_cast<std::size_t>(c)] = static_cast<std::uint32_t>(start);
     if (dtype == DataType::kUint32)
-      encode_channel(reinterpret_cast<const std::uint32_t*>(voxels) + n * c, shape, block, words, start);
+      encode_channel(reinterpret_cast<const std::uint32_t*>(voxels) + n * c, shape, block, words,
+                     start);
     else if (dtype == DataType::kUint64)
-      encode_channel(reinterpret_cast<const std::uint64_t*>(voxels) + n * c, shape, block, words, start);
+      encode_channel(reinterpret_cast<const std::uint64_t*>(voxels) + n * c, shape, block, words,
+                     start);
     else
       fail(ErrorCode::kInvalidArgument, "compressed_segmentation needs uint32 or uint64 labels");
   }

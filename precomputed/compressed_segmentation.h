@@ -23,9 +23,9 @@ namespace imagery::precomputed {
 
 // Decodes the chunk's overlap with the cutout. The target array's dtype (uint32 or uint64) is the
 // label type. Throws kDataLoss naming `name` for any length, offset or index out of range.
-void decode_compressed_segmentation_chunk(std::span<const std::byte> bytes, const ChunkTarget& target,
-                                          int channels, const Vec3& block_size,
-                                          const std::string& name);
+void decode_compressed_segmentation_chunk(std::span<const std::byte> bytes,
+                                          const ChunkTarget& target, int channels,
+                                          const Vec3& block_size, const std::string& name);
 
 // Encodes a chunk (x-fastest, planar channels) of uint32 or uint64 labels.
 std::vector<std::byte> encode_compressed_segmentation(const std::byte* voxels, DataType dtype,

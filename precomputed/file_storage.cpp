@@ -76,7 +76,9 @@ FileStorage::FileStorage(std::string root) : root_(std::move(root)) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
 
-std::string FileStorage::describe(const std::string& key) const { return root_ + "/" + key; }
+std::string FileStorage::describe(const std::string& key) const {
+  return root_ + "/" + key;
+}
 
 std::optional<StoredObject> FileStorage::read(const std::string& key) {
   for (bool gz : {false, true}) {

@@ -27,7 +27,8 @@ Bytes gunzip(std::span<const std::byte> in, const std::string& name, std::size_t
              std::size_t max_output) {
   Inflater inf;
   Bytes out;
-  std::size_t capacity = expected_size ? expected_size + 64 : std::max<std::size_t>(in.size() * 4, 4096);
+  std::size_t capacity =
+      expected_size ? expected_size + 64 : std::max<std::size_t>(in.size() * 4, 4096);
   capacity = std::min(capacity, max_output);
   out.resize(capacity);
   std::size_t produced = 0;
@@ -63,8 +64,9 @@ Bytes gunzip(std::span<const std::byte> in, const std::string& name, std::size_t
       if (consumed == in.size()) fail(ErrorCode::kDataLoss, name + ": gzip data is truncated");
       continue;
     }
-    fail(ErrorCode::kDataLoss,
-         name + ": corrupt gzip data (" + (inf.z.msg ? inf.z.msg : "zlib error " + std::to_string(rc)) + ")");
+    fail(ErrorCode::kDataLoss, name + ": corrupt gzip data (" +
+                                   (inf.z.msg ? inf.z.msg : "zlib error " + std::to_string(rc)) +
+                                   ")");
   }
   out.resize(produced);
   return out;

@@ -81,7 +81,8 @@ class Validator {
   }
 
   Vec3 int3(const json& v, const std::string& field, std::int64_t min_value) const {
-    if (!v.is_array() || v.size() != 3) error(field, "expected an array of 3 integers, got " + v.dump());
+    if (!v.is_array() || v.size() != 3)
+      error(field, "expected an array of 3 integers, got " + v.dump());
     Vec3 r;
     for (int d = 0; d < 3; ++d) {
       r[d] = integer(v[d], field + "[" + std::to_string(d) + "]");
@@ -121,7 +122,8 @@ ShardingSpec parse_sharding(const json& s, const std::string& f, const Validator
   auto bits = [&](const char* key, int max) {
     std::int64_t b = v.integer(v.require(s, key, f + "."), f + "." + key);
     if (b < 0 || b > max)
-      v.error(f + "." + key, "must be in [0, " + std::to_string(max) + "], got " + std::to_string(b));
+      v.error(f + "." + key,
+              "must be in [0, " + std::to_string(max) + "], got " + std::to_string(b));
     return static_cast<int>(b);
   };
   spec.preshift_bits = bits("preshift_bits", 64);
@@ -158,7 +160,8 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
       v.error(p + "size", "size and voxel_offset must stay within +-2^52");
   }
   const json& res = v.require(s, "resolution", p);
-  if (!res.is_array() || res.size() != 3) v.error(p + "resolution", "expected an array of 3 numbers");
+  if (!res.is_array() || res.size() != 3)
+    v.error(p + "resolution", "expected an array of 3 numbers");
   for (int d = 0; d < 3; ++d) {
     double r = v.number(res[d], p + "resolution[" + std::to_string(d) + "]");
     if (!(r > 0) || !std::isfinite(r))
@@ -184,8 +187,8 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
   switch (scale.encoding) {
     case Encoding::kJpeg:
       if (dtype != DataType::kUint8 || (channels != 1 && channels != 3))
-        v.error(p + "encoding", "jpeg needs uint8 with 1 or 3 channels, the volume has " + dtype_str +
-                                    " with " + std::to_string(channels));
+        v.error(p + "encoding", "jpeg needs uint8 with 1 or 3 channels, the volume has " +
+                                    dtype_str + " with " + std::to_string(channels));
       break;
     case Encoding::kPng:
       if ((dtype != DataType::kUint8 && dtype != DataType::kUint16) || channels > 4)
@@ -194,13 +197,16 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
       break;
     case Encoding::kCompressedSegmentation:
       if (dtype != DataType::kUint32 && dtype != DataType::kUint64)
-        v.error(p + "encoding", "compressed_segmentation needs uint32 or uint64, the volume has " + dtype_str);
+        v.error(p + "encoding",
+                "compressed_segmentation needs uint32 or uint64, the volume has " + dtype_str);
       break;
-    default: break;
+    default:
+      break;
   }
 
   if (auto it = s.find("compressed_segmentation_block_size"); it != s.end()) {
-    scale.compressed_segmentation_block_size = v.int3(*it, p + "compressed_segmentation_block_size", 1);
+    scale.compressed_segmentation_block_size =
+        v.int3(*it, p + "compressed_segmentation_block_size", 1);
   } else if (scale.encoding == Encoding::kCompressedSegmentation) {
     scale.compressed_segmentation_block_size = {8, 8, 8};  // CloudVolume's reader default
   }
@@ -241,7 +247,9 @@ bool encoding_is_supported(Encoding e) {
   return false;
 }
 
-bool Scale::is_placeholder() const { return lower(key).find("placeholder") != std::string::npos; }
+bool Scale::is_placeholder() const {
+  return lower(key).find("placeholder") != std::string::npos;
+}
 
 int VolumeInfo::default_mip() const {
   for (std::size_t i = 0; i < scales.size(); ++i)
@@ -253,7 +261,8 @@ std::optional<int> VolumeInfo::mip_with_resolution(const Vec3d& r) const {
   for (std::size_t i = 0; i < scales.size(); ++i) {
     bool same = true;
     for (int d = 0; d < 3; ++d)
-      same = same && std::fabs(scales[i].resolution[d] - r[d]) <= 1e-6 * std::max(1.0, std::fabs(r[d]));
+      same = same &&
+             std::fabs(scales[i].resolution[d] - r[d]) <= 1e-6 * std::max(1.0, std::fabs(r[d]));
     if (same) return static_cast<int>(i);
   }
   return std::nullopt;
@@ -344,7 +353,8 @@ std::string info_to_json(const VolumeInfo& info, int indent) {
     j["voxel_offset"] = arr(s.voxel_offset);
     j["resolution"] = json::array({s.resolution.x, s.resolution.y, s.resolution.z});
     for (int d = 0; d < 3; ++d)
-      if (s.resolution[d] == std::floor(s.resolution[d])) j["resolution"][d] = static_cast<std::int64_t>(s.resolution[d]);
+      if (s.resolution[d] == std::floor(s.resolution[d]))
+        j["resolution"][d] = static_cast<std::int64_t>(s.resolution[d]);
     j["chunk_sizes"] = json::array();
     for (const auto& c : s.chunk_sizes) j["chunk_sizes"].push_back(arr(c));
     j["encoding"] = std::string(encoding_name(s.encoding));
@@ -358,7 +368,8 @@ std::string info_to_json(const VolumeInfo& info, int indent) {
           {"preshift_bits", sh.preshift_bits},
           {"minishard_bits", sh.minishard_bits},
           {"shard_bits", sh.shard_bits},
-          {"minishard_index_encoding", sh.minishard_index_encoding == ShardEncoding::kGzip ? "gzip" : "raw"},
+          {"minishard_index_encoding",
+           sh.minishard_index_encoding == ShardEncoding::kGzip ? "gzip" : "raw"},
           {"data_encoding", sh.data_encoding == ShardEncoding::kGzip ? "gzip" : "raw"},
       };
     }

@@ -5,7 +5,9 @@
 namespace imagery::precomputed {
 
 namespace {
-bool starts_with(const std::string& s, const char* prefix) { return s.rfind(prefix, 0) == 0; }
+bool starts_with(const std::string& s, const char* prefix) {
+  return s.rfind(prefix, 0) == 0;
+}
 
 std::string after(const std::string& s, const char* prefix) {
   return s.substr(std::char_traits<char>::length(prefix));
@@ -20,12 +22,14 @@ SourceUrl parse_source_url(const std::string& source) {
   if (auto bar = s.rfind('|'); bar != std::string::npos && s.back() == ':') {
     std::string format = s.substr(bar + 1);
     if (format != "neuroglancer-precomputed:")
-      fail(ErrorCode::kInvalidArgument, "source " + source + ": unsupported format '" + format + "'");
+      fail(ErrorCode::kInvalidArgument,
+           "source " + source + ": unsupported format '" + format + "'");
     s.resize(bar);
   }
   while (s.size() > 1 && s.back() == '/') s.pop_back();
   auto need_path = [&](const std::string& rest) {
-    if (rest.empty() || rest == "/") fail(ErrorCode::kInvalidArgument, "source " + source + ": no path after the scheme");
+    if (rest.empty() || rest == "/")
+      fail(ErrorCode::kInvalidArgument, "source " + source + ": no path after the scheme");
     return rest;
   };
   if (starts_with(s, "file://")) {
@@ -46,9 +50,9 @@ SourceUrl parse_source_url(const std::string& source) {
     else
       url.location = "https://s3.amazonaws.com/" + rest;
   } else if (s.find("://") != std::string::npos) {
-    fail(ErrorCode::kInvalidArgument,
-         "source " + source + ": unsupported scheme '" + s.substr(0, s.find("://")) +
-             "://' (use a path, file://, http(s)://, gs:// or s3://)");
+    fail(ErrorCode::kInvalidArgument, "source " + source + ": unsupported scheme '" +
+                                          s.substr(0, s.find("://")) +
+                                          "://' (use a path, file://, http(s)://, gs:// or s3://)");
   } else {
     if (s.empty()) fail(ErrorCode::kInvalidArgument, "source is empty");
     url.kind = SourceUrl::Kind::kFile;

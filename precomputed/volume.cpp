@@ -25,15 +25,19 @@ Bytes take_payload(StoredObject&& object, std::size_t raw_size, const std::strin
 void decode_chunk(const Scale& scale, int channels, std::span<const std::byte> payload,
                   const ChunkTarget& target, const std::string& name) {
   switch (scale.encoding) {
-    case Encoding::kRaw: return decode_raw_chunk(payload, target, channels, name);
-    case Encoding::kJpeg: return decode_jpeg_chunk(payload, target, channels, name);
-    case Encoding::kPng: return decode_png_chunk(payload, target, channels, name);
+    case Encoding::kRaw:
+      return decode_raw_chunk(payload, target, channels, name);
+    case Encoding::kJpeg:
+      return decode_jpeg_chunk(payload, target, channels, name);
+    case Encoding::kPng:
+      return decode_png_chunk(payload, target, channels, name);
     case Encoding::kCompressedSegmentation:
       return decode_compressed_segmentation_chunk(payload, target, channels,
                                                   scale.compressed_segmentation_block_size, name);
     default:
       fail(ErrorCode::kInvalidArgument, name + ": encoding '" +
-                                            std::string(encoding_name(scale.encoding)) + "' is not supported");
+                                            std::string(encoding_name(scale.encoding)) +
+                                            "' is not supported");
   }
 }
 
@@ -42,17 +46,19 @@ void decode_chunk(const Scale& scale, int channels, std::span<const std::byte> p
 VolumeInfo read_info(Storage& storage, const std::string& source) {
   auto object = storage.read("info");
   if (!object)
-    fail(ErrorCode::kNotFound, "no precomputed volume at " + source + " (" + storage.describe("info") +
-                                   " does not exist)");
+    fail(ErrorCode::kNotFound, "no precomputed volume at " + source + " (" +
+                                   storage.describe("info") + " does not exist)");
   std::string name = object->location;
   Bytes text = take_payload(std::move(*object), 0, name);
-  return parse_info(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()), name);
+  return parse_info(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()),
+                    name);
 }
 
 Volume Volume::open(const std::string& source) {
   SourceUrl url = parse_source_url(source);
   if (url.kind != SourceUrl::Kind::kFile)
-    fail(ErrorCode::kInvalidArgument, "source " + source + ": remote sources are not supported yet");
+    fail(ErrorCode::kInvalidArgument,
+         "source " + source + ": remote sources are not supported yet");
   auto storage = std::make_shared<FileStorage>(url.location);
   VolumeInfo info = read_info(*storage, source);
   return Volume(std::move(storage), std::move(info), source);
@@ -76,7 +82,8 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
   const Scale& scale = info_->scale(mip, source_);
   const std::string scale_name = source_ + " mip " + std::to_string(mip) + " (" + scale.key + ")";
   if (bounds.empty())
-    fail(ErrorCode::kInvalidArgument, "cutout bounds " + bounds.to_string() + " of " + scale_name + " are empty");
+    fail(ErrorCode::kInvalidArgument,
+         "cutout bounds " + bounds.to_string() + " of " + scale_name + " are empty");
   if (!encoding_is_supported(scale.encoding))
     fail(ErrorCode::kInvalidArgument, scale_name + " uses encoding '" +
                                           std::string(encoding_name(scale.encoding)) +
@@ -85,13 +92,15 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
     fail(ErrorCode::kInvalidArgument, scale_name + " is sharded, which imagery cannot read yet");
   const bool inside = scale.bounds().contains(bounds);
   if (options.bounded && !inside)
-    fail(ErrorCode::kInvalidArgument, "cutout bounds " + bounds.to_string() + " reach outside " +
-                                          scale_name + " bounds " + scale.bounds().to_string() +
-                                          " (pass --unbounded, or bounded=false, to read outside as 0)");
+    fail(ErrorCode::kInvalidArgument,
+         "cutout bounds " + bounds.to_string() + " reach outside " + scale_name + " bounds " +
+             scale.bounds().to_string() +
+             " (pass --unbounded, or bounded=false, to read outside as 0)");
   const Vec3 size = bounds.size();
   const Shape4 shape{size.x, size.y, size.z, info_->num_channels};
   std::size_t bytes = 0;
-  if (__builtin_mul_overflow(static_cast<std::size_t>(shape.count()), dtype_size(info_->data_type), &bytes) ||
+  if (__builtin_mul_overflow(static_cast<std::size_t>(shape.count()), dtype_size(info_->data_type),
+                             &bytes) ||
       bytes > options.max_output_bytes)
     fail(ErrorCode::kResourceExhausted, "cutout " + bounds.to_string() + " of " + scale_name +
                                             " needs more than the memory budget of " +
@@ -110,15 +119,17 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
     auto object = storage_->read(key);
     if (!object) {
       if (!options.fill_missing)
-        fail(ErrorCode::kNotFound, "chunk " + storage_->describe(key) + " of " + source_ +
-                                       " is missing (pass --fill-missing, or fill_missing, to read missing chunks as 0)");
+        fail(ErrorCode::kNotFound,
+             "chunk " + storage_->describe(key) + " of " + source_ +
+                 " is missing (pass --fill-missing, or fill_missing, to read missing chunks as 0)");
       zero_region(cell, target);
       return;
     }
     const std::string name = "chunk " + object->location;
-    const std::size_t raw_size = scale.encoding == Encoding::kRaw
-                                     ? static_cast<std::size_t>(cell.size().volume()) * channels * esize
-                                     : 0;
+    const std::size_t raw_size =
+        scale.encoding == Encoding::kRaw
+            ? static_cast<std::size_t>(cell.size().volume()) * channels * esize
+            : 0;
     Bytes payload = take_payload(std::move(*object), raw_size, name);
     decode_chunk(scale, channels, payload, target, name);
   });

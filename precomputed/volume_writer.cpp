@@ -13,16 +13,19 @@
 
 namespace imagery::precomputed {
 
-VolumeWriter::VolumeWriter(std::string root, VolumeInfo info) : root_(std::move(root)), info_(std::move(info)) {
+VolumeWriter::VolumeWriter(std::string root, VolumeInfo info)
+    : root_(std::move(root)), info_(std::move(info)) {
   std::string text = info_to_json(info_);
   info_ = parse_info(text, root_ + "/info");
   std::filesystem::create_directories(root_);
   write_file_atomically(root_ + "/info", std::as_bytes(std::span(text.data(), text.size())));
 }
 
-void VolumeWriter::write(const Array& data, const Bbox& bounds, int mip, const WriteOptions& options) const {
+void VolumeWriter::write(const Array& data, const Bbox& bounds, int mip,
+                         const WriteOptions& options) const {
   const Scale& scale = info_.scale(mip, root_);
-  if (scale.sharding) fail(ErrorCode::kInvalidArgument, "VolumeWriter writes unsharded scales only");
+  if (scale.sharding)
+    fail(ErrorCode::kInvalidArgument, "VolumeWriter writes unsharded scales only");
   const ChunkGrid grid(scale);
   const Vec3 cs = scale.chunk_size();
   const Bbox vb = scale.bounds();
@@ -33,9 +36,11 @@ void VolumeWriter::write(const Array& data, const Bbox& bounds, int mip, const W
       fail(ErrorCode::kInvalidArgument, "VolumeWriter: bounds " + bounds.to_string() +
                                             " are not chunk-aligned inside " + vb.to_string());
   }
-  if (data.shape() != Shape4{bounds.size().x, bounds.size().y, bounds.size().z, info_.num_channels} ||
+  if (data.shape() !=
+          Shape4{bounds.size().x, bounds.size().y, bounds.size().z, info_.num_channels} ||
       data.dtype() != info_.data_type)
-    fail(ErrorCode::kInvalidArgument, "VolumeWriter: data does not match the bounds and the volume's type");
+    fail(ErrorCode::kInvalidArgument,
+         "VolumeWriter: data does not match the bounds and the volume's type");
   const std::string dir = root_ + "/" + scale.key;
   std::filesystem::create_directories(dir);
   const auto cells = grid.cells_overlapping(bounds);
@@ -48,10 +53,12 @@ void VolumeWriter::write(const Array& data, const Bbox& bounds, int mip, const W
     for (std::int64_t c = 0; c < info_.num_channels; ++c)
       for (std::int64_t z = 0; z < s.z; ++z)
         for (std::int64_t y = 0; y < s.y; ++y)
-          std::memcpy(chunk.bytes() + chunk.index(0, y, z, c) * es,
-                      data.bytes() + data.index(cell.min.x - bounds.min.x, cell.min.y - bounds.min.y + y,
-                                                cell.min.z - bounds.min.z + z, c) * es,
-                      static_cast<std::size_t>(s.x) * es);
+          std::memcpy(
+              chunk.bytes() + chunk.index(0, y, z, c) * es,
+              data.bytes() + data.index(cell.min.x - bounds.min.x, cell.min.y - bounds.min.y + y,
+                                        cell.min.z - bounds.min.z + z, c) *
+                                 es,
+              static_cast<std::size_t>(s.x) * es);
     std::vector<std::byte> encoded;
     switch (scale.encoding) {
       case Encoding::kRaw:
@@ -69,8 +76,8 @@ void VolumeWriter::write(const Array& data, const Bbox& bounds, int mip, const W
                                                  scale.compressed_segmentation_block_size);
         break;
       default:
-        fail(ErrorCode::kInvalidArgument, "VolumeWriter cannot write encoding " +
-                                              std::string(encoding_name(scale.encoding)));
+        fail(ErrorCode::kInvalidArgument,
+             "VolumeWriter cannot write encoding " + std::string(encoding_name(scale.encoding)));
     }
     std::string path = dir + "/" + chunk_name(cell);
     if (options.gzip) {

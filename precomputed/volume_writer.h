@@ -11,7 +11,7 @@
 namespace imagery::precomputed {
 
 struct WriteOptions {
-  bool gzip = false;      // store chunks as NAME.gz
+  bool gzip = false;  // store chunks as NAME.gz
   int gzip_level = 6;
   int jpeg_quality = 85;
 };
@@ -25,7 +25,8 @@ class VolumeWriter {
 
   // Writes every chunk of `mip` inside `bounds` from `data` (shape = bounds size x channels).
   // Bounds must start on chunk boundaries and end on one or on the volume's end.
-  void write(const Array& data, const Bbox& bounds, int mip, const WriteOptions& options = {}) const;
+  void write(const Array& data, const Bbox& bounds, int mip,
+             const WriteOptions& options = {}) const;
 
  private:
   std::string root_;

@@ -30,45 +30,53 @@ std::uint64_t label_at(std::int64_t x, std::int64_t y, std::int64_t z) {
   const auto cx = static_cast<std::int64_t>(std::floor(wx / 48.0));
   const auto cy = static_cast<std::int64_t>(std::floor(wy / 48.0));
   const std::int64_t cz = z / 24;
-  const std::uint64_t h = mix(static_cast<std::uint64_t>(cx * 73856093 ^ cy * 19349663 ^ cz * 83492791));
+  const std::uint64_t h =
+      mix(static_cast<std::uint64_t>(cx * 73856093 ^ cy * 19349663 ^ cz * 83492791));
   return (h % 5 == 0) ? 0 : (std::uint64_t{1} << 40) | (h & 0xffffffffffULL);
 }
 
 // EM-like grey value: membranes dark at segment boundaries, textured cytoplasm.
 std::uint8_t grey_at(std::int64_t x, std::int64_t y, std::int64_t z) {
-  const std::uint64_t n = mix(static_cast<std::uint64_t>(x) * 2654435761u ^ static_cast<std::uint64_t>(y) * 40503u ^
-                              static_cast<std::uint64_t>(z) * 97u);
+  const std::uint64_t n =
+      mix(static_cast<std::uint64_t>(x) * 2654435761u ^ static_cast<std::uint64_t>(y) * 40503u ^
+          static_cast<std::uint64_t>(z) * 97u);
   const std::int64_t sx = x / 2, sy = y / 2;
-  const bool edge = label_at(sx, sy, z) != label_at(sx + 1, sy, z) || label_at(sx, sy, z) != label_at(sx, sy + 1, z);
+  const bool edge = label_at(sx, sy, z) != label_at(sx + 1, sy, z) ||
+                    label_at(sx, sy, z) != label_at(sx, sy + 1, z);
   const int base = edge ? 60 : 170;
   return static_cast<std::uint8_t>(std::clamp<int>(base + static_cast<int>(n % 41) - 20, 0, 255));
 }
 
 template <class Fill>
-void write_volume(const std::string& root, VolumeInfo info, const WriteOptions& options, Fill fill) {
+void write_volume(const std::string& root, VolumeInfo info, const WriteOptions& options,
+                  Fill fill) {
   VolumeWriter writer(root, info);
   const Scale& s = writer.info().scales[0];
   const std::int64_t slab = s.chunk_size().z;
   for (std::int64_t z0 = 0; z0 < s.size.z; z0 += slab) {
     const Bbox box{{0, 0, z0}, {s.size.x, s.size.y, std::min(s.size.z, z0 + slab)}};
     Array a(info.data_type, {box.size().x, box.size().y, box.size().z, 1});
-    ThreadPool::shared().parallel_for(static_cast<std::size_t>(box.size().z * box.size().y), [&](std::size_t i) {
-      const std::int64_t z = static_cast<std::int64_t>(i) / box.size().y, y = static_cast<std::int64_t>(i) % box.size().y;
-      for (std::int64_t x = 0; x < box.size().x; ++x) fill(a, x, y, z, z0 + z);
-    });
+    ThreadPool::shared().parallel_for(
+        static_cast<std::size_t>(box.size().z * box.size().y), [&](std::size_t i) {
+          const std::int64_t z = static_cast<std::int64_t>(i) / box.size().y,
+                             y = static_cast<std::int64_t>(i) % box.size().y;
+          for (std::int64_t x = 0; x < box.size().x; ++x) fill(a, x, y, z, z0 + z);
+        });
     writer.write(a, box, 0, options);
   }
 }
 
 Scale make_scale(const Vec3& size, const Vec3& chunk, Encoding encoding, const Vec3d& resolution) {
   Scale s;
-  s.key = std::to_string(static_cast<int>(resolution.x)) + "_" + std::to_string(static_cast<int>(resolution.y)) +
-          "_" + std::to_string(static_cast<int>(resolution.z));
+  s.key = std::to_string(static_cast<int>(resolution.x)) + "_" +
+          std::to_string(static_cast<int>(resolution.y)) + "_" +
+          std::to_string(static_cast<int>(resolution.z));
   s.size = size;
   s.resolution = resolution;
   s.chunk_sizes = {chunk};
   s.encoding = encoding;
-  if (encoding == Encoding::kCompressedSegmentation) s.compressed_segmentation_block_size = {8, 8, 8};
+  if (encoding == Encoding::kCompressedSegmentation)
+    s.compressed_segmentation_block_size = {8, 8, 8};
   return s;
 }
 
@@ -79,7 +87,9 @@ std::vector<BenchVolume> ensure_bench_volumes(const std::string& data_dir) {
       {"image_raw", "uint8 image 2048x2048x64, raw, chunks 128x128x16, uncompressed"},
       {"image_raw_gzip", "uint8 image 2048x2048x64, raw, chunks 128x128x16, gzip level 6"},
       {"image_jpeg", "uint8 image 2048x2048x64, jpeg quality 85, chunks 128x128x16"},
-      {"seg_cseg", "uint64 segmentation 1024x1024x64, compressed_segmentation 8^3 blocks, chunks 128x128x16, gzip"},
+      {"seg_cseg",
+       "uint64 segmentation 1024x1024x64, compressed_segmentation 8^3 blocks, chunks 128x128x16, "
+       "gzip"},
   };
   for (const auto& v : volumes) {
     const std::string root = data_dir + "/" + v.name;
@@ -91,20 +101,23 @@ std::vector<BenchVolume> ensure_bench_volumes(const std::string& data_dir) {
     if (v.name == "seg_cseg") {
       info.type = "segmentation";
       info.data_type = DataType::kUint64;
-      info.scales = {make_scale({1024, 1024, 64}, {128, 128, 16}, Encoding::kCompressedSegmentation, {8, 8, 40})};
+      info.scales = {make_scale({1024, 1024, 64}, {128, 128, 16}, Encoding::kCompressedSegmentation,
+                                {8, 8, 40})};
       options.gzip = true;
-      write_volume(root, info, options, [](Array& a, std::int64_t x, std::int64_t y, std::int64_t zl, std::int64_t z) {
-        a.at<std::uint64_t>(x, y, zl) = label_at(x, y, z);
-      });
+      write_volume(root, info, options,
+                   [](Array& a, std::int64_t x, std::int64_t y, std::int64_t zl, std::int64_t z) {
+                     a.at<std::uint64_t>(x, y, zl) = label_at(x, y, z);
+                   });
     } else {
       info.type = "image";
       info.data_type = DataType::kUint8;
       const Encoding e = v.name == "image_jpeg" ? Encoding::kJpeg : Encoding::kRaw;
       info.scales = {make_scale({2048, 2048, 64}, {128, 128, 16}, e, {4, 4, 40})};
       options.gzip = v.name == "image_raw_gzip";
-      write_volume(root, info, options, [](Array& a, std::int64_t x, std::int64_t y, std::int64_t zl, std::int64_t z) {
-        a.at<std::uint8_t>(x, y, zl) = grey_at(x, y, z);
-      });
+      write_volume(root, info, options,
+                   [](Array& a, std::int64_t x, std::int64_t y, std::int64_t zl, std::int64_t z) {
+                     a.at<std::uint8_t>(x, y, zl) = grey_at(x, y, z);
+                   });
     }
     std::FILE* f = std::fopen((root + "/.complete").c_str(), "w");
     if (f) std::fclose(f);

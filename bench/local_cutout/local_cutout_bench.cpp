@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
   };
   std::printf("machine: %u hardware threads; %d repeats per case; warm page cache\n",
               std::thread::hardware_concurrency(), repeats);
-  std::printf("%-30s %14s %14s %14s %12s\n", "case", "in-process ms", "CLI ms", "CloudVolume", "CLI ratio");
+  std::printf("%-30s %14s %14s %14s %12s\n", "case", "in-process ms", "CLI ms", "CloudVolume",
+              "CLI ratio");
   for (const auto& c : cases) {
     const std::string root = data + "/" + c.volume;
     auto volume = precomputed::Volume::open(root);
@@ -73,11 +74,13 @@ int main(int argc, char** argv) {
       Array a = volume.download(c.bounds, 0);
       lib.push_back(ms_since(t0));
     }
-    const std::string bounds = std::to_string(c.bounds.min.x) + "," + std::to_string(c.bounds.min.y) + "," +
-                               std::to_string(c.bounds.min.z) + "," + std::to_string(c.bounds.max.x) + "," +
-                               std::to_string(c.bounds.max.y) + "," + std::to_string(c.bounds.max.z);
+    const std::string bounds =
+        std::to_string(c.bounds.min.x) + "," + std::to_string(c.bounds.min.y) + "," +
+        std::to_string(c.bounds.min.z) + "," + std::to_string(c.bounds.max.x) + "," +
+        std::to_string(c.bounds.max.y) + "," + std::to_string(c.bounds.max.z);
     for (int i = 0; i < repeats; ++i)
-      cmd.push_back(run_cli({cli, "cutout", root, "--bounds", bounds, "-o", out + "/bench_cutout.npy"}));
+      cmd.push_back(
+          run_cli({cli, "cutout", root, "--bounds", bounds, "-o", out + "/bench_cutout.npy"}));
     const double lib_ms = bench::median(lib), cli_ms = bench::median(cmd);
     char ref[32] = "-", ratio[32] = "-";
     if (c.cloudvolume_ms > 0) {

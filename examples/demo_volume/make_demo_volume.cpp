@@ -53,7 +53,8 @@ Array downsample_mode(const Array& a) {
         std::map<std::uint64_t, int> counts;
         for (int dy = 0; dy < 2; ++dy)
           for (int dx = 0; dx < 2; ++dx)
-            if (2 * x + dx < s.x && 2 * y + dy < s.y) counts[a.at<std::uint64_t>(2 * x + dx, 2 * y + dy, z)]++;
+            if (2 * x + dx < s.x && 2 * y + dy < s.y)
+              counts[a.at<std::uint64_t>(2 * x + dx, 2 * y + dy, z)]++;
         std::uint64_t best = 0;
         int best_count = -1;
         for (auto [id, c] : counts)
@@ -71,23 +72,29 @@ int main(int argc, char** argv) {
     return 2;
   }
   const std::string out = argv[1];
-  // Image: 4 nm, 544 x 480 x 12 voxels starting at (2000, 1600, 100); labels at 8 nm start at half that.
+  // Image: 4 nm, 544 x 480 x 12 voxels starting at (2000, 1600, 100); labels at 8 nm start at half
+  // that.
   const Vec3 image_size{544, 480, 12}, image_offset{2000, 1600, 100};
   VolumeInfo image;
   image.type = "image";
   image.data_type = DataType::kUint8;
   image.scales = {
       scale("4_4_40", image_size, image_offset, {4, 4, 40}, {128, 128, 12}, Encoding::kJpeg),
-      scale("8_8_40", {272, 240, 12}, {1000, 800, 100}, {8, 8, 40}, {128, 128, 12}, Encoding::kJpeg),
-      scale("16_16_40", {136, 120, 12}, {500, 400, 100}, {16, 16, 40}, {136, 120, 12}, Encoding::kJpeg),
+      scale("8_8_40", {272, 240, 12}, {1000, 800, 100}, {8, 8, 40}, {128, 128, 12},
+            Encoding::kJpeg),
+      scale("16_16_40", {136, 120, 12}, {500, 400, 100}, {16, 16, 40}, {136, 120, 12},
+            Encoding::kJpeg),
   };
   VolumeInfo seg;
   seg.type = "segmentation";
   seg.data_type = DataType::kUint64;
   seg.scales = {
-      scale("8_8_40", {272, 240, 12}, {1000, 800, 100}, {8, 8, 40}, {64, 64, 12}, Encoding::kCompressedSegmentation),
-      scale("16_16_40", {136, 120, 12}, {500, 400, 100}, {16, 16, 40}, {64, 64, 12}, Encoding::kCompressedSegmentation),
-      scale("32_32_40", {68, 60, 12}, {250, 200, 100}, {32, 32, 40}, {68, 60, 12}, Encoding::kCompressedSegmentation),
+      scale("8_8_40", {272, 240, 12}, {1000, 800, 100}, {8, 8, 40}, {64, 64, 12},
+            Encoding::kCompressedSegmentation),
+      scale("16_16_40", {136, 120, 12}, {500, 400, 100}, {16, 16, 40}, {64, 64, 12},
+            Encoding::kCompressedSegmentation),
+      scale("32_32_40", {68, 60, 12}, {250, 200, 100}, {32, 32, 40}, {68, 60, 12},
+            Encoding::kCompressedSegmentation),
   };
 
   Array grey(DataType::kUint8, {image_size.x, image_size.y, image_size.z, 1});

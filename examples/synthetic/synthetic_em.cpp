@@ -28,7 +28,8 @@ std::uint64_t label_at_point(double x, double y, std::int64_t z, double cell) {
   std::uint64_t best_hash = 0;
   for (std::int64_t j = gy - 1; j <= gy + 1; ++j)
     for (std::int64_t i = gx - 1; i <= gx + 1; ++i) {
-      const std::uint64_t h = mix(static_cast<std::uint64_t>(i * 73856093 ^ j * 19349663 ^ gz * 83492791));
+      const std::uint64_t h =
+          mix(static_cast<std::uint64_t>(i * 73856093 ^ j * 19349663 ^ gz * 83492791));
       const double sx = (i + 0.15 + 0.7 * static_cast<double>(h & 0xffff) / 65535.0) * cell;
       const double sy = (j + 0.15 + 0.7 * static_cast<double>((h >> 16) & 0xffff) / 65535.0) * cell;
       const double d = (wx - sx) * (wx - sx) + (wy - sy) * (wy - sy);
@@ -36,9 +37,12 @@ std::uint64_t label_at_point(double x, double y, std::int64_t z, double cell) {
     }
   const std::uint64_t h = mix(best_hash);
   switch (h % 3) {
-    case 0: return 1 + h % 997;                                     // small ids
-    case 1: return (std::uint64_t{1} << 32) + 7919 * (h % 100000);  // above 2^32
-    default: return (std::uint64_t{1} << 40) | (h & 0xffffffffULL); // above 2^40
+    case 0:
+      return 1 + h % 997;  // small ids
+    case 1:
+      return (std::uint64_t{1} << 32) + 7919 * (h % 100000);  // above 2^32
+    default:
+      return (std::uint64_t{1} << 40) | (h & 0xffffffffULL);  // above 2^40
   }
 }
 }  // namespace
@@ -56,15 +60,17 @@ std::uint8_t grey_at(std::int64_t x, std::int64_t y, std::int64_t z, int ratio, 
   const double offsets[4][2] = {{r, 0}, {-r, 0}, {0, r}, {0, -r}};
   for (const auto& o : offsets) different += label_at_point(sx + o[0], sy + o[1], z, cell) != here;
   different = std::min(different, 2);
-  const std::uint64_t n = mix(static_cast<std::uint64_t>(x) * 2654435761u ^ static_cast<std::uint64_t>(y) * 40503u ^
-                              static_cast<std::uint64_t>(z) * 97u);
+  const std::uint64_t n =
+      mix(static_cast<std::uint64_t>(x) * 2654435761u ^ static_cast<std::uint64_t>(y) * 40503u ^
+          static_cast<std::uint64_t>(z) * 97u);
   double v = here == 0 ? 205.0 : 168.0 + 12.0 * std::sin(x / 37.0) * std::cos(y / 41.0);
   v -= 45.0 * different;
   // Vesicle-like rings scattered through the cytoplasm.
   const std::int64_t gx = x / 12, gy = y / 12;
   const std::uint64_t dot = mix(static_cast<std::uint64_t>(gx * 31 + gy * 1000003 + z * 7));
   if (here != 0 && dot % 7 == 0) {
-    const double cx = gx * 12 + 3.0 + static_cast<double>(dot % 6), cy = gy * 12 + 3.0 + static_cast<double>((dot >> 8) % 6);
+    const double cx = gx * 12 + 3.0 + static_cast<double>(dot % 6),
+                 cy = gy * 12 + 3.0 + static_cast<double>((dot >> 8) % 6);
     const double d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
     if (d2 < 9.0 && d2 > 2.5) v -= 50.0;
   }

@@ -12,6 +12,7 @@ namespace imagery::synthetic {
 std::uint64_t label_at(std::int64_t x, std::int64_t y, std::int64_t z, double cell_size = 48.0);
 
 // Grey value at image voxel (x, y, z); the image is `ratio` times finer than the labels in x and y.
-std::uint8_t grey_at(std::int64_t x, std::int64_t y, std::int64_t z, int ratio = 2, double cell_size = 48.0);
+std::uint8_t grey_at(std::int64_t x, std::int64_t y, std::int64_t z, int ratio = 2,
+                     double cell_size = 48.0);
 
 }  // namespace imagery::synthetic

@@ -17,8 +17,14 @@ TEST_CASE("imagery info prints type, dtype, channels and one row per mip", "[cli
   CHECK_THAT(r.out, Catch::Contains("data type:   uint8"));
   CHECK_THAT(r.out, Catch::Contains("channels:    1"));
   CHECK_THAT(r.out, Catch::Contains("mip  key"));
-  CHECK_THAT(r.out, Catch::Matches(R"([\s\S]*\n0 +4_4_40 +4, 4, 40 +300 x 270 x 37 +100, 36, 12 +64 x 64 x 16 +raw +no\n[\s\S]*)"));
-  CHECK_THAT(r.out, Catch::Matches(R"([\s\S]*\n2 +16_16_40 +16, 16, 40 +75 x 68 x 37 +25, 9, 12 +64 x 64 x 16 +raw +no\n[\s\S]*)"));
+  CHECK_THAT(
+      r.out,
+      Catch::Matches(
+          R"([\s\S]*\n0 +4_4_40 +4, 4, 40 +300 x 270 x 37 +100, 36, 12 +64 x 64 x 16 +raw +no\n[\s\S]*)"));
+  CHECK_THAT(
+      r.out,
+      Catch::Matches(
+          R"([\s\S]*\n2 +16_16_40 +16, 16, 40 +75 x 68 x 37 +25, 9, 12 +64 x 64 x 16 +raw +no\n[\s\S]*)"));
 }
 
 TEST_CASE("imagery info shows sharding and compressed_segmentation blocks", "[cli][info]") {
@@ -30,7 +36,8 @@ TEST_CASE("imagery info shows sharding and compressed_segmentation blocks", "[cl
 }
 
 TEST_CASE("imagery info --json prints the validated info", "[cli][info]") {
-  auto r = run_imagery({"info", "precomputed://file://" + data_path("cloudvolume/seg_cseg"), "--json"});
+  auto r =
+      run_imagery({"info", "precomputed://file://" + data_path("cloudvolume/seg_cseg"), "--json"});
   REQUIRE(r.exit_code == 0);
   auto doc = nlohmann::json::parse(r.out);
   CHECK(doc["type"] == "segmentation");
@@ -50,7 +57,8 @@ TEST_CASE("imagery info of a missing volume exits 3 with one line naming it", "[
 
 TEST_CASE("imagery info of a malformed info exits 5 naming the file and field", "[cli][info]") {
   imagery::testing::TempDir dir;
-  imagery::testing::write_file(dir.file("info"), std::string(R"({"type": "image", "data_type": "uint8", "num_channels": 1,
+  imagery::testing::write_file(
+      dir.file("info"), std::string(R"({"type": "image", "data_type": "uint8", "num_channels": 1,
     "scales": [{"key": "k", "size": [1, 1], "resolution": [1,1,1], "chunk_sizes": [[1,1,1]], "encoding": "raw"}]})"));
   auto r = run_imagery({"info", dir.path().string()});
   CHECK(r.exit_code == 5);

@@ -33,6 +33,7 @@ TEST_CASE("a committed atomic file replaces the old one whole", "[core][atomic]"
 
 TEST_CASE("an atomic file in an unwritable place fails naming the path", "[core][atomic]") {
   imagery::testing::TempDir dir;
-  CHECK_THROWS_WITH(AtomicFile(dir.file("no/such/dir/x.png")), Catch::Contains("no/such/dir/x.png"));
+  CHECK_THROWS_WITH(AtomicFile(dir.file("no/such/dir/x.png")),
+                    Catch::Contains("no/such/dir/x.png"));
   CHECK_THROWS_WITH(AtomicFile(dir.path().string()), Catch::Contains("directory"));
 }

@@ -18,10 +18,12 @@ TEST_CASE("parallel_for runs every index exactly once", "[core][pool]") {
 TEST_CASE("parallel_for rethrows the first failure after all tasks ran", "[core][pool]") {
   ThreadPool pool(2);
   std::atomic<int> ran{0};
-  CHECK_THROWS_WITH(pool.parallel_for(50, [&](std::size_t i) {
-    ran++;
-    if (i % 10 == 3) throw std::runtime_error("task failed");
-  }), "task failed");
+  CHECK_THROWS_WITH(pool.parallel_for(50,
+                                      [&](std::size_t i) {
+                                        ran++;
+                                        if (i % 10 == 3) throw std::runtime_error("task failed");
+                                      }),
+                    "task failed");
   CHECK(ran.load() == 50);
 }
 

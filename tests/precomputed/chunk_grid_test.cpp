@@ -7,7 +7,8 @@
 using namespace imagery;
 using namespace imagery::precomputed;
 
-TEST_CASE("chunk grid shape is ceil(size / chunk) and edge cells are clipped", "[precomputed][grid]") {
+TEST_CASE("chunk grid shape is ceil(size / chunk) and edge cells are clipped",
+          "[precomputed][grid]") {
   ChunkGrid g({100, 36, 12}, {300, 270, 37}, {64, 64, 16});
   CHECK(g.shape() == Vec3{5, 5, 3});
   CHECK(g.cell_bounds({0, 0, 0}) == Bbox{{100, 36, 12}, {164, 100, 28}});
@@ -47,10 +48,12 @@ TEST_CASE("an empty axis gives an empty grid", "[precomputed][grid]") {
 }
 
 TEST_CASE("mip conversion floors the minimum and ceils the maximum", "[precomputed][grid]") {
-  CHECK(downsample_bounds({{130, 60, 15}, {399, 301, 40}}, {2, 2, 1}) == Bbox{{65, 30, 15}, {200, 151, 40}});
+  CHECK(downsample_bounds({{130, 60, 15}, {399, 301, 40}}, {2, 2, 1}) ==
+        Bbox{{65, 30, 15}, {200, 151, 40}});
   CHECK(downsample_bounds({{-5, -4, 3}, {5, 4, 9}}, {2, 2, 2}) == Bbox{{-3, -2, 1}, {3, 2, 5}});
   // Factors that are not powers of two, and not integers.
-  CHECK(downsample_bounds({{10, 10, 10}, {20, 20, 20}}, {3, 1.5, 1}) == Bbox{{3, 6, 10}, {7, 14, 20}});
+  CHECK(downsample_bounds({{10, 10, 10}, {20, 20, 20}}, {3, 1.5, 1}) ==
+        Bbox{{3, 6, 10}, {7, 14, 20}});
   // 12 / (12/4 as a float) must stay exactly 4, not floor to 3 or ceil to 5.
   CHECK(downsample_bounds({{12, 12, 12}, {24, 24, 24}}, {12.0 / 4.0, 4.28 / 4.28, 1}) ==
         Bbox{{4, 12, 12}, {8, 24, 24}});

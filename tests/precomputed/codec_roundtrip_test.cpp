@@ -71,7 +71,8 @@ VolumeInfo make_info(const Combo& c) {
   s0.resolution = {4, 4, 40};
   s0.chunk_sizes = {{16, 16, 4}};
   s0.encoding = c.encoding;
-  if (c.encoding == Encoding::kCompressedSegmentation) s0.compressed_segmentation_block_size = {8, 4, 3};
+  if (c.encoding == Encoding::kCompressedSegmentation)
+    s0.compressed_segmentation_block_size = {8, 4, 3};
   Scale s1 = s0;
   s1.key = "nested/s1";
   s1.size = {23, 19, 11};
@@ -115,10 +116,12 @@ Difference compare(const Array& cut, const Array& src, const Bbox& box, const Bb
 
 }  // namespace
 
-TEST_CASE("every encoding, dtype and channel count round-trips through cutouts", "[precomputed][codec]") {
+TEST_CASE("every encoding, dtype and channel count round-trips through cutouts",
+          "[precomputed][codec]") {
   std::vector<Combo> combos;
-  for (DataType t : {DataType::kUint8, DataType::kInt8, DataType::kUint16, DataType::kInt16, DataType::kUint32,
-                     DataType::kInt32, DataType::kUint64, DataType::kInt64, DataType::kFloat32, DataType::kFloat64})
+  for (DataType t : {DataType::kUint8, DataType::kInt8, DataType::kUint16, DataType::kInt16,
+                     DataType::kUint32, DataType::kInt32, DataType::kUint64, DataType::kInt64,
+                     DataType::kFloat32, DataType::kFloat64})
     for (int ch : {1, 3}) combos.push_back({Encoding::kRaw, t, ch, ch == 3});
   for (DataType t : {DataType::kUint8, DataType::kUint16})
     for (int ch : {1, 2, 3, 4}) combos.push_back({Encoding::kPng, t, ch, false});
@@ -156,7 +159,8 @@ TEST_CASE("every encoding, dtype and channel count round-trips through cutouts",
           INFO("mip " << mip << " box " << box.to_string() << ": " << d.voxels
                       << " voxels differ, max error " << d.worst << ", mean error " << d.mean);
           if (combo.encoding == Encoding::kJpeg) {
-            // Lossy but close: 4:2:0 chroma costs a few levels; a 1-voxel box says little on average.
+            // Lossy but close: 4:2:0 chroma costs a few levels; a 1-voxel box says little on
+            // average.
             if (box.size().volume() > 100) CHECK(d.mean < 2.0);
             CHECK(d.worst <= 24);
           } else {
@@ -188,7 +192,8 @@ TEST_CASE("2-D image chunks may split width and height any way", "[precomputed][
 
 TEST_CASE("16-bit PNG samples are stored big-endian", "[precomputed][codec]") {
   const std::uint16_t sample = 0x0102;
-  auto png = encode_png(std::as_bytes(std::span(&sample, 1)), 1, 1, 1, 16, PngEncodeOptions{0, false});
+  auto png =
+      encode_png(std::as_bytes(std::span(&sample, 1)), 1, 1, 1, 16, PngEncodeOptions{0, false});
   // Level 0 stores the scanline verbatim: filter byte 0, then the sample high byte first.
   const std::byte needle[] = {std::byte{0}, std::byte{1}, std::byte{2}};
   CHECK(std::search(png.begin(), png.end(), std::begin(needle), std::end(needle)) != png.end());
@@ -198,11 +203,13 @@ TEST_CASE("16-bit PNG samples are stored big-endian", "[precomputed][codec]") {
   CHECK(back == 0x0102);
 }
 
-TEST_CASE("image chunks with the wrong geometry or channels fail naming the chunk", "[precomputed][codec]") {
+TEST_CASE("image chunks with the wrong geometry or channels fail naming the chunk",
+          "[precomputed][codec]") {
   std::vector<std::uint8_t> voxels(4 * 4 * 2, 9);
   const Bbox box{{0, 0, 0}, {4, 4, 3}};  // needs 48 pixels, the images hold 32
   Array out(DataType::kUint8, {4, 4, 3, 1});
-  auto png = encode_png_chunk(reinterpret_cast<const std::byte*>(voxels.data()), DataType::kUint8, {4, 4, 2}, 1);
+  auto png = encode_png_chunk(reinterpret_cast<const std::byte*>(voxels.data()), DataType::kUint8,
+                              {4, 4, 2}, 1);
   CHECK_THROWS_WITH(decode_png_chunk(png, ChunkTarget{&out, box, box}, 1, "chunk a/b"),
                     Catch::Contains("chunk a/b") && Catch::Contains("48"));
   auto jpeg = encode_jpeg_chunk(voxels.data(), {4, 4, 2}, 1, 90);

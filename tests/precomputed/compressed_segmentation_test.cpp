@@ -26,12 +26,14 @@ Array decode_whole(const std::vector<std::byte>& bytes, DataType dtype, const Ve
                    const Vec3& block, int channels = 1) {
   Array out(dtype, {shape.x, shape.y, shape.z, channels});
   Bbox box{{0, 0, 0}, shape};
-  decode_compressed_segmentation_chunk(bytes, ChunkTarget{&out, box, box}, channels, block, "test chunk");
+  decode_compressed_segmentation_chunk(bytes, ChunkTarget{&out, box, box}, channels, block,
+                                       "test chunk");
   return out;
 }
 
 Array fib25_block() {
-  auto bytes = imagery::testing::read_file(imagery::testing::data_path("public/64x64x64-raw-uint64-segmentation.dat"));
+  auto bytes = imagery::testing::read_file(
+      imagery::testing::data_path("public/64x64x64-raw-uint64-segmentation.dat"));
   REQUIRE(bytes.size() == 64 * 64 * 64 * 8);
   Array a(DataType::kUint64, {64, 64, 64, 1});
   std::memcpy(a.bytes(), bytes.data(), bytes.size());
@@ -59,14 +61,16 @@ bool same(const Array& a, const Array& b) {
 
 }  // namespace
 
-TEST_CASE("compressed_segmentation decodes the spec's uint32 worked example", "[precomputed][cseg]") {
+TEST_CASE("compressed_segmentation decodes the spec's uint32 worked example",
+          "[precomputed][cseg]") {
   auto bytes = from_words({1, 0x02000005, 4, 8, 8, 0x64, 5, 7, 9, 9});
   Array a = decode_whole(bytes, DataType::kUint32, {3, 2, 1}, {2, 2, 1});
   const std::uint32_t expected[] = {5, 7, 9, 9, 7, 9};
   for (int i = 0; i < 6; ++i) CHECK(a.data<std::uint32_t>()[i] == expected[i]);
 }
 
-TEST_CASE("compressed_segmentation decodes the spec's uint64 worked example", "[precomputed][cseg]") {
+TEST_CASE("compressed_segmentation decodes the spec's uint64 worked example",
+          "[precomputed][cseg]") {
   auto bytes = from_words({1, 0x02000005, 4, 0x0b, 0x0b, 0x64, 5, 0, 7, 0, 9, 0, 9, 0});
   Array a = decode_whole(bytes, DataType::kUint64, {3, 2, 1}, {2, 2, 1});
   const std::uint64_t expected[] = {5, 7, 9, 9, 7, 9};
@@ -80,18 +84,19 @@ TEST_CASE("compressed_segmentation decodes the TensorStore 2x2x1 vector", "[prec
   for (int i = 0; i < 4; ++i) CHECK(a.data<std::uint64_t>()[i] == expected[i]);
 }
 
-TEST_CASE("compressed_segmentation encodes the spec's examples byte for byte", "[precomputed][cseg]") {
+TEST_CASE("compressed_segmentation encodes the spec's examples byte for byte",
+          "[precomputed][cseg]") {
   const std::uint32_t v32[] = {5, 7, 9, 9, 7, 9};
-  auto e32 = encode_compressed_segmentation(reinterpret_cast<const std::byte*>(v32), DataType::kUint32,
-                                            {3, 2, 1}, 1, {2, 2, 1});
+  auto e32 = encode_compressed_segmentation(reinterpret_cast<const std::byte*>(v32),
+                                            DataType::kUint32, {3, 2, 1}, 1, {2, 2, 1});
   CHECK(e32 == from_words({1, 0x02000005, 4, 8, 8, 0x64, 5, 7, 9, 9}));
   const std::uint64_t v64[] = {5, 7, 9, 9, 7, 9};
-  auto e64 = encode_compressed_segmentation(reinterpret_cast<const std::byte*>(v64), DataType::kUint64,
-                                            {3, 2, 1}, 1, {2, 2, 1});
+  auto e64 = encode_compressed_segmentation(reinterpret_cast<const std::byte*>(v64),
+                                            DataType::kUint64, {3, 2, 1}, 1, {2, 2, 1});
   CHECK(e64 == from_words({1, 0x02000005, 4, 0x0b, 0x0b, 0x64, 5, 0, 7, 0, 9, 0, 9, 0}));
   const std::uint64_t ts[] = {4, 0, 4, 0};
-  auto ets = encode_compressed_segmentation(reinterpret_cast<const std::byte*>(ts), DataType::kUint64,
-                                            {2, 2, 1}, 1, {2, 2, 1});
+  auto ets = encode_compressed_segmentation(reinterpret_cast<const std::byte*>(ts),
+                                            DataType::kUint64, {2, 2, 1}, 1, {2, 2, 1});
   CHECK(ets == from_words({1, 0x01000003, 2, 5, 0, 0, 4, 0}));
 }
 
@@ -108,9 +113,11 @@ TEST_CASE("the FIB-25 block has the documented labels", "[precomputed][cseg]") {
   CHECK(labels.size() == 52);
 }
 
-TEST_CASE("compressed_segmentation picks the documented encoded_bits per 8^3 block", "[precomputed][cseg]") {
+TEST_CASE("compressed_segmentation picks the documented encoded_bits per 8^3 block",
+          "[precomputed][cseg]") {
   Array a = fib25_block();
-  auto enc = encode_compressed_segmentation(a.bytes(), DataType::kUint64, {64, 64, 64}, 1, {8, 8, 8});
+  auto enc =
+      encode_compressed_segmentation(a.bytes(), DataType::kUint64, {64, 64, 64}, 1, {8, 8, 8});
   std::map<unsigned, int> histogram;
   for (int b = 0; b < 512; ++b) {
     std::uint32_t w0;
@@ -126,8 +133,10 @@ TEST_CASE("compressed_segmentation picks the documented encoded_bits per 8^3 blo
 TEST_CASE("compressed_segmentation round-trips the FIB-25 block at many block and chunk shapes",
           "[precomputed][cseg]") {
   Array full = fib25_block();
-  const Vec3 blocks[] = {{8, 8, 8}, {4, 4, 4}, {16, 8, 3}, {7, 5, 3}, {1, 1, 1}, {64, 64, 64}, {64, 1, 2}};
-  const Bbox chunks[] = {{{0, 0, 0}, {64, 64, 64}}, {{3, 5, 7}, {60, 41, 29}}, {{10, 0, 0}, {11, 64, 13}}};
+  const Vec3 blocks[] = {{8, 8, 8}, {4, 4, 4},    {16, 8, 3}, {7, 5, 3},
+                         {1, 1, 1}, {64, 64, 64}, {64, 1, 2}};
+  const Bbox chunks[] = {
+      {{0, 0, 0}, {64, 64, 64}}, {{3, 5, 7}, {60, 41, 29}}, {{10, 0, 0}, {11, 64, 13}}};
   for (const auto& block : blocks)
     for (const auto& box : chunks) {
       Array chunk = crop(full, box);
@@ -138,30 +147,36 @@ TEST_CASE("compressed_segmentation round-trips the FIB-25 block at many block an
     }
 }
 
-TEST_CASE("compressed_segmentation decodes only the part of a chunk inside the cutout", "[precomputed][cseg]") {
+TEST_CASE("compressed_segmentation decodes only the part of a chunk inside the cutout",
+          "[precomputed][cseg]") {
   Array full = fib25_block();
-  auto enc = encode_compressed_segmentation(full.bytes(), DataType::kUint64, {64, 64, 64}, 1, {8, 8, 8});
+  auto enc =
+      encode_compressed_segmentation(full.bytes(), DataType::kUint64, {64, 64, 64}, 1, {8, 8, 8});
   // The chunk sits at absolute [100,200,300]; the cutout straddles its corner.
   const Bbox chunk_box{{100, 200, 300}, {164, 264, 364}};
   const Bbox out_box{{150, 190, 333}, {170, 230, 340}};
   Array out = Array::zeros(DataType::kUint64, {20, 40, 7, 1});
-  decode_compressed_segmentation_chunk(enc, ChunkTarget{&out, out_box, chunk_box}, 1, {8, 8, 8}, "chunk");
+  decode_compressed_segmentation_chunk(enc, ChunkTarget{&out, out_box, chunk_box}, 1, {8, 8, 8},
+                                       "chunk");
   int wrong = 0;
   for (int z = 0; z < 7; ++z)
     for (int y = 0; y < 40; ++y)
       for (int x = 0; x < 20; ++x) {
         const Vec3 p{150 + x, 190 + y, 333 + z};
         const bool inside = p.x < 164 && p.y >= 200;
-        const std::uint64_t want = inside ? full.at<std::uint64_t>(p.x - 100, p.y - 200, p.z - 300) : 0;
+        const std::uint64_t want =
+            inside ? full.at<std::uint64_t>(p.x - 100, p.y - 200, p.z - 300) : 0;
         wrong += out.at<std::uint64_t>(x, y, z) != want;
       }
   CHECK(wrong == 0);
 }
 
-TEST_CASE("compressed_segmentation round-trips uint32 labels with several channels", "[precomputed][cseg]") {
+TEST_CASE("compressed_segmentation round-trips uint32 labels with several channels",
+          "[precomputed][cseg]") {
   std::mt19937 rng(7);
   Array a(DataType::kUint32, {13, 9, 5, 3});
-  for (std::int64_t i = 0; i < a.shape().count(); ++i) a.data<std::uint32_t>()[i] = rng() % 5 + (i % 3 ? 0 : 1u << 31);
+  for (std::int64_t i = 0; i < a.shape().count(); ++i)
+    a.data<std::uint32_t>()[i] = rng() % 5 + (i % 3 ? 0 : 1u << 31);
   auto enc = encode_compressed_segmentation(a.bytes(), DataType::kUint32, {13, 9, 5}, 3, {4, 4, 2});
   CHECK(same(decode_whole(enc, DataType::kUint32, {13, 9, 5}, {4, 4, 2}, 3), a));
 }

@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // Writes a one-chunk volume and returns the chunk's file path.
-std::string one_chunk_volume(const std::string& root, Encoding encoding, DataType dtype, bool gzip) {
+std::string one_chunk_volume(const std::string& root, Encoding encoding, DataType dtype,
+                             bool gzip) {
   VolumeInfo info;
   info.type = encoding == Encoding::kCompressedSegmentation ? "segmentation" : "image";
   info.data_type = dtype;
@@ -24,18 +25,22 @@ std::string one_chunk_volume(const std::string& root, Encoding encoding, DataTyp
   s.resolution = {4, 4, 40};
   s.chunk_sizes = {{16, 16, 4}};
   s.encoding = encoding;
-  if (encoding == Encoding::kCompressedSegmentation) s.compressed_segmentation_block_size = {8, 8, 8};
+  if (encoding == Encoding::kCompressedSegmentation)
+    s.compressed_segmentation_block_size = {8, 8, 8};
   info.scales = {s};
   VolumeWriter writer(root, info);
   Array data = Array::zeros(dtype, {16, 16, 4, 1});
-  for (std::int64_t i = 0; i < 16 * 16 * 4; ++i) data.bytes()[i * data.element_size()] = std::byte(i * 13 % 251);
+  for (std::int64_t i = 0; i < 16 * 16 * 4; ++i)
+    data.bytes()[i * data.element_size()] = std::byte(i * 13 % 251);
   WriteOptions options;
   options.gzip = gzip;
   writer.write(data, s.bounds(), 0, options);
   return root + "/k/0-16_0-16_0-4" + (gzip ? ".gz" : "");
 }
 
-void truncate_file(const std::string& path, std::uintmax_t keep) { fs::resize_file(path, keep); }
+void truncate_file(const std::string& path, std::uintmax_t keep) {
+  fs::resize_file(path, keep);
+}
 
 void flip_byte(const std::string& path, std::size_t at) {
   auto bytes = imagery::testing::read_file(path);
@@ -123,7 +128,8 @@ TEST_CASE("a png chunk with a damaged header is corrupt", "[precomputed][corrupt
 
 TEST_CASE("a truncated compressed_segmentation chunk is corrupt", "[precomputed][corrupt]") {
   imagery::testing::TempDir dir;
-  auto chunk = one_chunk_volume(dir.path().string(), Encoding::kCompressedSegmentation, DataType::kUint64, false);
+  auto chunk = one_chunk_volume(dir.path().string(), Encoding::kCompressedSegmentation,
+                                DataType::kUint64, false);
   truncate_file(chunk, 24);
   expect_data_loss(dir.path().string(), chunk);
 }
@@ -133,17 +139,20 @@ TEST_CASE("a zero-length chunk counts as missing, as in CloudVolume", "[precompu
   auto chunk = one_chunk_volume(dir.path().string(), Encoding::kRaw, DataType::kUint8, false);
   truncate_file(chunk, 0);
   auto volume = Volume::open(dir.path().string());
-  CHECK_THROWS_MATCHES(volume.download(volume.info().scales[0].bounds(), 0), Error,
-                       Catch::Predicate<Error>([](const Error& e) { return e.code() == ErrorCode::kNotFound; }));
+  CHECK_THROWS_MATCHES(
+      volume.download(volume.info().scales[0].bounds(), 0), Error,
+      Catch::Predicate<Error>([](const Error& e) { return e.code() == ErrorCode::kNotFound; }));
   CutoutOptions fill;
   fill.fill_missing = true;
   Array a = volume.download(volume.info().scales[0].bounds(), 0, fill);
   CHECK(a.data<std::uint8_t>()[5] == 0);
 }
 
-TEST_CASE("a scale with an encoding we cannot decode fails once, naming the scale", "[precomputed][corrupt]") {
+TEST_CASE("a scale with an encoding we cannot decode fails once, naming the scale",
+          "[precomputed][corrupt]") {
   imagery::testing::TempDir dir;
-  imagery::testing::write_file(dir.file("info"), std::string(R"({"type": "segmentation", "data_type": "uint32",
+  imagery::testing::write_file(dir.file("info"),
+                               std::string(R"({"type": "segmentation", "data_type": "uint32",
     "num_channels": 1, "scales": [{"key": "8_8_40", "size": [4,4,4], "resolution": [8,8,40],
     "chunk_sizes": [[4,4,4]], "encoding": "compresso"}]})"));
   auto volume = Volume::open(dir.path().string());

@@ -25,7 +25,8 @@ const char* kMinimal = R"({"type": "image", "data_type": "uint8", "num_channels"
    "encoding": "raw"}]})";
 }  // namespace
 
-TEST_CASE("the Neuroglancer one_channel info parses with its documented scales", "[precomputed][info]") {
+TEST_CASE("the Neuroglancer one_channel info parses with its documented scales",
+          "[precomputed][info]") {
   auto info = parse_info(read_text(data_path("public/one_channel_info.json")), "one_channel");
   CHECK(info.type == "image");
   CHECK(info.data_type == DataType::kUint16);
@@ -53,7 +54,8 @@ TEST_CASE("CloudVolume's compresso and sharded infos parse", "[precomputed][info
   CHECK(seg.scales[0].encoding == Encoding::kCompresso);
   CHECK_FALSE(encoding_is_supported(seg.scales[0].encoding));
   CHECK(seg.mesh == std::optional<std::string>("mesh_mip_2_err_40"));
-  auto sharded = parse_info(read_text(data_path("public/cloudvolume_sharded_info.json")), "sharded");
+  auto sharded =
+      parse_info(read_text(data_path("public/cloudvolume_sharded_info.json")), "sharded");
   REQUIRE(sharded.scales[0].sharding.has_value());
   CHECK(sharded.scales[0].sharding->preshift_bits == 9);
   parse_info(read_text(data_path("public/cloudvolume_graphene_info.json")), "graphene");
@@ -121,55 +123,165 @@ TEST_CASE("malformed info documents fail naming the file and the field", "[preco
     std::string json;
     const char* field;  // expected in the message
   };
-  const std::string scale_ok = R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")";
-  auto with_scale = [](const std::string& scale, const std::string& top = R"("type": "image", "data_type": "uint8", "num_channels": 1)") {
+  const std::string scale_ok =
+      R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")";
+  auto with_scale = [](const std::string& scale,
+                       const std::string& top =
+                           R"("type": "image", "data_type": "uint8", "num_channels": 1)") {
     return "{" + top + R"(, "scales": [{)" + scale + "}]}";
   };
   const Case cases[] = {
       {"not JSON", "{\"type\": ", "not valid JSON"},
       {"an array", "[1, 2]", "expected a JSON object"},
       {"no type", R"({"data_type": "uint8", "num_channels": 1, "scales": []})", "type"},
-      {"type not a string", with_scale(scale_ok, R"("type": 3, "data_type": "uint8", "num_channels": 1)"), "type"},
-      {"wrong @type", with_scale(scale_ok, R"("@type": "zarr", "type": "image", "data_type": "uint8", "num_channels": 1)"), "@type"},
+      {"type not a string",
+       with_scale(scale_ok, R"("type": 3, "data_type": "uint8", "num_channels": 1)"), "type"},
+      {"wrong @type",
+       with_scale(scale_ok,
+                  R"("@type": "zarr", "type": "image", "data_type": "uint8", "num_channels": 1)"),
+       "@type"},
       {"no data_type", with_scale(scale_ok, R"("type": "image", "num_channels": 1)"), "data_type"},
-      {"unknown data_type", with_scale(scale_ok, R"("type": "image", "data_type": "complex64", "num_channels": 1)"), "data_type"},
-      {"no num_channels", with_scale(scale_ok, R"("type": "image", "data_type": "uint8")"), "num_channels"},
-      {"zero channels", with_scale(scale_ok, R"("type": "image", "data_type": "uint8", "num_channels": 0)"), "num_channels"},
-      {"fractional channels", with_scale(scale_ok, R"("type": "image", "data_type": "uint8", "num_channels": 1.5)"), "num_channels"},
-      {"segmentation with 2 channels", with_scale(scale_ok, R"("type": "segmentation", "data_type": "uint64", "num_channels": 2)"), "num_channels"},
+      {"unknown data_type",
+       with_scale(scale_ok, R"("type": "image", "data_type": "complex64", "num_channels": 1)"),
+       "data_type"},
+      {"no num_channels", with_scale(scale_ok, R"("type": "image", "data_type": "uint8")"),
+       "num_channels"},
+      {"zero channels",
+       with_scale(scale_ok, R"("type": "image", "data_type": "uint8", "num_channels": 0)"),
+       "num_channels"},
+      {"fractional channels",
+       with_scale(scale_ok, R"("type": "image", "data_type": "uint8", "num_channels": 1.5)"),
+       "num_channels"},
+      {"segmentation with 2 channels",
+       with_scale(scale_ok, R"("type": "segmentation", "data_type": "uint64", "num_channels": 2)"),
+       "num_channels"},
       {"no scales", R"({"type": "image", "data_type": "uint8", "num_channels": 1})", "scales"},
-      {"empty scales", R"({"type": "image", "data_type": "uint8", "num_channels": 1, "scales": []})", "scales"},
-      {"scale not an object", R"({"type": "image", "data_type": "uint8", "num_channels": 1, "scales": [3]})", "scales[0]"},
-      {"no key", with_scale(R"("size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"), "scales[0].key"},
-      {"empty key", with_scale(R"("key": "", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"), "scales[0].key"},
-      {"size of 2", with_scale(R"("key": "k", "size": [10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"), "scales[0].size"},
-      {"negative size", with_scale(R"("key": "k", "size": [10,-1,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"), "scales[0].size[1]"},
-      {"size as strings", with_scale(R"("key": "k", "size": ["10","10","10"], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"), "scales[0].size[0]"},
-      {"huge size", with_scale(R"("key": "k", "size": [10,10,90000000000000000], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"), "scales[0].size"},
-      {"bad voxel_offset", with_scale(R"("key": "k", "size": [10,10,10], "voxel_offset": [0,0], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"), "scales[0].voxel_offset"},
-      {"zero resolution", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,0,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"), "scales[0].resolution[1]"},
-      {"resolution not numbers", with_scale(R"("key": "k", "size": [10,10,10], "resolution": "4,4,40", "chunk_sizes": [[8,8,8]], "encoding": "raw")"), "scales[0].resolution"},
-      {"no chunk_sizes", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "encoding": "raw")"), "scales[0].chunk_sizes"},
-      {"empty chunk_sizes", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [], "encoding": "raw")"), "scales[0].chunk_sizes"},
-      {"zero chunk size", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,0,8]], "encoding": "raw")"), "scales[0].chunk_sizes[0][1]"},
-      {"flat chunk_sizes", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [8,8,8], "encoding": "raw")"), "scales[0].chunk_sizes[0]"},
-      {"no encoding", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]])"), "scales[0].encoding"},
-      {"unknown encoding", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "webp")"), "scales[0].encoding"},
-      {"jpeg of uint16", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "jpeg")", R"("type": "image", "data_type": "uint16", "num_channels": 1)"), "scales[0].encoding"},
-      {"jpeg with 2 channels", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "jpeg")", R"("type": "image", "data_type": "uint8", "num_channels": 2)"), "scales[0].encoding"},
-      {"png of float32", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "png")", R"("type": "image", "data_type": "float32", "num_channels": 1)"), "scales[0].encoding"},
-      {"cseg of uint8", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "compressed_segmentation")", R"("type": "segmentation", "data_type": "uint8", "num_channels": 1)"), "scales[0].encoding"},
-      {"cseg block of zero", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "compressed_segmentation", "compressed_segmentation_block_size": [8,0,8])", R"("type": "segmentation", "data_type": "uint64", "num_channels": 1)"), "compressed_segmentation_block_size[1]"},
+      {"empty scales",
+       R"({"type": "image", "data_type": "uint8", "num_channels": 1, "scales": []})", "scales"},
+      {"scale not an object",
+       R"({"type": "image", "data_type": "uint8", "num_channels": 1, "scales": [3]})", "scales[0]"},
+      {"no key",
+       with_scale(
+           R"("size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"),
+       "scales[0].key"},
+      {"empty key",
+       with_scale(
+           R"("key": "", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"),
+       "scales[0].key"},
+      {"size of 2",
+       with_scale(
+           R"("key": "k", "size": [10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"),
+       "scales[0].size"},
+      {"negative size",
+       with_scale(
+           R"("key": "k", "size": [10,-1,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"),
+       "scales[0].size[1]"},
+      {"size as strings",
+       with_scale(
+           R"("key": "k", "size": ["10","10","10"], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"),
+       "scales[0].size[0]"},
+      {"huge size",
+       with_scale(
+           R"("key": "k", "size": [10,10,90000000000000000], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"),
+       "scales[0].size"},
+      {"bad voxel_offset",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "voxel_offset": [0,0], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"),
+       "scales[0].voxel_offset"},
+      {"zero resolution",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,0,40], "chunk_sizes": [[8,8,8]], "encoding": "raw")"),
+       "scales[0].resolution[1]"},
+      {"resolution not numbers",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": "4,4,40", "chunk_sizes": [[8,8,8]], "encoding": "raw")"),
+       "scales[0].resolution"},
+      {"no chunk_sizes",
+       with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "encoding": "raw")"),
+       "scales[0].chunk_sizes"},
+      {"empty chunk_sizes",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [], "encoding": "raw")"),
+       "scales[0].chunk_sizes"},
+      {"zero chunk size",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,0,8]], "encoding": "raw")"),
+       "scales[0].chunk_sizes[0][1]"},
+      {"flat chunk_sizes",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [8,8,8], "encoding": "raw")"),
+       "scales[0].chunk_sizes[0]"},
+      {"no encoding",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]])"),
+       "scales[0].encoding"},
+      {"unknown encoding",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "webp")"),
+       "scales[0].encoding"},
+      {"jpeg of uint16",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "jpeg")",
+           R"("type": "image", "data_type": "uint16", "num_channels": 1)"),
+       "scales[0].encoding"},
+      {"jpeg with 2 channels",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "jpeg")",
+           R"("type": "image", "data_type": "uint8", "num_channels": 2)"),
+       "scales[0].encoding"},
+      {"png of float32",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "png")",
+           R"("type": "image", "data_type": "float32", "num_channels": 1)"),
+       "scales[0].encoding"},
+      {"cseg of uint8",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "compressed_segmentation")",
+           R"("type": "segmentation", "data_type": "uint8", "num_channels": 1)"),
+       "scales[0].encoding"},
+      {"cseg block of zero",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8]], "encoding": "compressed_segmentation", "compressed_segmentation_block_size": [8,0,8])",
+           R"("type": "segmentation", "data_type": "uint64", "num_channels": 1)"),
+       "compressed_segmentation_block_size[1]"},
       {"sharding not an object", with_scale(scale_ok + R"(, "sharding": 5)"), "scales[0].sharding"},
-      {"sharding wrong @type", with_scale(scale_ok + R"(, "sharding": {"@type": "v2", "hash": "identity", "preshift_bits": 0, "minishard_bits": 0, "shard_bits": 0})"), "scales[0].sharding.@type"},
-      {"sharding unknown hash", with_scale(scale_ok + R"(, "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "md5", "preshift_bits": 0, "minishard_bits": 0, "shard_bits": 0})"), "scales[0].sharding.hash"},
-      {"sharding bits over 64", with_scale(scale_ok + R"(, "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "identity", "preshift_bits": 0, "minishard_bits": 40, "shard_bits": 30})"), "scales[0].sharding"},
-      {"sharding negative preshift", with_scale(scale_ok + R"(, "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "identity", "preshift_bits": -1, "minishard_bits": 0, "shard_bits": 0})"), "scales[0].sharding.preshift_bits"},
-      {"sharding missing minishard_bits", with_scale(scale_ok + R"(, "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "identity", "preshift_bits": 0, "shard_bits": 0})"), "scales[0].sharding.minishard_bits"},
-      {"sharding bad data_encoding", with_scale(scale_ok + R"(, "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "identity", "preshift_bits": 0, "minishard_bits": 0, "shard_bits": 0, "data_encoding": "zstd"})"), "scales[0].sharding.data_encoding"},
-      {"sharded with two chunk sizes", with_scale(R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8],[4,4,4]], "encoding": "raw", "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "identity", "preshift_bits": 0, "minishard_bits": 0, "shard_bits": 0})"), "scales[0].chunk_sizes"},
+      {"sharding wrong @type",
+       with_scale(
+           scale_ok +
+           R"(, "sharding": {"@type": "v2", "hash": "identity", "preshift_bits": 0, "minishard_bits": 0, "shard_bits": 0})"),
+       "scales[0].sharding.@type"},
+      {"sharding unknown hash",
+       with_scale(
+           scale_ok +
+           R"(, "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "md5", "preshift_bits": 0, "minishard_bits": 0, "shard_bits": 0})"),
+       "scales[0].sharding.hash"},
+      {"sharding bits over 64",
+       with_scale(
+           scale_ok +
+           R"(, "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "identity", "preshift_bits": 0, "minishard_bits": 40, "shard_bits": 30})"),
+       "scales[0].sharding"},
+      {"sharding negative preshift",
+       with_scale(
+           scale_ok +
+           R"(, "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "identity", "preshift_bits": -1, "minishard_bits": 0, "shard_bits": 0})"),
+       "scales[0].sharding.preshift_bits"},
+      {"sharding missing minishard_bits",
+       with_scale(
+           scale_ok +
+           R"(, "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "identity", "preshift_bits": 0, "shard_bits": 0})"),
+       "scales[0].sharding.minishard_bits"},
+      {"sharding bad data_encoding",
+       with_scale(
+           scale_ok +
+           R"(, "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "identity", "preshift_bits": 0, "minishard_bits": 0, "shard_bits": 0, "data_encoding": "zstd"})"),
+       "scales[0].sharding.data_encoding"},
+      {"sharded with two chunk sizes",
+       with_scale(
+           R"("key": "k", "size": [10,10,10], "resolution": [4,4,40], "chunk_sizes": [[8,8,8],[4,4,4]], "encoding": "raw", "sharding": {"@type": "neuroglancer_uint64_sharded_v1", "hash": "identity", "preshift_bits": 0, "minishard_bits": 0, "shard_bits": 0})"),
+       "scales[0].chunk_sizes"},
       {"hidden not a boolean", with_scale(scale_ok + R"(, "hidden": "yes")"), "scales[0].hidden"},
-      {"mesh not a string", with_scale(scale_ok) .substr(0, with_scale(scale_ok).size() - 1) + R"(, "mesh": 3})", "mesh"},
+      {"mesh not a string",
+       with_scale(scale_ok).substr(0, with_scale(scale_ok).size() - 1) + R"(, "mesh": 3})", "mesh"},
   };
   for (const auto& c : cases) {
     SECTION(c.what) {
@@ -186,9 +298,11 @@ TEST_CASE("malformed info documents fail naming the file and the field", "[preco
 }
 
 TEST_CASE("unknown members are ignored and optional members default", "[precomputed][info]") {
-  auto info = parse_info(R"({"type": "weird", "data_type": "FLOAT32", "num_channels": 3, "extra": {"a": 1},
+  auto info =
+      parse_info(R"({"type": "weird", "data_type": "FLOAT32", "num_channels": 3, "extra": {"a": 1},
     "scales": [{"key": "k", "size": [1,2,3], "resolution": [1.5, 2.5, 40], "chunk_sizes": [[1,2,3]],
-    "encoding": "raw", "locked": true, "rois": []}]})", "t");
+    "encoding": "raw", "locked": true, "rois": []}]})",
+                 "t");
   CHECK(info.type == "weird");
   CHECK_FALSE(info.is_segmentation());
   CHECK(info.data_type == DataType::kFloat32);
@@ -197,9 +311,11 @@ TEST_CASE("unknown members are ignored and optional members default", "[precompu
   CHECK(info.scales[0].resolution == Vec3d{1.5, 2.5, 40});
 }
 
-TEST_CASE("a compressed_segmentation scale without a block size defaults to 8x8x8", "[precomputed][info]") {
+TEST_CASE("a compressed_segmentation scale without a block size defaults to 8x8x8",
+          "[precomputed][info]") {
   auto info = parse_info(R"({"type": "segmentation", "data_type": "uint32", "num_channels": 1,
     "scales": [{"key": "k", "size": [1,2,3], "resolution": [8,8,8], "chunk_sizes": [[1,2,3]],
-    "encoding": "compressed_segmentation"}]})", "t");
+    "encoding": "compressed_segmentation"}]})",
+                         "t");
   CHECK(info.scales[0].compressed_segmentation_block_size == Vec3{8, 8, 8});
 }

@@ -28,16 +28,46 @@ struct NamedCutout {
 
 // From ../shared/fixtures/cloudvolume/MANIFEST.md, "Named cutouts" (unsharded volumes).
 const NamedCutout kCutouts[] = {
-    {"img_raw_mip0_unaligned", "image_raw", 0, {{130, 60, 15}, {399, 301, 40}}, {269, 241, 25, 1},
-     DataType::kUint8, "a4e38871b83e16b0c00e7630bd683ba35d18e0e66a27c007da6639f0fa2eecb1", false},
-    {"img_jpeg_mip1", "image_jpeg", 1, {{140, 40, 20}, {380, 300, 30}}, {120, 130, 10, 1},
-     DataType::kUint8, "fb9750d9aafce5e7ec3a9110cb1f005e0c2716c1dd46567e3aa4b1079ecae930", false},
-    {"seg_mip0_edge", "seg_cseg", 0, {{60, 30, 12}, {200, 153, 49}}, {140, 123, 37, 1},
-     DataType::kUint64, "47e9e511d1ccb3c2dd4b803698a2a64101b133b0a34a3062836a0841ee0e9b0d", false},
-    {"seg_mip1_sharded", "seg_cseg", 1, {{50, 18, 20}, {200, 153, 36}}, {75, 68, 16, 1},
-     DataType::kUint64, "d463d4ef083178777f4f19e15348f5d2f0957bdd8a442c1ae16a3057cf967128", false},
-    {"missing_chunk_fill", "missing_chunk", 0, {{40, 40, 8}, {140, 140, 37}}, {100, 100, 29, 1},
-     DataType::kUint16, "1096d94645dbd6f03b4aef2ded145bb81740c82005946fc942e129cd901b9070", true},
+    {"img_raw_mip0_unaligned",
+     "image_raw",
+     0,
+     {{130, 60, 15}, {399, 301, 40}},
+     {269, 241, 25, 1},
+     DataType::kUint8,
+     "a4e38871b83e16b0c00e7630bd683ba35d18e0e66a27c007da6639f0fa2eecb1",
+     false},
+    {"img_jpeg_mip1",
+     "image_jpeg",
+     1,
+     {{140, 40, 20}, {380, 300, 30}},
+     {120, 130, 10, 1},
+     DataType::kUint8,
+     "fb9750d9aafce5e7ec3a9110cb1f005e0c2716c1dd46567e3aa4b1079ecae930",
+     false},
+    {"seg_mip0_edge",
+     "seg_cseg",
+     0,
+     {{60, 30, 12}, {200, 153, 49}},
+     {140, 123, 37, 1},
+     DataType::kUint64,
+     "47e9e511d1ccb3c2dd4b803698a2a64101b133b0a34a3062836a0841ee0e9b0d",
+     false},
+    {"seg_mip1_sharded",
+     "seg_cseg",
+     1,
+     {{50, 18, 20}, {200, 153, 36}},
+     {75, 68, 16, 1},
+     DataType::kUint64,
+     "d463d4ef083178777f4f19e15348f5d2f0957bdd8a442c1ae16a3057cf967128",
+     false},
+    {"missing_chunk_fill",
+     "missing_chunk",
+     0,
+     {{40, 40, 8}, {140, 140, 37}},
+     {100, 100, 29, 1},
+     DataType::kUint16,
+     "1096d94645dbd6f03b4aef2ded145bb81740c82005946fc942e129cd901b9070",
+     true},
 };
 
 struct TruthMip {
@@ -55,7 +85,8 @@ std::vector<TruthMip> read_truth() {
     if (line.empty() || line[0] == '#') continue;
     std::istringstream ss(line);
     TruthMip t;
-    ss >> t.volume >> t.mip >> t.shape.x >> t.shape.y >> t.shape.z >> t.shape.c >> t.dtype >> t.sha256;
+    ss >> t.volume >> t.mip >> t.shape.x >> t.shape.y >> t.shape.z >> t.shape.c >> t.dtype >>
+        t.sha256;
     rows.push_back(t);
   }
   return rows;
@@ -63,7 +94,8 @@ std::vector<TruthMip> read_truth() {
 
 }  // namespace
 
-TEST_CASE("named cutouts of the CloudVolume fixtures match byte for byte", "[precomputed][volume]") {
+TEST_CASE("named cutouts of the CloudVolume fixtures match byte for byte",
+          "[precomputed][volume]") {
   for (const auto& c : kCutouts) {
     SECTION(c.name) {
       auto volume = Volume::open(data_path(std::string("cloudvolume/") + c.volume));
@@ -77,7 +109,8 @@ TEST_CASE("named cutouts of the CloudVolume fixtures match byte for byte", "[pre
   }
 }
 
-TEST_CASE("whole mips of every unsharded fixture volume equal the truth arrays", "[precomputed][volume]") {
+TEST_CASE("whole mips of every unsharded fixture volume equal the truth arrays",
+          "[precomputed][volume]") {
   auto truth = read_truth();
   REQUIRE(truth.size() >= 9);
   for (const auto& t : truth) {
@@ -95,7 +128,8 @@ TEST_CASE("whole mips of every unsharded fixture volume equal the truth arrays",
   }
 }
 
-TEST_CASE("a missing chunk is an error naming the file unless fill_missing is on", "[precomputed][volume]") {
+TEST_CASE("a missing chunk is an error naming the file unless fill_missing is on",
+          "[precomputed][volume]") {
   auto volume = Volume::open(data_path("cloudvolume/missing_chunk"));
   Bbox bounds{{40, 40, 8}, {140, 140, 37}};
   try {
@@ -114,7 +148,8 @@ TEST_CASE("a missing chunk is an error naming the file unless fill_missing is on
   CHECK(a.at<std::uint16_t>(128 - 40, 127 - 40, 31 - 8) != 0);  // next chunk has data
 }
 
-TEST_CASE("bounds outside the volume fail naming both boxes unless unbounded", "[precomputed][volume]") {
+TEST_CASE("bounds outside the volume fail naming both boxes unless unbounded",
+          "[precomputed][volume]") {
   auto volume = Volume::open(data_path("cloudvolume/image_raw"));
   Bbox bounds{{-20, 30, 6}, {120, 150, 19}};
   try {
@@ -146,7 +181,8 @@ TEST_CASE("bounds outside the volume fail naming both boxes unless unbounded", "
   CHECK(mismatches == 0);
 }
 
-TEST_CASE("a box wholly outside the volume reads as zeros when unbounded", "[precomputed][volume]") {
+TEST_CASE("a box wholly outside the volume reads as zeros when unbounded",
+          "[precomputed][volume]") {
   auto volume = Volume::open(data_path("cloudvolume/seg_cseg"));
   CutoutOptions unbounded;
   unbounded.bounded = false;
@@ -157,7 +193,8 @@ TEST_CASE("a box wholly outside the volume reads as zeros when unbounded", "[pre
 
 TEST_CASE("mip-0 bounds convert to coarser mips by floor and ceil", "[precomputed][volume]") {
   auto volume = Volume::open(data_path("cloudvolume/image_raw"));
-  CHECK(volume.mip0_to_mip({{131, 61, 20}, {331, 251, 28}}, 1) == Bbox{{65, 30, 20}, {166, 126, 28}});
+  CHECK(volume.mip0_to_mip({{131, 61, 20}, {331, 251, 28}}, 1) ==
+        Bbox{{65, 30, 20}, {166, 126, 28}});
   CHECK(volume.mip0_to_mip({{131, 61, 20}, {331, 251, 28}}, 2) == Bbox{{32, 15, 20}, {83, 63, 28}});
   CHECK(volume.mip0_to_mip({{-3, -4, 0}, {5, 4, 1}}, 1) == Bbox{{-2, -2, 0}, {3, 2, 1}});
 }

@@ -18,8 +18,12 @@ extern char** environ;
 
 namespace imagery::testing {
 
-std::string data_path(const std::string& relative) { return std::string(IMAGERY_TEST_DATA) + "/" + relative; }
-std::string cli_path() { return IMAGERY_CLI_PATH; }
+std::string data_path(const std::string& relative) {
+  return std::string(IMAGERY_TEST_DATA) + "/" + relative;
+}
+std::string cli_path() {
+  return IMAGERY_CLI_PATH;
+}
 
 std::string sha256_hex(std::span<const std::byte> bytes) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -45,7 +49,8 @@ std::vector<std::byte> read_file(const std::string& path) {
 
 void write_file(const std::string& path, std::span<const std::byte> bytes) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
-  out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  out.write(reinterpret_cast<const char*>(bytes.data()),
+            static_cast<std::streamsize>(bytes.size()));
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
@@ -85,8 +90,10 @@ CommandResult run_program(const std::string& program, const std::vector<std::str
   std::string out_path = tmp.file("stdout"), err_path = tmp.file("stderr");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
+  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC,
+                                   0644);
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   std::vector<char*> argv;
   argv.push_back(const_cast<char*>(program.c_str()));
@@ -110,7 +117,9 @@ CommandResult run_program(const std::string& program, const std::vector<std::str
   return r;
 }
 
-CommandResult run_imagery(const std::vector<std::string>& args) { return run_program(cli_path(), args); }
+CommandResult run_imagery(const std::vector<std::string>& args) {
+  return run_program(cli_path(), args);
+}
 
 int count_lines(const std::string& text) {
   int n = 0;
