@@ -1,0 +1,26 @@
+// Pictures to and from PNG files. Writing is fast by default (zlib level 1 and the "up" filter:
+// a 1024x1024 RGBA figure encodes in a few milliseconds instead of the ~100 ms of level 6 with
+// adaptive filters); level 9 gives the smallest files. Reading accepts any PNG as 8-bit.
+#pragma once
+
+#include <cstddef>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "imagery/overlay/image.h"
+
+namespace imagery::overlay {
+
+struct FigurePngOptions {
+  int level = 1;  // zlib level 0-9
+};
+
+std::vector<std::byte> encode_figure_png(const Image& image, const FigurePngOptions& options = {});
+
+// 16-bit PNGs keep their high byte. Throws kDataLoss naming `name` for corrupt data.
+Image decode_figure_png(std::span<const std::byte> bytes, const std::string& name);
+// Throws kNotFound for a missing file.
+Image read_figure_png(const std::string& path);
+
+}  // namespace imagery::overlay

@@ -1,0 +1,42 @@
+#include "imagery/overlay/object_colors.h"
+
+#include <unordered_map>
+
+#include "imagery/core/error.h"
+
+namespace imagery::overlay {
+
+std::string format_id(std::uint64_t id, bool ids_signed) {
+  return ids_signed ? std::to_string(static_cast<std::int64_t>(id)) : std::to_string(id);
+}
+
+std::vector<palettes::Rgb8> object_colors(const std::vector<std::uint64_t>& ids, bool ids_signed,
+                                          const ColorChoice& choice) {
+  if (!choice.by_id.empty()) {
+    std::unordered_map<std::uint64_t, palettes::Rgb8> by_id;
+    for (const auto& [id, color] : choice.by_id) by_id[id] = color;  // the last one given wins
+    std::vector<palettes::Rgb8> out;
+    out.reserve(ids.size());
+    for (std::uint64_t id : ids) {
+      auto it = by_id.find(id);
+      if (it == by_id.end())
+        fail(ErrorCode::kInvalidArgument,
+             choice.source + ": no colour for object " + format_id(id, ids_signed) +
+                 " (with colours per id, every drawn object needs one; " +
+                 std::to_string(ids.size()) + " objects are drawn)");
+      out.push_back(it->second);
+    }
+    return out;
+  }
+  if (!choice.by_rank.empty()) {
+    if (choice.by_rank.size() < ids.size())
+      fail(ErrorCode::kInvalidArgument,
+           choice.source + ": " + std::to_string(choice.by_rank.size()) + " colours for " +
+               std::to_string(ids.size()) + " objects (give at least one per object)");
+    return {choice.by_rank.begin(),
+            choice.by_rank.begin() + static_cast<std::ptrdiff_t>(ids.size())};
+  }
+  return palettes::to_uint8(palettes::discrete_colors(choice.palette, ids.size(), choice.params));
+}
+
+}  // namespace imagery::overlay
