@@ -2,6 +2,7 @@
 
 #include "imagery/core/error.h"
 #include "imagery/precomputed/chunk_grid.h"
+#include "imagery/precomputed/chunk_source.h"
 #include "imagery/precomputed/codec_jpeg.h"
 #include "imagery/precomputed/codec_png.h"
 #include "imagery/precomputed/codec_raw.h"
@@ -88,8 +89,6 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
     fail(ErrorCode::kInvalidArgument, scale_name + " uses encoding '" +
                                           std::string(encoding_name(scale.encoding)) +
                                           "', which imagery cannot decode");
-  if (scale.sharding)
-    fail(ErrorCode::kInvalidArgument, scale_name + " is sharded, which imagery cannot read yet");
   const bool inside = scale.bounds().contains(bounds);
   if (options.bounded && !inside)
     fail(ErrorCode::kInvalidArgument,
@@ -111,16 +110,14 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
   const std::vector<Vec3> cells = grid.cells_overlapping(bounds);
   const int channels = info_->num_channels;
   const std::size_t esize = dtype_size(info_->data_type);
-  ThreadPool& pool = options.pool ? *options.pool : ThreadPool::shared();
-  pool.parallel_for(cells.size(), [&](std::size_t i) {
+  auto source = make_chunk_source(storage_, scale);
+  source->fetch(cells, [&](std::size_t i, std::optional<StoredObject> object) {
     const Bbox cell = grid.cell_bounds(cells[i]);
     const ChunkTarget target{&out, bounds, cell};
-    const std::string key = scale.key + "/" + chunk_name(cell);
-    auto object = storage_->read(key);
     if (!object) {
       if (!options.fill_missing)
         fail(ErrorCode::kNotFound,
-             "chunk " + storage_->describe(key) + " of " + source_ +
+             "chunk " + source->describe(cells[i]) + " of " + source_ +
                  " is missing (pass --fill-missing, or fill_missing, to read missing chunks as 0)");
       zero_region(cell, target);
       return;

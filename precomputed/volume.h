@@ -7,7 +7,6 @@
 
 #include "imagery/core/array.h"
 #include "imagery/core/bbox.h"
-#include "imagery/core/thread_pool.h"
 #include "imagery/precomputed/info.h"
 #include "imagery/precomputed/storage.h"
 
@@ -20,7 +19,6 @@ struct CutoutOptions {
   bool bounded = true;
   // Refuse cutouts whose output would exceed this many bytes (kResourceExhausted).
   std::size_t max_output_bytes = std::size_t{16} << 30;
-  ThreadPool* pool = nullptr;  // nullptr: the shared pool
 };
 
 class Volume {

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <string>
 #include <vector>
