@@ -182,7 +182,7 @@ TEST_CASE("slicing along x, y and z gives pictures of the remaining axes, first 
   CHECK_THROWS_AS(overlay::composite_series(labels, colors, {}, 3, o), Error);
 }
 
-TEST_CASE("colours by id, by rank and by palette; missing colours are errors",
+TEST_CASE("colours come by id, by rank or by palette and missing colours are errors",
           "[overlay][colors]") {
   const std::vector<std::uint64_t> ids = {5, 9, static_cast<std::uint64_t>(-3)};
   overlay::ColorChoice by_id;

@@ -57,7 +57,7 @@ TEST_CASE("binary outlines match ImageryClient's binary_seg_outline at widths 1-
   }
 }
 
-TEST_CASE("inner outlines leave the picture border alone; outer ones are clipped by it",
+TEST_CASE("inner outlines leave the picture border alone and outer ones are clipped by it",
           "[overlay][outline]") {
   // A 5x3 mask that fills the picture: no band inside (border counts as inside), none outside.
   std::vector<std::uint8_t> full(15, 1);
