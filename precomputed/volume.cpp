@@ -1,5 +1,8 @@
 #include "imagery/precomputed/volume.h"
 
+#include <atomic>
+#include <map>
+#include <mutex>
 #include "imagery/core/error.h"
 #include "imagery/precomputed/chunk_grid.h"
 #include "imagery/precomputed/chunk_source.h"
@@ -7,7 +10,12 @@
 #include "imagery/precomputed/codec_png.h"
 #include "imagery/precomputed/codec_raw.h"
 #include "imagery/precomputed/compressed_segmentation.h"
+
+#include "imagery/precomputed/credentials.h"
+#include "imagery/precomputed/disk_cache.h"
 #include "imagery/precomputed/file_storage.h"
+#include "imagery/precomputed/http_storage.h"
+#include "imagery/precomputed/memory_cache.h"
 #include "imagery/precomputed/source_url.h"
 
 namespace imagery::precomputed {
@@ -55,14 +63,34 @@ VolumeInfo read_info(Storage& storage, const std::string& source) {
                     name);
 }
 
-Volume Volume::open(const std::string& source) {
+Volume Volume::open(const std::string& source, const OpenOptions& options) {
   SourceUrl url = parse_source_url(source);
-  if (url.kind != SourceUrl::Kind::kFile)
-    fail(ErrorCode::kInvalidArgument,
-         "source " + source + ": remote sources are not supported yet");
-  auto storage = std::make_shared<FileStorage>(url.location);
-  VolumeInfo info = read_info(*storage, source);
-  return Volume(std::move(storage), std::move(info), source);
+  if (url.kind == SourceUrl::Kind::kFile) {
+    auto storage = std::make_shared<FileStorage>(url.location);
+    VolumeInfo info = read_info(*storage, source);
+    return Volume(std::move(storage), std::move(info), source);
+  }
+  HttpOptions http = options.http;
+  if (http.token.empty()) http.token = find_token_for(url.location);
+  std::shared_ptr<Storage> storage = std::make_shared<HttpStorage>(url.location, http);
+  if (!options.disk_cache_dir.empty())
+    storage = std::make_shared<DiskCacheStorage>(storage, options.disk_cache_dir,
+                                                 options.disk_cache_bytes);
+  if (options.memory_cache)
+    storage = std::make_shared<CachingStorage>(storage, MemoryCache::shared());
+  static std::mutex mutex;
+  static std::map<std::string, std::shared_ptr<const VolumeInfo>> infos;
+  std::shared_ptr<const VolumeInfo> info;
+  {
+    std::lock_guard lock(mutex);
+    if (auto it = infos.find(url.location); it != infos.end()) info = it->second;
+  }
+  if (!info) {
+    info = std::make_shared<const VolumeInfo>(read_info(*storage, source));
+    std::lock_guard lock(mutex);
+    infos.emplace(url.location, info);
+  }
+  return Volume(std::move(storage), *info, source);
 }
 
 Volume::Volume(std::shared_ptr<Storage> storage, VolumeInfo info, std::string source)
@@ -111,7 +139,20 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
   const int channels = info_->num_channels;
   const std::size_t esize = dtype_size(info_->data_type);
   auto source = make_chunk_source(storage_, scale);
+  std::atomic<std::size_t> done{0};
+  std::atomic<std::uint64_t> stored_bytes{0};
   source->fetch(cells, [&](std::size_t i, std::optional<StoredObject> object) {
+    struct Report {  // reports progress however the chunk ends
+      const CutoutOptions& options;
+      std::atomic<std::size_t>& done;
+      std::atomic<std::uint64_t>& bytes;
+      std::size_t total;
+      ~Report() {
+        const std::size_t d = done.fetch_add(1) + 1;
+        if (options.on_progress) options.on_progress(d, total, bytes.load());
+      }
+    } report{options, done, stored_bytes, cells.size()};
+    if (object) stored_bytes.fetch_add(object->bytes.size());
     const Bbox cell = grid.cell_bounds(cells[i]);
     const ChunkTarget target{&out, bounds, cell};
     if (!object) {

@@ -2,15 +2,30 @@
 // decoded chunk by chunk on the worker pool straight into the output array.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "imagery/core/array.h"
 #include "imagery/core/bbox.h"
+#include "imagery/precomputed/http_options.h"
 #include "imagery/precomputed/info.h"
 #include "imagery/precomputed/storage.h"
 
 namespace imagery::precomputed {
+
+struct OpenOptions {
+  HttpOptions http;
+  // Remote sources keep fetched bytes in the process-wide MemoryCache.
+  bool memory_cache = true;
+  // Non-empty: remote sources also keep fetched bytes under this folder.
+  std::string disk_cache_dir;
+  std::uint64_t disk_cache_bytes = std::uint64_t{20} << 30;
+};
+
+// Progress of a cutout: chunks done of total, and the stored bytes read so far.
+using ProgressCallback =
+    std::function<void(std::size_t done, std::size_t total, std::uint64_t bytes)>;
 
 struct CutoutOptions {
   // Missing chunks read as 0 instead of failing with kNotFound.
@@ -19,13 +34,15 @@ struct CutoutOptions {
   bool bounded = true;
   // Refuse cutouts whose output would exceed this many bytes (kResourceExhausted).
   std::size_t max_output_bytes = std::size_t{16} << 30;
+  // Called after each chunk (from worker threads); may be empty.
+  ProgressCallback on_progress;
 };
 
 class Volume {
  public:
-  // Opens a source (see source_url.h) and reads its info. Throws kNotFound when there is no
-  // info, kDataLoss when it is malformed.
-  static Volume open(const std::string& source);
+  // Opens a source (see source_url.h) and reads its info (remote infos once per process).
+  // Throws kNotFound when there is no info, kDataLoss when it is malformed.
+  static Volume open(const std::string& source, const OpenOptions& options = {});
   Volume(std::shared_ptr<Storage> storage, VolumeInfo info, std::string source);
 
   const VolumeInfo& info() const { return *info_; }

@@ -6,6 +6,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "fixture_cutouts.h"
 #include "support/test_support.h"
 
 using namespace imagery;
@@ -13,90 +14,12 @@ using namespace imagery::precomputed;
 using imagery::testing::data_path;
 using imagery::testing::sha256_hex;
 
-namespace {
-
-struct NamedCutout {
-  const char* name;
-  const char* volume;
-  int mip;
-  Bbox mip0_bounds;
-  Shape4 shape;
-  DataType dtype;
-  const char* sha256;
-  bool fill_missing;
-};
-
-// From ../shared/fixtures/cloudvolume/MANIFEST.md, "Named cutouts" (unsharded volumes).
-const NamedCutout kCutouts[] = {
-    {"img_raw_mip0_unaligned",
-     "image_raw",
-     0,
-     {{130, 60, 15}, {399, 301, 40}},
-     {269, 241, 25, 1},
-     DataType::kUint8,
-     "a4e38871b83e16b0c00e7630bd683ba35d18e0e66a27c007da6639f0fa2eecb1",
-     false},
-    {"img_jpeg_mip1",
-     "image_jpeg",
-     1,
-     {{140, 40, 20}, {380, 300, 30}},
-     {120, 130, 10, 1},
-     DataType::kUint8,
-     "fb9750d9aafce5e7ec3a9110cb1f005e0c2716c1dd46567e3aa4b1079ecae930",
-     false},
-    {"seg_mip0_edge",
-     "seg_cseg",
-     0,
-     {{60, 30, 12}, {200, 153, 49}},
-     {140, 123, 37, 1},
-     DataType::kUint64,
-     "47e9e511d1ccb3c2dd4b803698a2a64101b133b0a34a3062836a0841ee0e9b0d",
-     false},
-    {"seg_mip1_sharded",
-     "seg_cseg",
-     1,
-     {{50, 18, 20}, {200, 153, 36}},
-     {75, 68, 16, 1},
-     DataType::kUint64,
-     "d463d4ef083178777f4f19e15348f5d2f0957bdd8a442c1ae16a3057cf967128",
-     false},
-    {"missing_chunk_fill",
-     "missing_chunk",
-     0,
-     {{40, 40, 8}, {140, 140, 37}},
-     {100, 100, 29, 1},
-     DataType::kUint16,
-     "1096d94645dbd6f03b4aef2ded145bb81740c82005946fc942e129cd901b9070",
-     true},
-};
-
-struct TruthMip {
-  std::string volume;
-  int mip;
-  Shape4 shape;
-  std::string dtype, sha256;
-};
-
-std::vector<TruthMip> read_truth() {
-  std::ifstream in(data_path("cloudvolume/truth_sha256.txt"));
-  std::vector<TruthMip> rows;
-  std::string line;
-  while (std::getline(in, line)) {
-    if (line.empty() || line[0] == '#') continue;
-    std::istringstream ss(line);
-    TruthMip t;
-    ss >> t.volume >> t.mip >> t.shape.x >> t.shape.y >> t.shape.z >> t.shape.c >> t.dtype >>
-        t.sha256;
-    rows.push_back(t);
-  }
-  return rows;
-}
-
-}  // namespace
+using imagery::testing::named_cutouts;
+using imagery::testing::truth_mips;
 
 TEST_CASE("named cutouts of the CloudVolume fixtures match byte for byte",
           "[precomputed][volume]") {
-  for (const auto& c : kCutouts) {
+  for (const auto& c : named_cutouts(false)) {
     SECTION(c.name) {
       auto volume = Volume::open(data_path(std::string("cloudvolume/") + c.volume));
       CutoutOptions options;
@@ -111,7 +34,7 @@ TEST_CASE("named cutouts of the CloudVolume fixtures match byte for byte",
 
 TEST_CASE("whole mips of every unsharded fixture volume equal the truth arrays",
           "[precomputed][volume]") {
-  auto truth = read_truth();
+  auto truth = truth_mips();
   REQUIRE(truth.size() >= 9);
   for (const auto& t : truth) {
     if (t.volume.find("sharded") != std::string::npos) continue;

@@ -1,0 +1,48 @@
+#include "imagery/precomputed/credentials.h"
+
+#include <cstdlib>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+namespace imagery::precomputed {
+
+namespace {
+std::string host_of(const std::string& url) {
+  auto start = url.find("://");
+  if (start == std::string::npos) return "";
+  start += 3;
+  auto end = url.find_first_of("/:?#", start);
+  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+std::string env(const char* name) {
+  const char* v = std::getenv(name);
+  return v ? v : "";
+}
+}  // namespace
+
+std::string find_token_for(const std::string& url) {
+  const std::string host = host_of(url);
+  if (host.empty()) return "";
+  std::vector<std::string> dirs;
+  if (!env("CLOUD_VOLUME_DIR").empty()) dirs.push_back(env("CLOUD_VOLUME_DIR") + "/secrets");
+  if (!env("HOME").empty()) {
+    dirs.push_back(env("HOME") + "/.cloudvolume/secrets");
+    dirs.push_back(env("HOME") + "/.cloudfiles/secrets");
+  }
+  for (const auto& dir : dirs) {
+    std::ifstream in(dir + "/" + host + "-cave-secret.json");
+    if (!in) continue;
+    try {
+      auto doc = nlohmann::json::parse(in);
+      if (doc.is_object() && doc.contains("token") && doc["token"].is_string())
+        return doc["token"].get<std::string>();
+    } catch (const nlohmann::json::exception&) {
+      // A malformed secret file is ignored (its content is never echoed).
+    }
+  }
+  return "";
+}
+
+}  // namespace imagery::precomputed

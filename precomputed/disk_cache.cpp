@@ -1,0 +1,214 @@
+#include "imagery/precomputed/disk_cache.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
+#include "imagery/core/atomic_file.h"
+#include "imagery/core/error.h"
+#include "imagery/core/thread_pool.h"
+
+namespace imagery::precomputed {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// One path component of a URL, made safe: no "", ".", ".." or characters a file system dislikes.
+std::string safe_component(const std::string& c) {
+  if (c.empty() || c == "." || c == "..") return "%" + std::string(c.size(), '.') + "%";
+  std::string out;
+  for (char ch : c) {
+    if (ch == ':' || ch == '?' || ch == '*' || ch == '\\' || ch == '#' ||
+        static_cast<unsigned char>(ch) < 32)
+      out += '_';
+    else
+      out += ch;
+  }
+  return out;
+}
+
+std::optional<Bytes> read_whole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  Bytes out;
+  in.seekg(0, std::ios::end);
+  const auto size = in.tellg();
+  if (size <= 0) return std::nullopt;
+  in.seekg(0);
+  out.resize(static_cast<std::size_t>(size));
+  if (!in.read(reinterpret_cast<char*>(out.data()), size)) return std::nullopt;
+  return out;
+}
+
+void touch(const std::string& path) {
+  ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);
+}
+
+}  // namespace
+
+DiskCacheStorage::DiskCacheStorage(std::shared_ptr<Storage> inner, std::string cache_dir,
+                                   std::uint64_t limit_bytes)
+    : inner_(std::move(inner)), dir_(std::move(cache_dir)), limit_(limit_bytes) {
+  std::error_code ec;
+  fs::create_directories(dir_, ec);
+  if (ec || !fs::is_directory(dir_))
+    fail(ErrorCode::kIoError, "cannot use cache folder " + dir_ + ": " + ec.message());
+}
+
+std::string DiskCacheStorage::path_for(const std::string& url) const {
+  std::string rest = url;
+  std::string out = dir_;
+  if (auto p = rest.find("://"); p != std::string::npos) {
+    out += "/" + safe_component(rest.substr(0, p));
+    rest = rest.substr(p + 3);
+  }
+  std::size_t start = 0;
+  while (start <= rest.size()) {
+    std::size_t end = rest.find('/', start);
+    if (end == std::string::npos) end = rest.size();
+    out += "/" + safe_component(rest.substr(start, end - start));
+    start = end + 1;
+  }
+  return out;
+}
+
+std::optional<StoredObject> DiskCacheStorage::lookup(const std::string& path) const {
+  for (bool gz : {false, true}) {
+    const std::string p = gz ? path + ".gz" : path;
+    if (auto bytes = read_whole(p)) {
+      touch(p);
+      return StoredObject{std::move(*bytes), gz, p};
+    }
+  }
+  return std::nullopt;
+}
+
+void DiskCacheStorage::store(const std::string& path, const Bytes& bytes, bool gzip) {
+  try {
+    fs::create_directories(fs::path(path).parent_path());
+    write_file_atomically(gzip ? path + ".gz" : path, bytes);
+  } catch (const std::exception&) {
+    return;  // a cache that cannot be written must not fail the read
+  }
+  if (size_.load() >= 0) size_.fetch_add(static_cast<std::int64_t>(bytes.size()));
+  evict_if_needed();
+}
+
+void DiskCacheStorage::evict_if_needed() {
+  std::lock_guard lock(evict_mutex_);
+  struct Entry {
+    fs::file_time_type time;
+    std::uintmax_t size;
+    fs::path path;
+  };
+  auto scan = [&] {
+    std::vector<Entry> entries;
+    std::error_code ec;
+    for (auto it = fs::recursive_directory_iterator(dir_, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+      if (!it->is_regular_file(ec)) continue;
+      entries.push_back({it->last_write_time(ec), it->file_size(ec), it->path()});
+    }
+    return entries;
+  };
+  if (size_.load() < 0) {
+    std::int64_t total = 0;
+    for (const auto& e : scan()) total += static_cast<std::int64_t>(e.size);
+    size_.store(total);
+  }
+  if (static_cast<std::uint64_t>(size_.load()) <= limit_) return;
+  auto entries = scan();
+  std::sort(entries.begin(), entries.end(),
+            [](const Entry& a, const Entry& b) { return a.time < b.time; });
+  std::int64_t total = 0;
+  for (const auto& e : entries) total += static_cast<std::int64_t>(e.size);
+  const auto target = static_cast<std::int64_t>(limit_ / 10 * 9);
+  for (const auto& e : entries) {
+    if (total <= target) break;
+    std::error_code ec;
+    if (fs::remove(e.path, ec)) total -= static_cast<std::int64_t>(e.size);
+  }
+  size_.store(total);
+}
+
+void DiskCacheStorage::read_many(const std::vector<std::string>& keys,
+                                 const ObjectCallback& on_done) {
+  std::vector<std::string> misses;
+  std::vector<std::size_t> miss_index;
+  std::vector<std::pair<std::size_t, std::string>> hits;
+  for (std::size_t i = 0; i < keys.size(); ++i) {
+    const std::string path = path_for(inner_->describe(keys[i]));
+    if (fs::exists(path) || fs::exists(path + ".gz"))
+      hits.emplace_back(i, path);
+    else {
+      misses.push_back(keys[i]);
+      miss_index.push_back(i);
+    }
+  }
+  std::vector<std::size_t> vanished;  // removed by another process between the check and the read
+  std::mutex vanished_mutex;
+  ThreadPool::shared().parallel_for(hits.size(), [&](std::size_t h) {
+    auto object = lookup(hits[h].second);
+    if (!object) {
+      std::lock_guard lock(vanished_mutex);
+      vanished.push_back(hits[h].first);
+      return;
+    }
+    on_done(hits[h].first, std::move(object));
+  });
+  for (auto i : vanished) {
+    misses.push_back(keys[i]);
+    miss_index.push_back(i);
+  }
+  if (misses.empty()) return;
+  inner_->read_many(misses, [&](std::size_t j, std::optional<StoredObject> object) {
+    if (object) store(path_for(inner_->describe(misses[j])), object->bytes, object->gzip_encoded);
+    on_done(miss_index[j], std::move(object));
+  });
+}
+
+void DiskCacheStorage::read_ranges(const std::vector<RangeRequest>& requests,
+                                   const RangeCallback& on_done) {
+  std::vector<RangeRequest> misses;
+  std::vector<std::size_t> miss_index;
+  auto range_path = [&](const RangeRequest& r) {
+    return path_for(inner_->describe(r.key)) + ".range-" + std::to_string(r.offset) + "-" +
+           std::to_string(r.length);
+  };
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    auto bytes = read_whole(range_path(requests[i]));
+    if (bytes && bytes->size() == requests[i].length) {
+      touch(range_path(requests[i]));
+      on_done(i, std::move(bytes));
+    } else {
+      misses.push_back(requests[i]);
+      miss_index.push_back(i);
+    }
+  }
+  if (misses.empty()) return;
+  inner_->read_ranges(misses, [&](std::size_t j, std::optional<Bytes> bytes) {
+    if (bytes) store(range_path(misses[j]), *bytes, false);
+    on_done(miss_index[j], std::move(bytes));
+  });
+}
+
+std::optional<StoredObject> DiskCacheStorage::read(const std::string& key) {
+  std::optional<StoredObject> result;
+  read_many({key}, [&](std::size_t, std::optional<StoredObject> o) { result = std::move(o); });
+  return result;
+}
+
+std::optional<Bytes> DiskCacheStorage::read_range(const std::string& key, std::uint64_t offset,
+                                                  std::uint64_t length) {
+  std::optional<Bytes> result;
+  read_ranges({RangeRequest{key, offset, length}},
+              [&](std::size_t, std::optional<Bytes> b) { result = std::move(b); });
+  return result;
+}
+
+}  // namespace imagery::precomputed

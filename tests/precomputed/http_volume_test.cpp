@@ -1,0 +1,150 @@
+// The fixture volumes served by a real nginx on loopback, the way CloudVolume
+// expects: every cutout read over HTTP equals the disk reads byte for byte, and
+// the caches keep repeated cutouts off the network.
+#include <catch2/catch.hpp>
+#include <filesystem>
+
+#include "fixture_cutouts.h"
+#include "imagery/precomputed/http_storage.h"
+#include "imagery/precomputed/memory_cache.h"
+#include "imagery/precomputed/volume.h"
+#include "support/nginx_server.h"
+#include "support/test_support.h"
+
+using namespace imagery;
+using namespace imagery::precomputed;
+using imagery::testing::data_path;
+using imagery::testing::NginxServer;
+using imagery::testing::sha256_hex;
+namespace fs = std::filesystem;
+
+namespace {
+OpenOptions no_memory_cache() {
+  OpenOptions o;
+  o.memory_cache = false;
+  return o;
+}
+}  // namespace
+
+TEST_CASE("named cutouts over nginx equal CloudVolume's arrays", "[precomputed][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  for (const auto& c : imagery::testing::named_cutouts(false)) {
+    SECTION(c.name) {
+      auto volume = Volume::open(nginx.url(c.volume), no_memory_cache());
+      CutoutOptions options;
+      options.fill_missing = c.fill_missing;
+      Array a = volume.download_mip0(c.mip0_bounds, c.mip, options);
+      CHECK(a.shape() == c.shape);
+      CHECK(sha256_hex(a) == c.sha256);
+    }
+  }
+}
+
+TEST_CASE("whole mips over nginx equal the truth arrays", "[precomputed][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  for (const auto& t : imagery::testing::truth_mips()) {
+    if (t.volume.find("sharded") != std::string::npos) continue;
+    SECTION(t.volume + " mip " + std::to_string(t.mip)) {
+      auto volume = Volume::open("precomputed://" + nginx.url(t.volume), no_memory_cache());
+      CutoutOptions options;
+      options.fill_missing = t.volume == "missing_chunk";
+      Array a = volume.download(volume.info().scale(t.mip, t.volume).bounds(), t.mip, options);
+      CHECK(sha256_hex(a) == t.sha256);
+    }
+  }
+}
+
+TEST_CASE("gzip chunks arrive with Content-Encoding gzip and are inflated here",
+          "[precomputed][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  HttpStorage storage(nginx.url("seg_cseg"), {});
+  auto object = storage.read("8_8_40/50-114_18-82_12-28");
+  REQUIRE(object);
+  CHECK(object->gzip_encoded);
+  CHECK(object->bytes.size() ==
+        fs::file_size(data_path("cloudvolume/seg_cseg/8_8_40/50-114_18-82_12-28.gz")));
+  CHECK_FALSE(storage.read("8_8_40/no-such-chunk"));
+}
+
+TEST_CASE("a missing chunk over HTTP is a 404 that fill_missing turns into zeros",
+          "[precomputed][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  auto volume = Volume::open(nginx.url("missing_chunk"), no_memory_cache());
+  const Bbox bounds{{40, 40, 8}, {140, 140, 37}};
+  try {
+    volume.download(bounds, 0);
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kNotFound);
+    CHECK_THAT(e.what(), Catch::Contains(nginx.url("missing_chunk/4_4_40/64-128_64-128_16-32")));
+  }
+}
+
+TEST_CASE("byte ranges are read with 206 responses", "[precomputed][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  HttpStorage storage(nginx.url("seg_sharded_murmur"), {});
+  auto whole =
+      imagery::testing::read_file(data_path("cloudvolume/seg_sharded_murmur/8_8_40/0.shard"));
+  auto range = storage.read_range("8_8_40/0.shard", 100, 64);
+  REQUIRE(range);
+  CHECK(std::equal(range->begin(), range->end(), whole.begin() + 100));
+  CHECK_THROWS_MATCHES(
+      storage.read_range("8_8_40/0.shard", whole.size() + 10, 5), Error,
+      Catch::Predicate<Error>([](const Error& e) { return e.code() == ErrorCode::kDataLoss; }));
+  CHECK_FALSE(storage.read_range("8_8_40/7.shard", 0, 16));
+  bool saw_206 = false;
+  for (const auto& line : nginx.requests())
+    saw_206 = saw_206 || line.find(" 206 ") != std::string::npos;
+  CHECK(saw_206);
+}
+
+TEST_CASE("the memory cache serves a repeated cutout without requests",
+          "[precomputed][http][cache]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  MemoryCache::shared().clear();
+  auto volume = Volume::open(nginx.url("image_raw"));
+  const Bbox bounds{{130, 60, 15}, {399, 301, 40}};
+  Array first = volume.download_mip0(bounds, 0);
+  const auto after_first = nginx.requests().size();
+  CHECK(after_first >= 2);  // info and chunks
+  Array second = volume.download_mip0(bounds, 0);
+  auto again = Volume::open(nginx.url("image_raw"));  // the info is cached too
+  Array third = again.download_mip0(bounds, 0);
+  CHECK(nginx.requests().size() == after_first);
+  CHECK(sha256_hex(second) == sha256_hex(first));
+  CHECK(sha256_hex(third) == "a4e38871b83e16b0c00e7630bd683ba35d18e0e66a27c007da6639f0fa2eecb1");
+}
+
+TEST_CASE("the disk cache mirrors fetched chunks and serves them without requests",
+          "[precomputed][http][cache]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  imagery::testing::TempDir cache;
+  OpenOptions options = no_memory_cache();
+  options.disk_cache_dir = cache.path().string();
+  const Bbox bounds{{60, 30, 12}, {200, 153, 49}};
+  auto volume = Volume::open(nginx.url("seg_cseg"), options);
+  Array first = volume.download_mip0(bounds, 0);
+  const auto requests = nginx.requests().size();
+  const std::string mirrored = cache.file("http/127.0.0.1_" + std::to_string(nginx.port()) +
+                                          "/seg_cseg/8_8_40/50-114_18-82_12-28.gz");
+  CHECK(fs::exists(mirrored));
+  Array second = volume.download_mip0(bounds, 0);
+  CHECK(nginx.requests().size() == requests);
+  CHECK(sha256_hex(second) == "47e9e511d1ccb3c2dd4b803698a2a64101b133b0a34a3062836a0841ee0e9b0d");
+}
+
+TEST_CASE("the disk cache stays under its size limit", "[precomputed][http][cache]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  imagery::testing::TempDir cache;
+  OpenOptions options = no_memory_cache();
+  options.disk_cache_dir = cache.path().string();
+  options.disk_cache_bytes = 200000;
+  auto volume = Volume::open(nginx.url("image_raw"), options);
+  Array a = volume.download(volume.info().scales[0].bounds(), 0);
+  std::uintmax_t total = 0;
+  for (auto& e : fs::recursive_directory_iterator(cache.path()))
+    if (e.is_regular_file()) total += e.file_size();
+  CHECK(total <= 200000);
+  CHECK(total > 0);
+  CHECK(sha256_hex(a) == "4e67d32707febe1b27c9fb0e06b77b51bc52295e10752f7b88b9a8fe101028ad");
+}

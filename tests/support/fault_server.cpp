@@ -1,0 +1,37 @@
+#include "support/fault_server.h"
+
+#include <chrono>
+#include <stdexcept>
+
+#include "support/nginx_server.h"
+
+namespace imagery::testing {
+
+FaultServer::FaultServer(const std::function<void(httplib::Server&, FaultServer&)>& routes) {
+  routes(server_, *this);
+  server_.set_logger([this](const httplib::Request&, const httplib::Response&) { requests_++; });
+  server_.set_keep_alive_max_count(1000);
+  port_ = server_.bind_to_any_port("127.0.0.1");
+  if (port_ <= 0) throw std::runtime_error("fault server cannot bind 127.0.0.1");
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  if (!wait_for_port(port_, 5000)) throw std::runtime_error("fault server did not start");
+}
+
+FaultServer::~FaultServer() {
+  stopping_ = true;
+  server_.stop();
+  if (thread_.joinable()) thread_.join();
+}
+
+std::string FaultServer::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + (path.empty() || path[0] == '/' ? "" : "/") +
+         path;
+}
+
+void FaultServer::sleep_ms(int ms) const {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+  while (!stopping() && std::chrono::steady_clock::now() < until)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+}
+
+}  // namespace imagery::testing

@@ -1,0 +1,129 @@
+#include "support/nginx_server.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <fstream>
+#include <stdexcept>
+#include <thread>
+
+extern char** environ;
+
+namespace imagery::testing {
+
+int free_port() {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    ::close(fd);
+    throw std::runtime_error("cannot bind a port on 127.0.0.1");
+  }
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  ::close(fd);
+  return ntohs(addr.sin_port);
+}
+
+bool wait_for_port(int port, int timeout_ms) {
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(timeout_ms);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in addr{};
+    addr.sin_family = AF_INET;
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    addr.sin_port = htons(static_cast<std::uint16_t>(port));
+    const bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+    ::close(fd);
+    if (ok) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  return false;
+}
+
+NginxServer::NginxServer(const std::string& root) {
+  for (int attempt = 0; attempt < 5; ++attempt)
+    if (start_once(root)) return;
+  throw std::runtime_error(
+      "nginx did not start (is nginx-light installed? scripts/setup installs it); see " +
+      prefix_.file("error.log"));
+}
+
+bool NginxServer::start_once(const std::string& root) {
+  port_ = free_port();
+  const std::string p = prefix_.path().string();
+  std::ofstream conf(prefix_.file("nginx.conf"), std::ios::trunc);
+  conf << "daemon off;\nmaster_process off;\nworker_processes 1;\n"
+       << "error_log " << p << "/error.log warn;\npid " << p << "/nginx.pid;\n"
+       << "events { worker_connections 512; }\n"
+       << "http {\n"
+       << "  log_format counted '$request_method $uri $status $body_bytes_sent \"$http_range\"';\n"
+       << "  access_log " << p << "/access.log counted;\n"
+       << "  client_body_temp_path " << p << "/body;\n  proxy_temp_path " << p << "/proxy;\n"
+       << "  fastcgi_temp_path " << p << "/fastcgi;\n  uwsgi_temp_path " << p << "/uwsgi;\n"
+       << "  scgi_temp_path " << p << "/scgi;\n"
+       << "  default_type application/octet-stream;\n  sendfile on;\n  keepalive_requests 100000;\n"
+       << "  server {\n    listen 127.0.0.1:" << port_ << ";\n    root " << root << ";\n"
+       << "    location / { gzip_static always; gunzip on; }\n  }\n}\n";
+  conf.close();
+  const std::string nginx = "/usr/sbin/nginx";
+  std::vector<std::string> args = {
+      nginx, "-p", p, "-c", prefix_.file("nginx.conf"), "-e", prefix_.file("error.log")};
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 2, prefix_.file("stderr.log").c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
+  int rc = posix_spawn(&pid_, nginx.c_str(), &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) throw std::runtime_error("cannot start " + nginx);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  while (std::chrono::steady_clock::now() < deadline) {
+    int status = 0;
+    if (::waitpid(pid_, &status, WNOHANG) == pid_) {  // exited: most likely the port was taken
+      pid_ = -1;
+      return false;
+    }
+    if (wait_for_port(port_, 20)) return true;
+  }
+  ::kill(pid_, SIGKILL);
+  ::waitpid(pid_, nullptr, 0);
+  pid_ = -1;
+  return false;
+}
+
+NginxServer::~NginxServer() {
+  if (pid_ > 0) {
+    ::kill(pid_, SIGTERM);
+    ::waitpid(pid_, nullptr, 0);
+  }
+}
+
+std::string NginxServer::url(const std::string& path) const {
+  return "http://127.0.0.1:" + std::to_string(port_) + (path.empty() || path[0] == '/' ? "" : "/") +
+         path;
+}
+
+std::vector<std::string> NginxServer::requests() const {
+  std::ifstream in(prefix_.file("access.log"));
+  std::vector<std::string> lines;
+  std::string line;
+  while (std::getline(in, line))
+    if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+}  // namespace imagery::testing

@@ -1,0 +1,41 @@
+// NginxServer: a real nginx (Debian's nginx-light) serving a folder on
+// 127.0.0.1 at a free port, the way CloudVolume expects volumes to be served:
+// NAME.gz answers requests for NAME with Content-Encoding: gzip, and shard
+// files support Range requests. Started in the constructor, stopped in the
+// destructor; its access log counts the requests a test made.
+#pragma once
+
+#include <sys/types.h>
+#include <string>
+#include <vector>
+
+#include "support/test_support.h"
+
+namespace imagery::testing {
+
+class NginxServer {
+ public:
+  explicit NginxServer(const std::string& root);
+  ~NginxServer();
+  NginxServer(const NginxServer&) = delete;
+  NginxServer& operator=(const NginxServer&) = delete;
+
+  int port() const { return port_; }
+  // http://127.0.0.1:PORT/<path>
+  std::string url(const std::string& path = "") const;
+  // Lines of the access log so far ("METHOD PATH STATUS BYTES RANGE").
+  std::vector<std::string> requests() const;
+
+ private:
+  bool start_once(const std::string& root);
+  TempDir prefix_;
+  int port_ = 0;
+  pid_t pid_ = -1;
+};
+
+// A free TCP port on 127.0.0.1 (bound and released; good enough for tests).
+int free_port();
+// Waits until something accepts connections on 127.0.0.1:port; false after timeout_ms.
+bool wait_for_port(int port, int timeout_ms);
+
+}  // namespace imagery::testing
