@@ -7,19 +7,15 @@
 
 #include "imagery/core/error.h"
 #include "imagery/core/png.h"
+#include "imagery/overlay/png_stream.h"
 
 namespace imagery::overlay {
 
 std::vector<std::byte> encode_figure_png(const Image& image, const FigurePngOptions& options) {
-  if (options.level < 0 || options.level > 9)
-    fail(ErrorCode::kInvalidArgument,
-         "PNG level must be 0-9, not " + std::to_string(options.level));
-  PngEncodeOptions png;
-  png.level = options.level;
-  // At level 0 filtering only costs time; elsewhere "up" is the cheap filter that pays.
-  png.filter_up = options.level > 0;
-  return encode_png(std::as_bytes(std::span(image.pixels)), image.width, image.height,
-                    image.channels, 8, png);
+  if (image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * image.channels)
+    fail(ErrorCode::kInvalidArgument, "PNG encoding: pixel buffer does not match the picture size");
+  return encode_png_parallel(image.pixels.data(), image.width, image.height, image.channels,
+                             options.level);
 }
 
 Image decode_figure_png(std::span<const std::byte> bytes, const std::string& name) {
