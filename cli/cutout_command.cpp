@@ -4,6 +4,7 @@
 
 #include "imagery/cli/arguments.h"
 #include "imagery/cli/commands.h"
+#include "imagery/cli/progress_bar.h"
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/npy.h"
 #include "imagery/precomputed/volume.h"
@@ -41,14 +42,19 @@ CommandRunner add_cutout_command(CLI::App& app, const GlobalOptions& global) {
     Bbox bounds = parse_bounds(args->bounds, "--bounds");
     AtomicFile output(args->output);  // fail on an unwritable output before reading anything
     timer.start("open");
-    auto volume = precomputed::Volume::open(args->source);
+    auto volume = precomputed::Volume::open(args->source, open_options(global));
     int mip = args->mip.empty() ? volume.info().default_mip()
                                 : parse_mip(args->mip, volume.info(), args->source, "--mip");
     precomputed::CutoutOptions options;
     options.fill_missing = args->fill_missing;
     options.bounded = !args->unbounded;
+    ProgressBar progress("chunks", global.quiet);
+    options.on_progress = [&progress](std::size_t done, std::size_t total, std::uint64_t bytes) {
+      progress.update(done, total, bytes);
+    };
     timer.start("read");
     Array array = volume.download_mip0(bounds, mip, options);
+    options.on_progress = nullptr;
     timer.start("write");
     write_npy(output, array, 4);
     return 0;

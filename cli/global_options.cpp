@@ -1,8 +1,42 @@
 #include "imagery/cli/global_options.h"
 
 #include <cstdio>
+#include <cstdlib>
+
+#include "imagery/precomputed/memory_cache.h"
 
 namespace imagery::cli {
+
+void add_global_options(CLI::App& app, GlobalOptions& global) {
+  app.add_flag("--timings", global.timings, "Print the time of each phase to stderr");
+  app.add_flag("-q,--quiet", global.quiet, "No progress output");
+  app.add_option(
+      "--token", global.token,
+      "Bearer token for remote sources (default: $IMAGERY_TOKEN, then CloudVolume's secret files)");
+  app.add_option("--cache", global.cache_dir,
+                 "Keep fetched bytes of remote sources under this folder");
+  app.add_option("--cache-size", global.cache_size_gb, "Size limit of the --cache folder in GB")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--cache-mem", global.cache_mem_mb,
+                 "In-memory cache of fetched bytes in MB (0: off)")
+      ->check(CLI::NonNegativeNumber);
+  app.add_option("--max-requests", global.max_requests, "HTTP requests in flight at once")
+      ->check(CLI::Range(1, 1024));
+}
+
+precomputed::OpenOptions open_options(const GlobalOptions& global) {
+  precomputed::OpenOptions o;
+  o.http.token = global.token;
+  if (o.http.token.empty())
+    if (const char* env = std::getenv("IMAGERY_TOKEN")) o.http.token = env;
+  o.http.max_in_flight = global.max_requests;
+  o.disk_cache_dir = global.cache_dir;
+  o.disk_cache_bytes = static_cast<std::uint64_t>(global.cache_size_gb * 1e9);
+  o.memory_cache = global.cache_mem_mb > 0;
+  precomputed::MemoryCache::shared().set_budget(
+      static_cast<std::size_t>(global.cache_mem_mb * 1048576.0));
+  return o;
+}
 
 void PhaseTimer::start(const std::string& name) {
   stop();

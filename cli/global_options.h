@@ -1,15 +1,32 @@
-// Options every imagery command takes, and the --timings phase report.
+// Options every imagery command takes (network, caches, reporting), and the
+// --timings phase report.
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
+
+#include <CLI/CLI.hpp>
+
+#include "imagery/precomputed/volume.h"
 
 namespace imagery::cli {
 
 struct GlobalOptions {
-  bool timings = false;  // print "PHASE: N ms" lines to stderr
-  bool quiet = false;    // no progress output
+  bool timings = false;   // print "PHASE: N ms" lines to stderr
+  bool quiet = false;     // no progress output
+  std::string token;      // --token, else IMAGERY_TOKEN, else CloudVolume's secret files
+  std::string cache_dir;  // --cache DIR: keep fetched bytes on disk
+  double cache_size_gb = 20;
+  double cache_mem_mb = 512;
+  int max_requests = 32;
 };
+
+// Registers the global flags on the app (they may come before or after the command).
+void add_global_options(CLI::App& app, GlobalOptions& global);
+
+// How volumes are opened under these options (also sets the process-wide memory cache budget).
+precomputed::OpenOptions open_options(const GlobalOptions& global);
 
 // Measures consecutive phases; with timings on, each finished phase prints "NAME: N.N ms".
 class PhaseTimer {

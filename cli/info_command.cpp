@@ -87,7 +87,7 @@ CommandRunner add_info_command(CLI::App& app, const GlobalOptions& global) {
   return [args, &global] {
     PhaseTimer timer(global);
     timer.start("read");
-    auto volume = precomputed::Volume::open(args->source);
+    auto volume = precomputed::Volume::open(args->source, open_options(global));
     timer.stop();
     if (args->json)
       std::cout << precomputed::info_to_json(volume.info()) << "\n";

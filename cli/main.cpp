@@ -20,8 +20,7 @@ int main(int argc, char** argv) {
   app.fallthrough();
   app.set_version_flag("--version", std::string(IMAGERY_VERSION));
   cli::GlobalOptions global;
-  app.add_flag("--timings", global.timings, "Print the time of each phase to stderr");
-  app.add_flag("-q,--quiet", global.quiet, "No progress output");
+  cli::add_global_options(app, global);
 
   std::vector<std::pair<CLI::App*, cli::CommandRunner>> commands;
   auto add = [&](cli::CommandRunner runner) {

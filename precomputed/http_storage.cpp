@@ -286,7 +286,7 @@ class Batch {
     const std::string scheme = scheme_of(t.url);
     curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, scheme.c_str());  // no scheme changes
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
-    curl_easy_setopt(e, CURLOPT_PIPEWAIT, 1L);
+    curl_easy_setopt(e, CURLOPT_PIPEWAIT, scheme == "https" ? 1L : 0L);  // only TLS can multiplex
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 256L * 1024);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);

@@ -283,8 +283,7 @@ TEST_CASE("a body beyond the size limit is refused", "[precomputed][http][faults
   CHECK_THAT(e.what(), Catch::Contains(server.url(kChunkPath)));
 }
 
-TEST_CASE("many chunks are fetched concurrently over reused connections",
-          "[precomputed][http][faults]") {
+TEST_CASE("many chunks are fetched concurrently", "[precomputed][http][faults]") {
   std::atomic<int> in_flight{0}, most{0};
   FaultServer server([&](httplib::Server& s, FaultServer& self) {
     s.Get("/many/info", [](const httplib::Request&, httplib::Response& r) {
@@ -306,5 +305,6 @@ TEST_CASE("many chunks are fetched concurrently over reused connections",
   auto volume = Volume::open(server.url("many"), fast_retries());
   Array a = volume.download({{0, 0, 0}, {64, 64, 1}}, 0);
   for (int i = 0; i < 64 * 64; ++i) REQUIRE(a.data<std::uint8_t>()[i] == 7);
-  CHECK(most.load() >= 4);  // 64 chunks of 50 ms each did not go one by one
+  INFO("most requests in flight at once: " << most.load());
+  CHECK(most.load() >= 8);  // 64 chunks of 50 ms each did not go one by one
 }

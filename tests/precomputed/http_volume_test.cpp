@@ -3,6 +3,7 @@
 // the caches keep repeated cutouts off the network.
 #include <catch2/catch.hpp>
 #include <filesystem>
+#include <set>
 
 #include "fixture_cutouts.h"
 #include "imagery/precomputed/http_storage.h"
@@ -147,4 +148,15 @@ TEST_CASE("the disk cache stays under its size limit", "[precomputed][http][cach
   CHECK(total <= 200000);
   CHECK(total > 0);
   CHECK(sha256_hex(a) == "4e67d32707febe1b27c9fb0e06b77b51bc52295e10752f7b88b9a8fe101028ad");
+}
+
+TEST_CASE("chunk requests share a few kept-alive connections", "[precomputed][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  auto volume = Volume::open(nginx.url("image_raw"), no_memory_cache());
+  volume.download(volume.info().scales[0].bounds(), 0);  // 75 chunks
+  std::set<std::string> connections;
+  const auto lines = nginx.requests();
+  for (const auto& line : lines) connections.insert(line.substr(line.rfind(' ') + 1));
+  CHECK(lines.size() >= 75);
+  CHECK(connections.size() <= 32);  // at most one per request in flight, reused after
 }

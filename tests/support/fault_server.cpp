@@ -10,7 +10,9 @@ namespace imagery::testing {
 FaultServer::FaultServer(const std::function<void(httplib::Server&, FaultServer&)>& routes) {
   routes(server_, *this);
   server_.set_logger([this](const httplib::Request&, const httplib::Response&) { requests_++; });
-  server_.set_keep_alive_max_count(1000);
+  // One request per connection: the destructor must not wait for idle keep-alive connections that
+  // the process-wide connection pool of the code under test holds open.
+  server_.set_keep_alive_max_count(1);
   port_ = server_.bind_to_any_port("127.0.0.1");
   if (port_ <= 0) throw std::runtime_error("fault server cannot bind 127.0.0.1");
   thread_ = std::thread([this] { server_.listen_after_bind(); });

@@ -23,7 +23,7 @@ class NginxServer {
   int port() const { return port_; }
   // http://127.0.0.1:PORT/<path>
   std::string url(const std::string& path = "") const;
-  // Lines of the access log so far ("METHOD PATH STATUS BYTES RANGE").
+  // Lines of the access log so far ("METHOD PATH STATUS BYTES \"RANGE\" CONNECTION").
   std::vector<std::string> requests() const;
 
  private:
