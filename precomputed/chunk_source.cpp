@@ -2,6 +2,7 @@
 
 #include "imagery/core/error.h"
 #include "imagery/precomputed/chunk_grid.h"
+#include "imagery/precomputed/sharded_chunk_source.h"
 
 namespace imagery::precomputed {
 
@@ -22,8 +23,7 @@ void UnshardedChunkSource::fetch(const std::vector<Vec3>& cells, const ObjectCal
 }
 
 std::unique_ptr<ChunkSource> make_chunk_source(std::shared_ptr<Storage> storage, const Scale& scale) {
-  if (scale.sharding)
-    fail(ErrorCode::kInvalidArgument, "scale " + scale.key + " is sharded, which imagery cannot read yet");
+  if (scale.sharding) return std::make_unique<ShardedChunkSource>(std::move(storage), scale);
   return std::make_unique<UnshardedChunkSource>(std::move(storage), scale);
 }
 

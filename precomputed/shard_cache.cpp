@@ -1,0 +1,10 @@
+#include "imagery/precomputed/shard_cache.h"
+
+namespace imagery::precomputed {
+
+ShardCaches& ShardCaches::shared() {
+  static ShardCaches caches;
+  return caches;
+}
+
+}  // namespace imagery::precomputed
