@@ -236,6 +236,9 @@ class Batch {
       }
       if (group_.failed()) break;
       if (error) break;
+      if (active == 0 && ready.empty() && waiting.empty()) break;  // all done: nothing to wait for
+      // Finished transfers freed slots: start the next ones before waiting on the sockets.
+      if (!ready.empty() && active < std::max(1, options_.max_in_flight)) continue;
       int timeout = 100;
       if (!waiting.empty() && active == 0 && ready.empty()) {
         auto next = Clock::now() + std::chrono::hours(1);
@@ -288,7 +291,7 @@ class Batch {
     curl_easy_setopt(e, CURLOPT_HTTP_VERSION, CURL_HTTP_VERSION_2TLS);
     curl_easy_setopt(e, CURLOPT_PIPEWAIT, scheme == "https" ? 1L : 0L);  // only TLS can multiplex
     curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L);
-    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 256L * 1024);
+    curl_easy_setopt(e, CURLOPT_BUFFERSIZE, 512L * 1024);
     curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, options_.connect_timeout_ms);
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME,
