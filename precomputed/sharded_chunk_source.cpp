@@ -45,6 +45,54 @@ std::string range_text(const ByteRange& r) {
   return "bytes " + std::to_string(r.begin) + "-" + std::to_string(r.end);
 }
 
+// Byte ranges of one file that one request fetches together; item is the caller's index.
+struct Part {
+  ByteRange bytes;
+  std::size_t item = 0;
+};
+struct CoalescedRead {
+  RangeRequest request;
+  std::vector<Part> parts;
+};
+
+// Appends requests covering `parts` (all of file `key`) to `out`: parts closer than max_gap_bytes
+// share a request as long as it stays within max_request_bytes.
+void coalesce(const std::string& key, std::vector<Part> parts, const ShardReadOptions& options,
+              std::vector<CoalescedRead>& out) {
+  std::sort(parts.begin(), parts.end(),
+            [](const Part& a, const Part& b) { return a.bytes.begin < b.bytes.begin; });
+  ByteRange span;
+  bool open = false;
+  for (const Part& p : parts) {
+    if (open && (p.bytes.begin <= span.end || p.bytes.begin - span.end <= options.max_gap_bytes) &&
+        std::max(span.end, p.bytes.end) - span.begin <= options.max_request_bytes) {
+      span.end = std::max(span.end, p.bytes.end);
+      out.back().request.length = span.size();
+      out.back().parts.push_back(p);
+      continue;
+    }
+    span = p.bytes;
+    open = true;
+    out.push_back({{key, span.begin, span.size()}, {p}});
+  }
+}
+
+// The bytes of `part` out of what its request returned (moved when the part is all of it).
+Bytes slice(Bytes& fetched, const CoalescedRead& read, const Part& part) {
+  const std::uint64_t from = part.bytes.begin - read.request.offset;
+  if (read.parts.size() == 1 && from == 0 && part.bytes.size() == fetched.size())
+    return std::move(fetched);
+  return Bytes(fetched.begin() + static_cast<std::ptrdiff_t>(from),
+               fetched.begin() + static_cast<std::ptrdiff_t>(from + part.bytes.size()));
+}
+
+std::vector<RangeRequest> requests_of(const std::vector<CoalescedRead>& reads) {
+  std::vector<RangeRequest> requests;
+  requests.reserve(reads.size());
+  for (const auto& r : reads) requests.push_back(r.request);
+  return requests;
+}
+
 }  // namespace
 
 struct ShardedChunkSource::Wanted {
@@ -115,33 +163,34 @@ void ShardedChunkSource::read_shard_indices(std::vector<Wanted>& wanted) {
   std::map<TableKey, std::shared_ptr<const ShardIndexTable>> tables;
   for (const auto& w : wanted) tables.emplace(table_key(w), nullptr);
 
-  std::vector<RangeRequest> requests;
   std::vector<TableKey> requested;
+  std::map<std::uint64_t, std::vector<Part>> by_shard;
   for (auto& [key, table] : tables) {
     table = caches_.shard_indices.get(shard_cache_key(key.first, key.second));
     if (table) continue;
-    requests.push_back({shard_key(key.first), whole_index_ ? 0 : 16 * key.second,
-                        whole_index_ ? index_size_ : 16});
+    const ByteRange range =
+        whole_index_ ? ByteRange{0, index_size_} : ByteRange{16 * key.second, 16 * key.second + 16};
+    by_shard[key.first].push_back({range, requested.size()});
     requested.push_back(key);
   }
-  std::vector<std::shared_ptr<const ShardIndexTable>> read(requests.size());
+  // Entries of neighbouring minishards (when read one by one) share requests.
+  std::vector<CoalescedRead> reads;
+  for (auto& [shard, parts] : by_shard)
+    coalesce(shard_key(shard), std::move(parts), options_, reads);
+  std::vector<std::shared_ptr<const ShardIndexTable>> read(requested.size());
   read_batch(
-      *storage_, requests,
-      [&](std::size_t i, std::optional<Bytes> bytes) {
-        auto table = std::make_shared<ShardIndexTable>();
-        table->missing = !bytes;
-        table->first_minishard = requested[i].second;
-        if (bytes) {
-          if (bytes->size() != requests[i].length)
-            fail(ErrorCode::kDataLoss, "shard index of " + storage_->describe(requests[i].key) +
-                                           ": got " + std::to_string(bytes->size()) +
-                                           " bytes, expected " +
-                                           std::to_string(requests[i].length));
-          table->table = std::move(*bytes);
+      *storage_, requests_of(reads),
+      [&](std::size_t r, std::optional<Bytes> bytes) {
+        for (const Part& part : reads[r].parts) {
+          auto table = std::make_shared<ShardIndexTable>();
+          const TableKey key = requested[part.item];
+          table->missing = !bytes;
+          table->first_minishard = key.second;
+          if (bytes) table->table = slice(*bytes, reads[r], part);
+          caches_.shard_indices.put(shard_cache_key(key.first, key.second), table,
+                                    table->size_bytes());
+          read[part.item] = std::move(table);
         }
-        caches_.shard_indices.put(shard_cache_key(requested[i].first, requested[i].second), table,
-                                  table->size_bytes());
-        read[i] = std::move(table);
       },
       "sharded scale " + scale_.key + ": cannot read a shard index (" +
           std::to_string(whole_index_ ? index_size_ : 16) + " bytes)");
@@ -159,8 +208,10 @@ void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted) {
       tables.emplace(MinishardId{w.location.shard, w.location.minishard}, w.shard_index.get());
     }
 
-  std::vector<RangeRequest> requests;
+  // CloudVolume stores the minishard indices of a shard next to each other, so the indices of one
+  // shard usually arrive with a single request.
   std::vector<MinishardId> requested;
+  std::map<std::uint64_t, std::vector<Part>> by_shard;
   for (auto& [id, index] : indices) {
     const std::string cache_key = minishard_cache_key(id.first, id.second);
     index = caches_.minishard_indices.get(cache_key);
@@ -179,27 +230,33 @@ void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted) {
                                      std::to_string(id.second) + " index claims " +
                                      std::to_string(range.size()) + " bytes (" + range_text(range) +
                                      ")");
-    requests.push_back({shard_key(id.first), range.begin, range.size()});
+    by_shard[id.first].push_back({range, requested.size()});
     requested.push_back(id);
   }
-  std::vector<std::shared_ptr<const MinishardIndex>> read(requests.size());
+  std::vector<CoalescedRead> reads;
+  for (auto& [shard, parts] : by_shard)
+    coalesce(shard_key(shard), std::move(parts), options_, reads);
+  std::vector<std::shared_ptr<const MinishardIndex>> read(requested.size());
   read_batch(
-      *storage_, requests,
-      [&](std::size_t i, std::optional<Bytes> bytes) {
-        const auto [shard, minishard] = requested[i];
-        const std::string what = "minishard " + std::to_string(minishard) + " index of " +
-                                 storage_->describe(requests[i].key);
+      *storage_, requests_of(reads),
+      [&](std::size_t r, std::optional<Bytes> bytes) {
+        const std::string shard = storage_->describe(reads[r].request.key);
         if (!bytes)
           fail(ErrorCode::kNotFound,
-               what + ": the shard file disappeared after its index was read");
-        auto index = std::make_shared<const MinishardIndex>(
-            decode_minishard_index(spec_.minishard_index_encoding == ShardEncoding::kGzip
-                                       ? gunzip(*bytes, what, 0, kMaxMinishardIndexBytes)
-                                       : std::move(*bytes),
-                                   index_size_, what));
-        caches_.minishard_indices.put(minishard_cache_key(shard, minishard), index,
-                                      index->size_bytes());
-        read[i] = std::move(index);
+               "shard file " + shard + " disappeared after its shard index was read");
+        for (const Part& part : reads[r].parts) {
+          const auto [shard_number, minishard] = requested[part.item];
+          const std::string what = "minishard " + std::to_string(minishard) + " index of " + shard;
+          Bytes stored = slice(*bytes, reads[r], part);
+          auto index = std::make_shared<const MinishardIndex>(
+              decode_minishard_index(spec_.minishard_index_encoding == ShardEncoding::kGzip
+                                         ? gunzip(stored, what, 0, kMaxMinishardIndexBytes)
+                                         : std::move(stored),
+                                     index_size_, what));
+          caches_.minishard_indices.put(minishard_cache_key(shard_number, minishard), index,
+                                        index->size_bytes());
+          read[part.item] = std::move(index);
+        }
       },
       "sharded scale " + scale_.key + ": cannot read a minishard index");
   for (std::size_t i = 0; i < requested.size(); ++i) indices[requested[i]] = read[i];
@@ -210,11 +267,7 @@ void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted) {
 
 void ShardedChunkSource::read_chunks(const std::vector<Wanted>& wanted,
                                      const ObjectCallback& on_chunk) {
-  struct Piece {
-    ByteRange bytes;
-    std::size_t wanted = 0;
-  };
-  std::map<std::uint64_t, std::vector<Piece>> by_shard;
+  std::map<std::uint64_t, std::vector<Part>> by_shard;
   std::vector<std::size_t> missing;
   for (std::size_t k = 0; k < wanted.size(); ++k) {
     const Wanted& w = wanted[k];
@@ -236,55 +289,24 @@ void ShardedChunkSource::read_chunks(const std::vector<Wanted>& wanted,
   // (no fill_missing) the cutout fails without downloading the rest.
   for (std::size_t k : missing) on_chunk(wanted[k].cell_index, std::nullopt);
 
-  struct Request {
-    std::uint64_t shard = 0;
-    std::vector<Piece> pieces;
-  };
-  std::vector<RangeRequest> requests;
-  std::vector<Request> plan;
-  for (auto& [shard, pieces] : by_shard) {
-    std::sort(pieces.begin(), pieces.end(),
-              [](const Piece& a, const Piece& b) { return a.bytes.begin < b.bytes.begin; });
-    ByteRange span;
-    for (const Piece& p : pieces) {
-      const bool joins =
-          !plan.empty() && plan.back().shard == shard && !plan.back().pieces.empty() &&
-          (p.bytes.begin <= span.end || p.bytes.begin - span.end <= options_.max_gap_bytes) &&
-          std::max(span.end, p.bytes.end) - span.begin <= options_.max_request_bytes;
-      if (joins) {
-        span.end = std::max(span.end, p.bytes.end);
-        requests.back().length = span.size();
-        plan.back().pieces.push_back(p);
-        continue;
-      }
-      span = p.bytes;
-      requests.push_back({shard_key(shard), span.begin, span.size()});
-      plan.push_back({shard, {p}});
-    }
-  }
-
+  std::vector<CoalescedRead> reads;
+  for (auto& [shard, parts] : by_shard)
+    coalesce(shard_key(shard), std::move(parts), options_, reads);
   const bool gzip = spec_.data_encoding == ShardEncoding::kGzip;
   read_batch(
-      *storage_, requests,
+      *storage_, requests_of(reads),
       [&](std::size_t r, std::optional<Bytes> bytes) {
-        const std::string shard = storage_->describe(requests[r].key);
+        const std::string shard = storage_->describe(reads[r].request.key);
         if (!bytes)
           fail(ErrorCode::kNotFound,
                "shard file " + shard + " disappeared after its indices were read");
-        for (const Piece& p : plan[r].pieces) {
-          const Wanted& w = wanted[p.wanted];
+        for (const Part& part : reads[r].parts) {
+          const Wanted& w = wanted[part.item];
           StoredObject object;
           object.gzip_encoded = gzip;
-          object.location =
-              shard + " (chunk id " + std::to_string(w.chunk_id) + ", " + range_text(p.bytes) + ")";
-          const std::uint64_t from = p.bytes.begin - requests[r].offset;
-          if (plan[r].pieces.size() == 1 && from == 0 && p.bytes.size() == bytes->size()) {
-            object.bytes = std::move(*bytes);
-          } else {
-            object.bytes.assign(
-                bytes->begin() + static_cast<std::ptrdiff_t>(from),
-                bytes->begin() + static_cast<std::ptrdiff_t>(from + p.bytes.size()));
-          }
+          object.location = shard + " (chunk id " + std::to_string(w.chunk_id) + ", " +
+                            range_text(part.bytes) + ")";
+          object.bytes = slice(*bytes, reads[r], part);
           on_chunk(w.cell_index, std::move(object));
         }
       },

@@ -2,8 +2,9 @@
 // (as written by CloudVolume or VolumeWriter) into neuroglancer_uint64_sharded_v1
 // shard files, and reports where every index and chunk landed so that tests can
 // corrupt precise bytes and check request counts. Layout of each shard file:
-// the shard index, then per minishard (ascending) its chunks (ascending id)
-// followed by its minishard index.
+// the shard index, then the chunks (by minishard, then id), then the minishard
+// indices, as CloudVolume writes them; or, with indices_last = false, each
+// minishard index right after that minishard's chunks.
 #pragma once
 
 #include <algorithm>
@@ -43,7 +44,8 @@ inline void put_le64(std::vector<std::byte>& out, std::uint64_t v) {
 inline ShardLayout write_sharded_copy(const std::string& unsharded_root,
                                       const std::string& sharded_root,
                                       const precomputed::ShardingSpec& spec,
-                                      const std::set<std::uint64_t>& skip = {}) {
+                                      const std::set<std::uint64_t>& skip = {},
+                                      bool indices_last = true) {
   using namespace precomputed;
   FileStorage source(unsharded_root);
   VolumeInfo info = read_info(source, unsharded_root);
@@ -75,6 +77,13 @@ inline ShardLayout write_sharded_copy(const std::string& unsharded_root,
       Bytes body;  // everything after the shard index
       std::vector<std::pair<std::uint64_t, std::uint64_t>> index_entries(
           std::size_t{1} << spec.minishard_bits, {0, 0});
+      std::vector<std::pair<std::uint64_t, Bytes>> pending;  // minishard indices to append
+      auto place_index = [&](std::uint64_t minishard, const Bytes& index) {
+        const std::uint64_t at = body.size();
+        body.insert(body.end(), index.begin(), index.end());
+        index_entries[minishard] = {at, body.size()};
+        written.minishard_indices[minishard] = {index_size + at, index_size + body.size()};
+      };
       for (auto& [minishard, chunks] : minishards) {
         Bytes ids, starts, sizes;
         std::uint64_t previous_id = 0, previous_end = 0;
@@ -92,11 +101,12 @@ inline ShardLayout write_sharded_copy(const std::string& unsharded_root,
         index.insert(index.end(), starts.begin(), starts.end());
         index.insert(index.end(), sizes.begin(), sizes.end());
         if (spec.minishard_index_encoding == ShardEncoding::kGzip) index = gzip_compress(index);
-        const std::uint64_t at = body.size();
-        body.insert(body.end(), index.begin(), index.end());
-        index_entries[minishard] = {at, body.size()};
-        written.minishard_indices[minishard] = {index_size + at, index_size + body.size()};
+        if (indices_last)
+          pending.emplace_back(minishard, std::move(index));
+        else
+          place_index(minishard, index);
       }
+      for (const auto& [minishard, index] : pending) place_index(minishard, index);
       Bytes file;
       for (const auto& [start, end] : index_entries) {
         put_le64(file, start);

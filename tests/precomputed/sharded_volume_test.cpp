@@ -77,35 +77,70 @@ std::uint64_t le64_at(const Bytes& b, std::uint64_t at) {
   return v;
 }
 
-// Where the requests of a cutout went, classified against the shard files' own indices.
+// Where the requests of a cutout went, told apart by the shard files' own indices. The files must
+// keep their minishard indices after all chunk data (CloudVolume's layout, and shard_builder.h's
+// default), so that a request is an index read or a data read by where it starts.
 struct RequestCounts {
   int shard_index = 0, minishard_index = 0, chunk_data = 0;
-  std::set<std::pair<std::string, std::uint64_t>> minishards_read;  // (key, offset)
+  std::uint64_t shard_index_bytes = 0;
+  // How many requests covered each minishard index: (key, begin) -> count.
+  std::map<std::pair<std::string, std::uint64_t>, int> minishard_coverage;
 };
 
 RequestCounts classify(const std::vector<RangeRequest>& log, const std::string& root,
                        int minishard_bits) {
   RequestCounts counts;
   const std::uint64_t index_size = std::uint64_t{16} << minishard_bits;
-  std::map<std::string, std::set<std::pair<std::uint64_t, std::uint64_t>>> minishard_ranges;
+  std::map<std::string, std::vector<ByteRange>> minishard_ranges;
   for (const auto& r : log) {
     if (minishard_ranges.count(r.key)) continue;
     const Bytes file = imagery::testing::read_file(root + "/" + r.key);
     auto& ranges = minishard_ranges[r.key];
-    for (std::uint64_t m = 0; m < (std::uint64_t{1} << minishard_bits); ++m)
-      ranges.insert({index_size + le64_at(file, 16 * m), index_size + le64_at(file, 16 * m + 8)});
+    for (std::uint64_t m = 0; m < (std::uint64_t{1} << minishard_bits); ++m) {
+      const ByteRange range{index_size + le64_at(file, 16 * m),
+                            index_size + le64_at(file, 16 * m + 8)};
+      if (range.size()) ranges.push_back(range);
+    }
   }
   for (const auto& r : log) {
-    if (r.offset == 0 && r.length == index_size) {
+    const auto& ranges = minishard_ranges[r.key];
+    std::uint64_t first_index = ~std::uint64_t{0};
+    for (const auto& m : ranges) first_index = std::min(first_index, m.begin);
+    if (r.offset + r.length <= index_size) {
       ++counts.shard_index;
-    } else if (minishard_ranges[r.key].count({r.offset, r.offset + r.length})) {
+      counts.shard_index_bytes += r.length;
+    } else if (r.offset >= first_index) {
       ++counts.minishard_index;
-      counts.minishards_read.insert({r.key, r.offset});
+      for (const auto& m : ranges)
+        if (m.begin >= r.offset && m.end <= r.offset + r.length)
+          ++counts.minishard_coverage[{r.key, m.begin}];
     } else {
       ++counts.chunk_data;
     }
   }
   return counts;
+}
+
+// Every minishard index was fetched by exactly one request.
+bool each_read_once(const RequestCounts& counts) {
+  for (const auto& [where, n] : counts.minishard_coverage)
+    if (n != 1) return false;
+  return true;
+}
+
+// How many of the (shard, minishard) pairs of `scale` under `root` some request fetched (requests
+// may also carry untouched minishard indices lying between touched ones).
+std::size_t fetched_among(const RequestCounts& counts, const std::string& root, const Scale& scale,
+                          const std::set<std::pair<std::uint64_t, std::uint64_t>>& minishards) {
+  std::size_t n = 0;
+  const int bits = scale.sharding->minishard_bits;
+  for (const auto& [shard, minishard] : minishards) {
+    const std::string key = scale.key + "/" + shard_file_name(shard, scale.sharding->shard_bits);
+    const Bytes file = imagery::testing::read_file(root + "/" + key);
+    const std::uint64_t begin = (std::uint64_t{16} << bits) + le64_at(file, 16 * minishard);
+    n += counts.minishard_coverage.count({key, begin});
+  }
+  return n;
 }
 
 // The shards and minishards a set of cells of `scale` touches, from the vector-tested pieces.
@@ -169,12 +204,15 @@ TEST_CASE("every chunk encoding reads from shards exactly as from chunk files",
   int copies = 0;
   for (const auto& c : imagery::testing::named_cutouts(false)) {
     for (const auto& spec : specs) {
+      // Alternate CloudVolume's layout (indices after all chunks) and indices after each minishard.
+      const bool indices_last = copies % 2 == 0;
       const std::string root = dir.file("copy" + std::to_string(copies++));
       imagery::testing::write_sharded_copy(data_path(std::string("cloudvolume/") + c.volume), root,
-                                           spec);
-      INFO(c.name << " with hash " << static_cast<int>(spec.hash) << ", preshift "
-                  << spec.preshift_bits << ", minishard bits " << spec.minishard_bits
-                  << ", shard bits " << spec.shard_bits);
+                                           spec, {}, indices_last);
+      INFO(c.name << (indices_last ? ", indices last" : ", indices inline") << ", hash "
+                  << static_cast<int>(spec.hash) << ", preshift " << spec.preshift_bits
+                  << ", minishard bits " << spec.minishard_bits << ", shard bits "
+                  << spec.shard_bits);
       auto volume = Volume::open(root);
       CutoutOptions options;
       options.fill_missing = c.fill_missing;
@@ -293,16 +331,18 @@ TEST_CASE("a sharded cutout reads each shard index and minishard index once and 
       const auto counts = classify(storage->take(), root, scale.sharding->minishard_bits);
       CHECK(sha256_hex(first) == c.sha256);
       CHECK(counts.shard_index == static_cast<int>(shards.size()));
-      CHECK(counts.minishard_index == static_cast<int>(minishards.size()));
-      CHECK(counts.minishards_read.size() == minishards.size());  // no minishard twice
-      // Each shard's chunks lie together (only minishard indices between them): one read each.
+      // CloudVolume keeps a shard's minishard indices together, and its chunks together: one
+      // request for the indices and one for the chunks of each shard.
+      CHECK(fetched_among(counts, root, scale, minishards) == minishards.size());
+      CHECK(each_read_once(counts));
+      CHECK(counts.minishard_index == static_cast<int>(shards.size()));
       CHECK(counts.chunk_data == static_cast<int>(shards.size()));
       CHECK(counts.chunk_data < static_cast<int>(cells.size()));
       std::printf(
-          "%s: %zu chunks, %d shard-index + %d minishard-index + %d chunk reads (minimum %zu + %zu "
-          "+ %zu)\n",
-          c.name, cells.size(), counts.shard_index, counts.minishard_index, counts.chunk_data,
-          shards.size(), minishards.size(), shards.size());
+          "%s: %zu chunks in %zu shards, %zu minishards: %d shard-index + %d minishard-index + %d "
+          "chunk requests (minimum %zu + %zu + %zu)\n",
+          c.name, cells.size(), shards.size(), minishards.size(), counts.shard_index,
+          counts.minishard_index, counts.chunk_data, shards.size(), shards.size(), shards.size());
 
       Array second = volume.download_mip0(c.mip0_bounds, c.mip);
       const auto again = classify(storage->take(), root, scale.sharding->minishard_bits);
@@ -350,8 +390,9 @@ TEST_CASE("a sharded cutout reads each shard index and minishard index once and 
     const auto counts = classify(storage->take(), root, spec.minishard_bits);
     CHECK(sha256_hex(a) == sha256_hex(Volume::open(dir.file("plain")).download(box, 0)));
     CHECK(counts.shard_index == static_cast<int>(shards.size()));
-    CHECK(counts.minishard_index == static_cast<int>(minishards.size()));
-    CHECK(counts.minishards_read.size() == minishards.size());
+    CHECK(fetched_among(counts, root, volume.info().scales[0], minishards) == minishards.size());
+    CHECK(each_read_once(counts));
+    CHECK(counts.minishard_index == static_cast<int>(shards.size()));
     // Chunks of a shard share a request unless unrequested chunks between them span more than the
     // 32 KiB gap limit.
     const Vec3 grid = ChunkGrid(volume.info().scales[0]).shape();
@@ -369,10 +410,11 @@ TEST_CASE("a sharded cutout reads each shard index and minishard index once and 
     CHECK(counts.chunk_data == runs);
     CHECK(counts.chunk_data < static_cast<int>(cells.size()) / 10);
     std::printf(
-        "512x512x32 cseg: %zu chunks, %d shard-index + %d minishard-index + %d chunk reads "
-        "(minimum %zu + %zu + %zu; %d runs with gaps under 32 KiB)\n",
-        cells.size(), counts.shard_index, counts.minishard_index, counts.chunk_data, shards.size(),
-        minishards.size(), shards.size(), runs);
+        "512x512x32 cseg: %zu chunks in %zu shards, %zu minishards: %d shard-index + %d "
+        "minishard-index + %d chunk requests (minimum %zu + %zu + %zu; %d runs of chunks with gaps "
+        "under 32 KiB)\n",
+        cells.size(), shards.size(), minishards.size(), counts.shard_index, counts.minishard_index,
+        counts.chunk_data, shards.size(), shards.size(), shards.size(), runs);
 
     // An overlapping cutout needs only the chunk bytes; the indices come from the caches.
     const Bbox shifted{{64, 192, 0}, {576, 704, 32}};
@@ -388,7 +430,13 @@ TEST_CASE("a sharded cutout reads each shard index and minishard index once and 
     for (auto m : minishards2)
       if (!minishards.count(m)) new_minishards.insert(m);
     CHECK(again.shard_index == static_cast<int>(new_shards.size()));
-    CHECK(again.minishard_index == static_cast<int>(new_minishards.size()));
+    CHECK(fetched_among(again, root, volume.info().scales[0], new_minishards) ==
+          new_minishards.size());
+    CHECK(fetched_among(again, root, volume.info().scales[0], minishards) <=
+          again.minishard_coverage.size() - new_minishards.size());
+    CHECK(each_read_once(again));
+    CHECK(again.minishard_index <= static_cast<int>(new_minishards.size()));
+    CHECK(again.minishard_index > 0);
   }
 }
 
@@ -444,14 +492,16 @@ TEST_CASE("shards with 2^17 minishards read only the index entries they need",
   const Scale& scale = volume.info().scales[1];
   Array a = volume.download(scale.bounds(), 1);
   CHECK(sha256_hex(a) == "6c2afe5f4ea11901e047a535a2e665828c52591643c04f8b57ce47f7bfbc0ee2");
-  const auto log = storage->take();
   const auto cells = ChunkGrid(scale).cells_overlapping(scale.bounds());
-  int entry_reads = 0;
-  for (const auto& r : log) {
-    CHECK(r.length < (std::uint64_t{1} << 20));  // never the 2 MiB index
-    entry_reads += r.length == 16 && r.offset % 16 == 0 && r.offset < (std::uint64_t{16} << 17);
-  }
-  CHECK(entry_reads == static_cast<int>(cells.size()));  // every chunk in its own minishard
+  const auto counts = classify(storage->take(), dir.file("v"), spec.minishard_bits);
+  // Each of the 12 chunks has a minishard of its own; their 16-byte entries, not the 2 MiB index,
+  // are read, neighbours sharing a request.
+  const auto [shards, minishards] = touched(scale, cells);
+  REQUIRE(minishards.size() == cells.size());
+  CHECK(counts.shard_index <= static_cast<int>(minishards.size()));
+  CHECK(counts.shard_index_bytes <= minishards.size() * (16 + ShardReadOptions{}.max_gap_bytes));
+  CHECK(fetched_among(counts, dir.file("v"), scale, minishards) == minishards.size());
+  CHECK(each_read_once(counts));
 }
 
 TEST_CASE("a grid with single-cell axes reads from shards", "[precomputed][sharding]") {
