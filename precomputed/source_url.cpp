@@ -1,5 +1,7 @@
 #include "imagery/precomputed/source_url.h"
 
+#include <algorithm>
+
 #include "imagery/core/error.h"
 
 namespace imagery::precomputed {
@@ -26,7 +28,9 @@ SourceUrl parse_source_url(const std::string& source) {
            "source " + source + ": unsupported format '" + format + "'");
     s.resize(bar);
   }
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  // Trailing slashes go, but never into the scheme's "://".
+  const std::size_t scheme_end = s.find("://") == std::string::npos ? 0 : s.find("://") + 3;
+  while (s.size() > std::max<std::size_t>(scheme_end, 1) && s.back() == '/') s.pop_back();
   auto need_path = [&](const std::string& rest) {
     if (rest.empty() || rest == "/")
       fail(ErrorCode::kInvalidArgument, "source " + source + ": no path after the scheme");

@@ -1,0 +1,78 @@
+// Source URLs as users write them, and where each one is read from.
+#include "imagery/precomputed/source_url.h"
+
+#include <catch2/catch.hpp>
+#include <cstdlib>
+#include <filesystem>
+
+#include "imagery/core/error.h"
+#include "imagery/precomputed/credentials.h"
+#include "support/test_support.h"
+
+using namespace imagery;
+using namespace imagery::precomputed;
+
+TEST_CASE("source URLs map onto files and public HTTPS endpoints", "[precomputed][url]") {
+  struct Case {
+    const char* source;
+    SourceUrl::Kind kind;
+    const char* location;
+  };
+  const Case cases[] = {
+      {"/data/vol", SourceUrl::Kind::kFile, "/data/vol"},
+      {"relative/vol/", SourceUrl::Kind::kFile, "relative/vol"},
+      {"file:///data/vol", SourceUrl::Kind::kFile, "/data/vol"},
+      {"precomputed://file:///data/vol", SourceUrl::Kind::kFile, "/data/vol"},
+      {"https://host.org/a/b", SourceUrl::Kind::kHttp, "https://host.org/a/b"},
+      {"precomputed://http://127.0.0.1:8080/vol/", SourceUrl::Kind::kHttp,
+       "http://127.0.0.1:8080/vol"},
+      {"gs://bucket/path/to/layer", SourceUrl::Kind::kHttp,
+       "https://storage.googleapis.com/bucket/path/to/layer"},
+      {"precomputed://gs://bucket/layer", SourceUrl::Kind::kHttp,
+       "https://storage.googleapis.com/bucket/layer"},
+      {"s3://bucket/layer", SourceUrl::Kind::kHttp, "https://s3.amazonaws.com/bucket/layer"},
+      {"s3://https://s3.example.org/bucket/layer", SourceUrl::Kind::kHttp,
+       "https://s3.example.org/bucket/layer"},
+      {"gs://bucket/layer|neuroglancer-precomputed:", SourceUrl::Kind::kHttp,
+       "https://storage.googleapis.com/bucket/layer"},
+  };
+  for (const auto& c : cases) {
+    INFO(c.source);
+    SourceUrl u = parse_source_url(c.source);
+    CHECK(u.kind == c.kind);
+    CHECK(u.location == c.location);
+    CHECK(u.original == c.source);
+  }
+}
+
+TEST_CASE("unsupported or empty sources fail naming the source", "[precomputed][url]") {
+  for (const char* bad : {"ftp://host/vol", "graphene://https://host/table", "gs://", "file://", "",
+                          "gs://bucket/layer|zarr:"}) {
+    INFO(bad);
+    CHECK_THROWS_MATCHES(parse_source_url(bad), Error, Catch::Predicate<Error>([](const Error& e) {
+                           return e.code() == ErrorCode::kInvalidArgument;
+                         }));
+  }
+  CHECK_THROWS_WITH(parse_source_url("ftp://host/vol"), Catch::Contains("ftp://host/vol"));
+}
+
+TEST_CASE("tokens come from CloudVolume's host-specific secret files only", "[precomputed][url]") {
+  imagery::testing::TempDir dir;
+  std::filesystem::create_directories(dir.file("secrets"));
+  imagery::testing::write_file(dir.file("secrets/data.example.org-cave-secret.json"),
+                               std::string(R"({"token": "t0k"})"));
+  imagery::testing::write_file(dir.file("secrets/cave-secret.json"),
+                               std::string(R"({"token": "generic"})"));
+  imagery::testing::write_file(dir.file("secrets/bad.example.org-cave-secret.json"),
+                               std::string("{not json"));
+  const std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
+  ::setenv("CLOUD_VOLUME_DIR", dir.path().c_str(), 1);
+  ::setenv("HOME", dir.file("nohome").c_str(), 1);
+  CHECK(find_token_for("https://data.example.org/layer") == "t0k");
+  CHECK(find_token_for("https://data.example.org:8443/layer") == "t0k");
+  CHECK(find_token_for("https://other.example.org/layer")
+            .empty());  // the generic file is not sent anywhere
+  CHECK(find_token_for("https://bad.example.org/layer").empty());
+  ::unsetenv("CLOUD_VOLUME_DIR");
+  ::setenv("HOME", home.c_str(), 1);
+}
