@@ -192,8 +192,8 @@ CommandRunner add_composite_command(CLI::App& app, const GlobalOptions& global) 
   cmd->add_option("--spacing", a->spacing, "Pixels between stacked slices (white)")
       ->capture_default_str();
   cmd->add_option("--window", a->window,
-                  "Display window for imagery that is not uint8: MIN,MAX or auto (0.5/99.5 "
-                  "percentiles); default clips to [0, 255] as ImageryClient does");
+                  "Display window for the imagery: MIN,MAX or auto (0.5/99.5 percentiles). "
+                  "Default: uint8 as is, other types clipped to [0, 255] as ImageryClient does");
   cmd->add_flag("--rgb", a->rgb,
                 "Write RGB without alpha (a picture without imagery goes on black)");
   cmd->add_option("--png-level", a->png_level, "zlib level 0-9 (9: smallest files, slowest)")

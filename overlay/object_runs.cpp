@@ -31,6 +31,11 @@ void ObjectRuns::for_each_dilated_interval(
     const std::function<void(std::uint32_t, std::uint32_t, std::uint32_t)>& fn) const {
   const Object& obj = objects_[index];
   if (obj.rows.empty()) return;
+  if (std::uint64_t{radius} >= std::uint64_t{w_} + h_) {
+    // Every pixel is within reach (width 0, "until nothing changes", ends here): whole rows.
+    for (std::uint32_t y = 0; y < h_; ++y) fn(y, 0, w_);
+    return;
+  }
   const std::int64_t r = radius;
   const std::int64_t y_first = std::max<std::int64_t>(0, obj.rows.front().y - r);
   const std::int64_t y_last = std::min<std::int64_t>(std::int64_t{h_} - 1, obj.rows.back().y + r);

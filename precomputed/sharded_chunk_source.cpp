@@ -78,7 +78,13 @@ void coalesce(const std::string& key, std::vector<Part> parts, const ShardReadOp
 }
 
 // The bytes of `part` out of what its request returned (moved when the part is all of it).
-Bytes slice(Bytes& fetched, const CoalescedRead& read, const Part& part) {
+Bytes slice(Bytes& fetched, const CoalescedRead& read, const Part& part, const std::string& file) {
+  // Storage promises exactly the bytes asked for; a back end that breaks that promise must not
+  // turn into reads outside the buffer.
+  if (fetched.size() != read.request.length)
+    fail(ErrorCode::kDataLoss, file + ": asked for " + std::to_string(read.request.length) +
+                                   " bytes at " + std::to_string(read.request.offset) + ", got " +
+                                   std::to_string(fetched.size()));
   const std::uint64_t from = part.bytes.begin - read.request.offset;
   if (read.parts.size() == 1 && from == 0 && part.bytes.size() == fetched.size())
     return std::move(fetched);
@@ -186,7 +192,8 @@ void ShardedChunkSource::read_shard_indices(std::vector<Wanted>& wanted) {
           const TableKey key = requested[part.item];
           table->missing = !bytes;
           table->first_minishard = key.second;
-          if (bytes) table->table = slice(*bytes, reads[r], part);
+          if (bytes)
+            table->table = slice(*bytes, reads[r], part, storage_->describe(reads[r].request.key));
           caches_.shard_indices.put(shard_cache_key(key.first, key.second), table,
                                     table->size_bytes());
           read[part.item] = std::move(table);
@@ -247,7 +254,7 @@ void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted) {
         for (const Part& part : reads[r].parts) {
           const auto [shard_number, minishard] = requested[part.item];
           const std::string what = "minishard " + std::to_string(minishard) + " index of " + shard;
-          Bytes stored = slice(*bytes, reads[r], part);
+          Bytes stored = slice(*bytes, reads[r], part, shard);
           auto index = std::make_shared<const MinishardIndex>(
               decode_minishard_index(spec_.minishard_index_encoding == ShardEncoding::kGzip
                                          ? gunzip(stored, what, 0, kMaxMinishardIndexBytes)
@@ -306,7 +313,7 @@ void ShardedChunkSource::read_chunks(const std::vector<Wanted>& wanted,
           object.gzip_encoded = gzip;
           object.location = shard + " (chunk id " + std::to_string(w.chunk_id) + ", " +
                             range_text(part.bytes) + ")";
-          object.bytes = slice(*bytes, reads[r], part);
+          object.bytes = slice(*bytes, reads[r], part, shard);
           on_chunk(w.cell_index, std::move(object));
         }
       },

@@ -5,8 +5,10 @@
 //   1. the shard index of every shard touched, once per process (cached);
 //   2. the minishard index of every minishard touched, read and decoded once
 //      per process (cached);
-//   3. the chunks' bytes, where chunks of one shard that lie close together in
-//      the file share one coalesced range request.
+//   3. the chunks' bytes.
+// In every round, byte ranges of one shard file that lie close together share
+// one coalesced range request (CloudVolume writes a shard's minishard indices
+// side by side, and the chunks of a minishard back to back).
 // A chunk id that its minishard does not list, or whose shard file does not
 // exist, is a missing chunk. Corrupt indices are kDataLoss errors naming the
 // shard file.

@@ -7,6 +7,8 @@
 #include <random>
 
 #include "imagery/core/error.h"
+#include "imagery/precomputed/file_storage.h"
+#include "imagery/precomputed/shard_cache.h"
 #include "imagery/precomputed/volume.h"
 #include "shard_builder.h"
 #include "support/test_support.h"
@@ -260,4 +262,34 @@ TEST_CASE("random damage to shard indices never crashes the reader",
     }
   }
   CHECK(errors > 0);
+}
+
+namespace {
+// A storage back end that breaks its promise and returns one byte less than asked for.
+class ShortReadStorage : public FileStorage {
+ public:
+  using FileStorage::FileStorage;
+  std::optional<Bytes> read_range(const std::string& key, std::uint64_t offset,
+                                  std::uint64_t length) override {
+    auto bytes = FileStorage::read_range(key, offset, length);
+    if (bytes && !bytes->empty()) bytes->pop_back();
+    return bytes;
+  }
+};
+}  // namespace
+
+TEST_CASE("a storage that returns short ranges is a data-loss error, not an overread",
+          "[precomputed][sharding][corrupt]") {
+  const std::string root = imagery::testing::data_path("cloudvolume/seg_sharded_murmur");
+  auto storage = std::make_shared<ShortReadStorage>(root);
+  Volume volume(storage, read_info(*storage, root), root);
+  ShardCaches::shared().clear();
+  try {
+    volume.download(volume.info().scales[0].bounds(), 0);
+    FAIL("expected a data-loss error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kDataLoss);
+    CHECK_THAT(e.what(), Catch::Contains(root + "/8_8_40/") && Catch::Contains(", got "));
+  }
+  ShardCaches::shared().clear();  // nothing half-read stays behind for other tests
 }
