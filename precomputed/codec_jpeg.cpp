@@ -16,30 +16,6 @@ struct TjHandle {
   ~TjHandle() { tjDestroy(handle); }
 };
 
-// Deinterleaves `pixels` (pixel-major, `channels` samples each) into the target's planar layout.
-void scatter_interleaved(const std::uint8_t* pixels, int channels, const ChunkTarget& t) {
-  if (channels == 1) {
-    copy_chunk_region(reinterpret_cast<const std::byte*>(pixels), 1, t);
-    return;
-  }
-  Bbox o = t.overlap();
-  if (o.empty()) return;
-  const Vec3 cs = t.chunk_box.size();
-  const Shape4& os = t.out->shape();
-  auto* out = reinterpret_cast<std::uint8_t*>(t.out->bytes());
-  for (std::int64_t c = 0; c < channels; ++c)
-    for (std::int64_t z = o.min.z; z < o.max.z; ++z)
-      for (std::int64_t y = o.min.y; y < o.max.y; ++y) {
-        std::int64_t src = (o.min.x - t.chunk_box.min.x) +
-                           cs.x * ((y - t.chunk_box.min.y) + cs.y * (z - t.chunk_box.min.z));
-        std::int64_t dst =
-            (o.min.x - t.out_box.min.x) +
-            os.x * ((y - t.out_box.min.y) + os.y * ((z - t.out_box.min.z) + os.z * c));
-        for (std::int64_t x = 0; x < o.max.x - o.min.x; ++x)
-          out[dst + x] = pixels[(src + x) * channels + c];
-      }
-}
-
 }  // namespace
 
 void decode_jpeg_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, int channels,
@@ -66,7 +42,10 @@ void decode_jpeg_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, i
   if (tjDecompress2(tj.handle, src, static_cast<unsigned long>(bytes.size()), scratch.data(), width,
                     0, height, format, TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING) != 0)
     fail(ErrorCode::kDataLoss, name + ": corrupt JPEG data (" + tjGetErrorStr2(tj.handle) + ")");
-  scatter_interleaved(scratch.data(), channels, t);
+  if (channels == 1)
+    copy_chunk_region(reinterpret_cast<const std::byte*>(scratch.data()), 1, t);
+  else
+    scatter_interleaved(scratch.data(), channels, t);
 }
 
 std::vector<std::byte> encode_jpeg_chunk(const std::uint8_t* voxels, const Vec3& shape,

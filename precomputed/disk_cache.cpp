@@ -95,12 +95,14 @@ void DiskCacheStorage::store(const std::string& path, const Bytes& bytes, bool g
   } catch (const std::exception&) {
     return;  // a cache that cannot be written must not fail the read
   }
-  if (size_.load() >= 0) size_.fetch_add(static_cast<std::int64_t>(bytes.size()));
-  evict_if_needed();
+  account_and_evict(static_cast<std::int64_t>(bytes.size()));
 }
 
-void DiskCacheStorage::evict_if_needed() {
-  std::lock_guard lock(evict_mutex_);
+void DiskCacheStorage::account_and_evict(std::int64_t added) {
+  // All accounting happens under one lock, each store counting itself before it checks the limit.
+  // A file another thread wrote may be counted twice; that only evicts early, never lets the cache
+  // grow past its limit.
+  std::lock_guard lock(mutex_);
   struct Entry {
     fs::file_time_type time;
     std::uintmax_t size;
@@ -116,12 +118,13 @@ void DiskCacheStorage::evict_if_needed() {
     }
     return entries;
   };
-  if (size_.load() < 0) {
-    std::int64_t total = 0;
-    for (const auto& e : scan()) total += static_cast<std::int64_t>(e.size);
-    size_.store(total);
+  if (size_ < 0) {
+    size_ = 0;
+    for (const auto& e : scan()) size_ += static_cast<std::int64_t>(e.size);
+  } else {
+    size_ += added;
   }
-  if (static_cast<std::uint64_t>(size_.load()) <= limit_) return;
+  if (static_cast<std::uint64_t>(size_) <= limit_) return;
   auto entries = scan();
   std::sort(entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return a.time < b.time; });
@@ -133,7 +136,7 @@ void DiskCacheStorage::evict_if_needed() {
     std::error_code ec;
     if (fs::remove(e.path, ec)) total -= static_cast<std::int64_t>(e.size);
   }
-  size_.store(total);
+  size_ = total;
 }
 
 void DiskCacheStorage::read_many(const std::vector<std::string>& keys,
@@ -198,17 +201,12 @@ void DiskCacheStorage::read_ranges(const std::vector<RangeRequest>& requests,
 }
 
 std::optional<StoredObject> DiskCacheStorage::read(const std::string& key) {
-  std::optional<StoredObject> result;
-  read_many({key}, [&](std::size_t, std::optional<StoredObject> o) { result = std::move(o); });
-  return result;
+  return read_one(key);
 }
 
 std::optional<Bytes> DiskCacheStorage::read_range(const std::string& key, std::uint64_t offset,
                                                   std::uint64_t length) {
-  std::optional<Bytes> result;
-  read_ranges({RangeRequest{key, offset, length}},
-              [&](std::size_t, std::optional<Bytes> b) { result = std::move(b); });
-  return result;
+  return read_one_range(key, offset, length);
 }
 
 }  // namespace imagery::precomputed

@@ -6,7 +6,6 @@
 // entry); past the size limit the least recently used files are removed.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -34,13 +33,13 @@ class DiskCacheStorage : public Storage {
  private:
   std::optional<StoredObject> lookup(const std::string& path) const;
   void store(const std::string& path, const Bytes& bytes, bool gzip);
-  void evict_if_needed();
+  void account_and_evict(std::int64_t added_bytes);
 
   std::shared_ptr<Storage> inner_;
   std::string dir_;
   std::uint64_t limit_;
-  std::mutex evict_mutex_;
-  std::atomic<std::int64_t> size_{-1};  // bytes in the cache, -1 until first measured
+  std::mutex mutex_;
+  std::int64_t size_ = -1;  // bytes in the cache (guarded by mutex_), -1 until first measured
 };
 
 }  // namespace imagery::precomputed

@@ -465,17 +465,12 @@ void HttpStorage::read_ranges(const std::vector<RangeRequest>& requests,
 }
 
 std::optional<StoredObject> HttpStorage::read(const std::string& key) {
-  std::optional<StoredObject> result;
-  read_many({key}, [&](std::size_t, std::optional<StoredObject> o) { result = std::move(o); });
-  return result;
+  return read_one(key);
 }
 
 std::optional<Bytes> HttpStorage::read_range(const std::string& key, std::uint64_t offset,
                                              std::uint64_t length) {
-  std::optional<Bytes> result;
-  read_ranges({RangeRequest{key, offset, length}},
-              [&](std::size_t, std::optional<Bytes> b) { result = std::move(b); });
-  return result;
+  return read_one_range(key, offset, length);
 }
 
 HttpStats http_stats() {

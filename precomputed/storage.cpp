@@ -15,4 +15,18 @@ void Storage::read_ranges(const std::vector<RangeRequest>& requests, const Range
   });
 }
 
+std::optional<StoredObject> Storage::read_one(const std::string& key) {
+  std::optional<StoredObject> result;
+  read_many({key}, [&](std::size_t, std::optional<StoredObject> o) { result = std::move(o); });
+  return result;
+}
+
+std::optional<Bytes> Storage::read_one_range(const std::string& key, std::uint64_t offset,
+                                             std::uint64_t length) {
+  std::optional<Bytes> result;
+  read_ranges({RangeRequest{key, offset, length}},
+              [&](std::size_t, std::optional<Bytes> b) { result = std::move(b); });
+  return result;
+}
+
 }  // namespace imagery::precomputed

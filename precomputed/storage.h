@@ -49,6 +49,12 @@ class Storage {
   virtual void read_many(const std::vector<std::string>& keys, const ObjectCallback& on_done);
   // The same for byte ranges.
   virtual void read_ranges(const std::vector<RangeRequest>& requests, const RangeCallback& on_done);
+
+ protected:
+  // read() and read_range() as batches of one, for back ends whose batch calls do the work.
+  std::optional<StoredObject> read_one(const std::string& key);
+  std::optional<Bytes> read_one_range(const std::string& key, std::uint64_t offset,
+                                      std::uint64_t length);
 };
 
 }  // namespace imagery::precomputed

@@ -1,12 +1,19 @@
 #include "bench/common/bench_volumes.h"
 
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
 
+#include "examples/synthetic/synthetic_em.h"
 #include "imagery/core/thread_pool.h"
 #include "imagery/precomputed/volume_writer.h"
+
+extern char** environ;
 
 namespace imagery::bench {
 
@@ -14,14 +21,6 @@ using namespace imagery::precomputed;
 namespace fs = std::filesystem;
 
 namespace {
-
-std::uint64_t mix(std::uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  x *= 0xc4ceb9fe1a85ec53ULL;
-  return x ^ (x >> 33);
-}
 
 // Segment id of a voxel: cells of ~48 voxels across, warped so boundaries are not straight.
 std::uint64_t label_at(std::int64_t x, std::int64_t y, std::int64_t z) {
@@ -31,15 +30,15 @@ std::uint64_t label_at(std::int64_t x, std::int64_t y, std::int64_t z) {
   const auto cy = static_cast<std::int64_t>(std::floor(wy / 48.0));
   const std::int64_t cz = z / 24;
   const std::uint64_t h =
-      mix(static_cast<std::uint64_t>(cx * 73856093 ^ cy * 19349663 ^ cz * 83492791));
+      synthetic::mix64(static_cast<std::uint64_t>(cx * 73856093 ^ cy * 19349663 ^ cz * 83492791));
   return (h % 5 == 0) ? 0 : (std::uint64_t{1} << 40) | (h & 0xffffffffffULL);
 }
 
 // EM-like grey value: membranes dark at segment boundaries, textured cytoplasm.
 std::uint8_t grey_at(std::int64_t x, std::int64_t y, std::int64_t z) {
-  const std::uint64_t n =
-      mix(static_cast<std::uint64_t>(x) * 2654435761u ^ static_cast<std::uint64_t>(y) * 40503u ^
-          static_cast<std::uint64_t>(z) * 97u);
+  const std::uint64_t n = synthetic::mix64(static_cast<std::uint64_t>(x) * 2654435761u ^
+                                           static_cast<std::uint64_t>(y) * 40503u ^
+                                           static_cast<std::uint64_t>(z) * 97u);
   const std::int64_t sx = x / 2, sy = y / 2;
   const bool edge = label_at(sx, sy, z) != label_at(sx + 1, sy, z) ||
                     label_at(sx, sy, z) != label_at(sx, sy + 1, z);
@@ -129,6 +128,28 @@ double median(std::vector<double> s) {
   if (s.empty()) return 0;
   std::sort(s.begin(), s.end());
   return s.size() % 2 ? s[s.size() / 2] : 0.5 * (s[s.size() / 2 - 1] + s[s.size() / 2]);
+}
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+double time_command(const std::vector<std::string>& args) {
+  std::vector<char*> argv;
+  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
+  argv.push_back(nullptr);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  pid_t pid;
+  const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  if (rc != 0) return -1;
+  int status = 0;
+  waitpid(pid, &status, 0);
+  const double ms = ms_since(t0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ms : -1;
 }
 
 }  // namespace imagery::bench

@@ -3,6 +3,7 @@
 // segmentation of warped cells, written with our VolumeWriter.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,10 @@ struct BenchVolume {
 // ".complete" marker) and returns their names.
 std::vector<BenchVolume> ensure_bench_volumes(const std::string& data_dir);
 
-// Timing helpers: median and minimum of samples in milliseconds.
+// Timing helpers: the median of samples, milliseconds since a time point, and the wall time of
+// running a program to completion (stdout discarded; -1 when it fails).
 double median(std::vector<double> samples);
+double ms_since(std::chrono::steady_clock::time_point t0);
+double time_command(const std::vector<std::string>& args);
 
 }  // namespace imagery::bench

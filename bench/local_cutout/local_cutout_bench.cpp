@@ -6,39 +6,16 @@
 #include <sys/wait.h>
 
 #include <chrono>
-#include <thread>
 #include <cstdio>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench/common/bench_volumes.h"
 #include "imagery/precomputed/volume.h"
 
-extern char** environ;
-
 using namespace imagery;
 using Clock = std::chrono::steady_clock;
-
-namespace {
-
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-double run_cli(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  auto t0 = Clock::now();
-  pid_t pid;
-  if (posix_spawn(&pid, argv[0], nullptr, nullptr, argv.data(), environ) != 0) return -1;
-  int status = 0;
-  waitpid(pid, &status, 0);
-  double ms = ms_since(t0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ms : -1;
-}
-
-}  // namespace
 
 int main(int argc, char** argv) {
   if (argc < 4) {
@@ -73,15 +50,15 @@ int main(int argc, char** argv) {
     for (int i = 0; i < repeats; ++i) {
       auto t0 = Clock::now();
       Array a = volume.download(c.bounds, 0);
-      lib.push_back(ms_since(t0));
+      lib.push_back(bench::ms_since(t0));
     }
     const std::string bounds =
         std::to_string(c.bounds.min.x) + "," + std::to_string(c.bounds.min.y) + "," +
         std::to_string(c.bounds.min.z) + "," + std::to_string(c.bounds.max.x) + "," +
         std::to_string(c.bounds.max.y) + "," + std::to_string(c.bounds.max.z);
     for (int i = 0; i < repeats; ++i)
-      cmd.push_back(
-          run_cli({cli, "cutout", root, "--bounds", bounds, "-o", out + "/bench_cutout.npy"}));
+      cmd.push_back(bench::time_command(
+          {cli, "cutout", root, "--bounds", bounds, "-o", out + "/bench_cutout.npy"}));
     const double lib_ms = bench::median(lib), cli_ms = bench::median(cmd);
     char ref[32] = "-", ratio[32] = "-";
     if (c.cloudvolume_ms > 0) {

@@ -20,33 +20,10 @@
 #include "imagery/precomputed/memory_cache.h"
 #include "imagery/precomputed/volume.h"
 
-extern char** environ;
-
 using namespace imagery;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-double ms_since(Clock::time_point t0) {
-  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-double run(const std::vector<std::string>& args) {
-  std::vector<char*> argv;
-  for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", 01, 0);
-  auto t0 = Clock::now();
-  pid_t pid;
-  if (posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ) != 0) return -1;
-  posix_spawn_file_actions_destroy(&actions);
-  int status = 0;
-  waitpid(pid, &status, 0);
-  const double ms = ms_since(t0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ms : -1;
-}
 
 std::string bounds_arg(const Bbox& b) {
   return std::to_string(b.min.x) + "," + std::to_string(b.min.y) + "," + std::to_string(b.min.z) +
@@ -93,7 +70,7 @@ int main(int argc, char** argv) {
       const auto before = precomputed::http_stats().bytes;
       auto t0 = Clock::now();
       Array a = volume.download(c.bounds, 0);
-      lib.push_back(ms_since(t0));
+      lib.push_back(bench::ms_since(t0));
       moved = precomputed::http_stats().bytes - before;
     }
     // The chunk URLs of the cutout, for curl alone.
@@ -108,11 +85,11 @@ int main(int argc, char** argv) {
           << precomputed::chunk_name(grid.cell_bounds(cell)) << "\"\noutput = \"/dev/null\"\n";
     }
     for (int i = 0; i < repeats; ++i) {
-      cmd.push_back(run({cli, "cutout", url, "--bounds", bounds_arg(c.bounds), "-o",
-                         out + "/remote_cutout.npy"}));
-      transfer.push_back(
-          run({"curl", "-s", "-S", "--no-progress-meter", "--parallel", "--parallel-max", "32",
-               "-H", "Accept-Encoding: gzip", "--config", config}));
+      cmd.push_back(bench::time_command({cli, "cutout", url, "--bounds", bounds_arg(c.bounds), "-o",
+                                         out + "/remote_cutout.npy"}));
+      transfer.push_back(bench::time_command({"curl", "-s", "-S", "--no-progress-meter",
+                                              "--parallel", "--parallel-max", "32", "-H",
+                                              "Accept-Encoding: gzip", "--config", config}));
     }
     char ref[32] = "-", ratio[32] = "-";
     if (c.cloudvolume_ms > 0) {

@@ -5,14 +5,15 @@
 
 namespace imagery::synthetic {
 
-namespace {
-std::uint64_t mix(std::uint64_t x) {
+std::uint64_t mix64(std::uint64_t x) {
   x ^= x >> 33;
   x *= 0xff51afd7ed558ccdULL;
   x ^= x >> 33;
   x *= 0xc4ceb9fe1a85ec53ULL;
   return x ^ (x >> 33);
 }
+
+namespace {
 
 // Label at continuous coordinates (segmentation voxels): the nearest of jittered seeds (a Voronoi
 // diagram), with the coordinates gently warped so that boundaries curve.
@@ -29,13 +30,13 @@ std::uint64_t label_at_point(double x, double y, std::int64_t z, double cell) {
   for (std::int64_t j = gy - 1; j <= gy + 1; ++j)
     for (std::int64_t i = gx - 1; i <= gx + 1; ++i) {
       const std::uint64_t h =
-          mix(static_cast<std::uint64_t>(i * 73856093 ^ j * 19349663 ^ gz * 83492791));
+          mix64(static_cast<std::uint64_t>(i * 73856093 ^ j * 19349663 ^ gz * 83492791));
       const double sx = (i + 0.15 + 0.7 * static_cast<double>(h & 0xffff) / 65535.0) * cell;
       const double sy = (j + 0.15 + 0.7 * static_cast<double>((h >> 16) & 0xffff) / 65535.0) * cell;
       const double d = (wx - sx) * (wx - sx) + (wy - sy) * (wy - sy);
       if (d < best) best = d, best_hash = h;
     }
-  const std::uint64_t h = mix(best_hash);
+  const std::uint64_t h = mix64(best_hash);
   switch (h % 3) {
     case 0:
       return 1 + h % 997;  // small ids
@@ -61,13 +62,13 @@ std::uint8_t grey_at(std::int64_t x, std::int64_t y, std::int64_t z, int ratio, 
   for (const auto& o : offsets) different += label_at_point(sx + o[0], sy + o[1], z, cell) != here;
   different = std::min(different, 2);
   const std::uint64_t n =
-      mix(static_cast<std::uint64_t>(x) * 2654435761u ^ static_cast<std::uint64_t>(y) * 40503u ^
-          static_cast<std::uint64_t>(z) * 97u);
+      mix64(static_cast<std::uint64_t>(x) * 2654435761u ^ static_cast<std::uint64_t>(y) * 40503u ^
+            static_cast<std::uint64_t>(z) * 97u);
   double v = here == 0 ? 205.0 : 168.0 + 12.0 * std::sin(x / 37.0) * std::cos(y / 41.0);
   v -= 45.0 * different;
   // Vesicle-like rings scattered through the cytoplasm.
   const std::int64_t gx = x / 12, gy = y / 12;
-  const std::uint64_t dot = mix(static_cast<std::uint64_t>(gx * 31 + gy * 1000003 + z * 7));
+  const std::uint64_t dot = mix64(static_cast<std::uint64_t>(gx * 31 + gy * 1000003 + z * 7));
   if (here != 0 && dot % 7 == 0) {
     const double cx = gx * 12 + 3.0 + static_cast<double>(dot % 6),
                  cy = gy * 12 + 3.0 + static_cast<double>((dot >> 8) % 6);

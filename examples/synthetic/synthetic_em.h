@@ -8,6 +8,9 @@
 
 namespace imagery::synthetic {
 
+// A 64-bit integer hash (SplitMix/Murmur-style finaliser) for reproducible pseudo-random patterns.
+std::uint64_t mix64(std::uint64_t x);
+
 // Segment id at voxel (x, y, z) of a grid of `cell_size` voxels (segmentation resolution).
 std::uint64_t label_at(std::int64_t x, std::int64_t y, std::int64_t z, double cell_size = 48.0);
 
