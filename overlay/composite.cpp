@@ -23,12 +23,6 @@ std::vector<Rgba8> first_frame_colors(const std::vector<palettes::Rgb8>& colors,
   return out;
 }
 
-// Fill: objects never overlap, so each pixel takes at most one frame.
-void paint_fill(const std::uint32_t* ranks, std::size_t n, const std::vector<Rgba8>& first,
-                Rgba8* canvas) {
-  for (std::size_t i = 0; i < n; ++i) canvas[i] = first[ranks[i]];
-}
-
 // Inner bands: pixel p of an object is on its band when the nearest pixel of another label (the
 // picture border does not count) is within r. The nearest pixel having a differently labelled
 // neighbour always belongs to p's own object, so one transform from all such pixels serves every
@@ -94,33 +88,37 @@ Image composite_picture(const std::uint32_t* ranks, std::uint32_t w, std::uint32
     fail(ErrorCode::kInvalidArgument, "composite: " + std::to_string(colors.size()) +
                                           " colours for " + std::to_string(max_rank) + " objects");
   const std::uint8_t a = frame_alpha(options.alpha);
-  std::vector<Rgba8> pixels(n);
-  Rgba8* canvas = pixels.data();
   const std::vector<Rgba8> first = first_frame_colors(colors, a);
-  if (!options.outline) {
-    paint_fill(ranks, n, first, canvas);
-  } else {
-    const std::uint32_t r = effective_width(options.width, w, h);
-    if (options.side == Side::kIn)
-      paint_inner(ranks, w, h, r, first, canvas);
-    else
-      paint_outer(ranks, w, h, r, colors, a, options.overlap, colors.size(), canvas);
-    if (options.merge_outline) {
-      // Only the union's own band keeps its alpha; colours stay (visible without imagery as
-      // transparent pixels, exactly as in ImageryClient).
-      std::vector<std::uint8_t> uni(n);
-      for (std::size_t i = 0; i < n; ++i) uni[i] = ranks[i] != 0;
-      std::vector<std::uint8_t> ring =
-          binary_outline(uni.data(), w, h, options.width, options.side);
-      for (std::size_t i = 0; i < n; ++i)
-        if (!ring[i]) canvas[i].a = 0;
-    }
-  }
-  if (grey)
-    for (std::size_t i = 0; i < n; ++i) canvas[i] = composite_over_grey(grey[i], canvas[i]);
   Image out(w, h, 4);
   static_assert(sizeof(Rgba8) == 4);
-  if (n) std::memcpy(out.pixels.data(), canvas, n * sizeof(Rgba8));
+  auto store = [&out](std::size_t i, Rgba8 c) { std::memcpy(&out.pixels[i * 4], &c, 4); };
+  if (!options.outline) {
+    // Fill touches each pixel once, so it goes straight to the output.
+    if (grey)
+      for (std::size_t i = 0; i < n; ++i) store(i, composite_over_grey(grey[i], first[ranks[i]]));
+    else
+      for (std::size_t i = 0; i < n; ++i) store(i, first[ranks[i]]);
+    return out;
+  }
+  std::vector<Rgba8> canvas(n);
+  const std::uint32_t r = effective_width(options.width, w, h);
+  if (options.side == Side::kIn)
+    paint_inner(ranks, w, h, r, first, canvas.data());
+  else
+    paint_outer(ranks, w, h, r, colors, a, options.overlap, colors.size(), canvas.data());
+  if (options.merge_outline) {
+    // Only the union's own band keeps its alpha; colours stay (visible without imagery as
+    // transparent pixels, exactly as in ImageryClient).
+    std::vector<std::uint8_t> uni(n);
+    for (std::size_t i = 0; i < n; ++i) uni[i] = ranks[i] != 0;
+    std::vector<std::uint8_t> ring = binary_outline(uni.data(), w, h, options.width, options.side);
+    for (std::size_t i = 0; i < n; ++i)
+      if (!ring[i]) canvas[i].a = 0;
+  }
+  if (grey)
+    for (std::size_t i = 0; i < n; ++i) store(i, composite_over_grey(grey[i], canvas[i]));
+  else
+    for (std::size_t i = 0; i < n; ++i) store(i, canvas[i]);
   return out;
 }
 
