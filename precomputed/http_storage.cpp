@@ -63,9 +63,14 @@ class CurlShare {
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
     curl_share_setopt(share_, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   }
-  // Handles stay alive until the process exits: tearing down libcurl from static destructors
-  // races with other threads' last transfers.
-  ~CurlShare() = default;
+  // Runs at exit, when no batch is running any more (batches finish before their callers return).
+  ~CurlShare() {
+    std::lock_guard lock(pool_mutex_);
+    for (CURL* e : idle_) curl_easy_cleanup(e);
+    idle_.clear();
+    curl_share_cleanup(share_);
+    curl_global_cleanup();
+  }
 
   static void lock(CURL*, curl_lock_data data, curl_lock_access, void* self) {
     static_cast<CurlShare*>(self)->locks_[static_cast<std::size_t>(data) % kLocks].lock();

@@ -12,6 +12,7 @@
 #include "examples/synthetic/synthetic_em.h"
 #include "imagery/core/thread_pool.h"
 #include "imagery/precomputed/volume_writer.h"
+#include "precomputed/shard_builder.h"  // the tests' shard writer (tests/precomputed)
 
 extern char** environ;
 
@@ -89,6 +90,10 @@ std::vector<BenchVolume> ensure_bench_volumes(const std::string& data_dir) {
       {"seg_cseg",
        "uint64 segmentation 1024x1024x64, compressed_segmentation 8^3 blocks, chunks 128x128x16, "
        "gzip"},
+      {"seg_cseg_sharded",
+       "seg_cseg repacked into shards: identity hash, preshift 3, minishard 2 and shard 2 bits, "
+       "gzip indices "
+       "and data"},
   };
   for (const auto& v : volumes) {
     const std::string root = data_dir + "/" + v.name;
@@ -97,7 +102,16 @@ std::vector<BenchVolume> ensure_bench_volumes(const std::string& data_dir) {
     fs::remove_all(root);
     VolumeInfo info;
     WriteOptions options;
-    if (v.name == "seg_cseg") {
+    if (v.name == "seg_cseg_sharded") {
+      ShardingSpec spec;
+      spec.hash = ShardHash::kIdentity;
+      spec.preshift_bits = 3;
+      spec.minishard_bits = 2;
+      spec.shard_bits = 2;
+      spec.minishard_index_encoding = ShardEncoding::kGzip;
+      spec.data_encoding = ShardEncoding::kGzip;
+      imagery::testing::write_sharded_copy(data_dir + "/seg_cseg", root, spec);
+    } else if (v.name == "seg_cseg") {
       info.type = "segmentation";
       info.data_type = DataType::kUint64;
       info.scales = {make_scale({1024, 1024, 64}, {128, 128, 16}, Encoding::kCompressedSegmentation,

@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,6 +19,9 @@
 #include "imagery/precomputed/chunk_grid.h"
 #include "imagery/precomputed/http_storage.h"
 #include "imagery/precomputed/memory_cache.h"
+#include "imagery/precomputed/morton_code.h"
+#include "imagery/precomputed/shard_cache.h"
+#include "imagery/precomputed/shard_location.h"
 #include "imagery/precomputed/volume.h"
 
 using namespace imagery;
@@ -52,6 +56,7 @@ int main(int argc, char** argv) {
       {"raw+gzip uint8 1024x1024x16", "image_raw_gzip", {{512, 512, 16}, {1536, 1536, 32}}, 0},
       {"jpeg uint8 1024x1024x16", "image_jpeg", {{512, 512, 16}, {1536, 1536, 32}}, 472},
       {"cseg uint64 512x512x32", "seg_cseg", {{256, 256, 16}, {768, 768, 48}}, 278},
+      {"sharded cseg uint64 512x512x32", "seg_cseg_sharded", {{256, 256, 16}, {768, 768, 48}}, 509},
   };
   std::printf(
       "nginx on loopback; %u hardware threads; %d runs per case; cold caches (fresh memory cache, "
@@ -63,20 +68,34 @@ int main(int argc, char** argv) {
     const std::string url = base + "/" + c.volume;
     precomputed::OpenOptions options;
     std::vector<double> lib, cmd, transfer;
-    std::uint64_t moved = 0;
+    std::uint64_t moved = 0, requests = 0;
     for (int i = 0; i < repeats; ++i) {
       precomputed::MemoryCache::shared().clear();
+      precomputed::ShardCaches::shared().clear();
+      const auto requests_before = precomputed::http_stats().requests;
       auto volume = precomputed::Volume::open(url, options);
       const auto before = precomputed::http_stats().bytes;
       auto t0 = Clock::now();
       Array a = volume.download(c.bounds, 0);
       lib.push_back(bench::ms_since(t0));
       moved = precomputed::http_stats().bytes - before;
+      requests = precomputed::http_stats().requests - requests_before;
     }
-    // The chunk URLs of the cutout, for curl alone.
+    // The chunk URLs of the cutout, for curl alone (sharded: the shard files touched, and the least
+    // number of requests a reader can make: shard index, minishard indices, data per shard).
     auto volume = precomputed::Volume::open(url, options);
     const auto& scale = volume.info().scales[0];
     precomputed::ChunkGrid grid(scale);
+    if (scale.sharding) {
+      std::set<std::uint64_t> shards;
+      for (const auto& cell : grid.cells_overlapping(c.bounds))
+        shards.insert(precomputed::locate_chunk(
+                          precomputed::compressed_morton_code(cell, grid.shape()), *scale.sharding)
+                          .shard);
+      std::printf("  (%s: %llu HTTP requests per cold cutout; minimum %zu = 3 x %zu shards)\n",
+                  c.name, static_cast<unsigned long long>(requests), 3 * shards.size(),
+                  shards.size());
+    }
     const std::string config = out + "/curl_urls.txt";
     {
       std::ofstream f(config);
@@ -87,9 +106,10 @@ int main(int argc, char** argv) {
     for (int i = 0; i < repeats; ++i) {
       cmd.push_back(bench::time_command({cli, "cutout", url, "--bounds", bounds_arg(c.bounds), "-o",
                                          out + "/remote_cutout.npy"}));
-      transfer.push_back(bench::time_command({"curl", "-s", "-S", "--no-progress-meter",
-                                              "--parallel", "--parallel-max", "32", "-H",
-                                              "Accept-Encoding: gzip", "--config", config}));
+      if (!scale.sharding)
+        transfer.push_back(bench::time_command({"curl", "-s", "-S", "--no-progress-meter",
+                                                "--parallel", "--parallel-max", "32", "-H",
+                                                "Accept-Encoding: gzip", "--config", config}));
     }
     char ref[32] = "-", ratio[32] = "-";
     if (c.cloudvolume_ms > 0) {

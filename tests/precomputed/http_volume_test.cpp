@@ -8,6 +8,7 @@
 #include "fixture_cutouts.h"
 #include "imagery/precomputed/http_storage.h"
 #include "imagery/precomputed/memory_cache.h"
+#include "imagery/precomputed/shard_cache.h"
 #include "imagery/precomputed/volume.h"
 #include "support/nginx_server.h"
 #include "support/test_support.h"
@@ -41,10 +42,38 @@ TEST_CASE("named cutouts over nginx equal CloudVolume's arrays", "[precomputed][
   }
 }
 
+TEST_CASE("sharded cutouts over nginx equal CloudVolume's arrays with 3 requests per shard",
+          "[precomputed][http][sharding]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  ShardCaches::shared().clear();
+  for (const auto& c : imagery::testing::named_cutouts(true)) {
+    SECTION(c.name) {
+      auto volume = Volume::open(nginx.url(c.volume), no_memory_cache());
+      const auto before = nginx.requests().size();
+      Array a = volume.download_mip0(c.mip0_bounds, c.mip);
+      CHECK(a.shape() == c.shape);
+      CHECK(sha256_hex(a) == c.sha256);
+      // Shard index, minishard indices and chunk data: one range request each per shard file.
+      std::set<std::string> shards;
+      std::size_t ranged = 0;
+      const auto lines = nginx.requests();
+      for (std::size_t i = before; i < lines.size(); ++i) {
+        if (lines[i].find(".shard") == std::string::npos) continue;
+        CHECK_THAT(lines[i], Catch::Contains(" 206 "));
+        shards.insert(lines[i].substr(0, lines[i].find(".shard")));
+        ++ranged;
+      }
+      INFO(ranged << " range requests over " << shards.size() << " shards");
+      CHECK(ranged <= 3 * shards.size());
+      CHECK(!shards.empty());
+    }
+  }
+}
+
 TEST_CASE("whole mips over nginx equal the truth arrays", "[precomputed][http]") {
   NginxServer nginx(data_path("cloudvolume"));
+  ShardCaches::shared().clear();
   for (const auto& t : imagery::testing::truth_mips()) {
-    if (t.volume.find("sharded") != std::string::npos) continue;
     SECTION(t.volume + " mip " + std::to_string(t.mip)) {
       auto volume = Volume::open("precomputed://" + nginx.url(t.volume), no_memory_cache());
       CutoutOptions options;
