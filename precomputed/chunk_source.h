@@ -38,6 +38,7 @@ class UnshardedChunkSource : public ChunkSource {
 };
 
 // The chunk source for a scale: sharded or not.
-std::unique_ptr<ChunkSource> make_chunk_source(std::shared_ptr<Storage> storage, const Scale& scale);
+std::unique_ptr<ChunkSource> make_chunk_source(std::shared_ptr<Storage> storage,
+                                               const Scale& scale);
 
 }  // namespace imagery::precomputed
