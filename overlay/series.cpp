@@ -54,7 +54,9 @@ std::vector<Image> composite_series(const ObjectLabels& labels,
   if (colors.size() < labels.object_count())
     fail(ErrorCode::kInvalidArgument, std::to_string(colors.size()) + " colours for " +
                                           std::to_string(labels.object_count()) + " objects");
-  const auto [w, h] = slice_size(shape, dim);
+  // Plain variables, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+  const auto slice = slice_size(shape, dim);
+  const auto w = slice.first, h = slice.second;
   const std::int64_t count = slice_count(shape, dim);
   std::vector<Image> pictures(static_cast<std::size_t>(count));
   auto draw = [&](std::size_t i) {

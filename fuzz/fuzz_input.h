@@ -1,0 +1,59 @@
+// Helpers for the fuzz targets: parameters taken from the front of the input,
+// and an in-memory Storage so whole reads run without touching the disk.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <map>
+#include <span>
+#include <string>
+
+#include "imagery/core/error.h"
+#include "imagery/precomputed/storage.h"
+
+namespace imagery::fuzz {
+
+class InputReader {
+ public:
+  InputReader(const std::uint8_t* data, std::size_t size) : data_(data), size_(size) {}
+  std::uint8_t byte() { return pos_ < size_ ? data_[pos_++] : 0; }
+  // An integer in [lo, hi].
+  int range(int lo, int hi) { return lo + byte() % (hi - lo + 1); }
+  std::span<const std::byte> rest() const {
+    return {reinterpret_cast<const std::byte*>(data_ + pos_), size_ - std::min(pos_, size_)};
+  }
+
+ private:
+  const std::uint8_t* data_;
+  std::size_t size_;
+  std::size_t pos_ = 0;
+};
+
+// Objects held in memory, keyed like a volume's files.
+class MemoryStorage : public precomputed::Storage {
+ public:
+  void put(const std::string& key, std::span<const std::byte> bytes) {
+    objects_[key] = precomputed::Bytes(bytes.begin(), bytes.end());
+  }
+  std::optional<precomputed::StoredObject> read(const std::string& key) override {
+    auto it = objects_.find(key);
+    if (it == objects_.end() || it->second.empty()) return std::nullopt;
+    return precomputed::StoredObject{it->second, false, "mem://" + key};
+  }
+  std::optional<precomputed::Bytes> read_range(const std::string& key, std::uint64_t offset,
+                                               std::uint64_t length) override {
+    auto it = objects_.find(key);
+    if (it == objects_.end()) return std::nullopt;
+    if (offset > it->second.size() || length > it->second.size() - offset)
+      fail(ErrorCode::kDataLoss, "mem://" + key + ": range past the end");
+    return precomputed::Bytes(it->second.begin() + static_cast<std::ptrdiff_t>(offset),
+                              it->second.begin() + static_cast<std::ptrdiff_t>(offset + length));
+  }
+  std::string describe(const std::string& key) const override { return "mem://" + key; }
+
+ private:
+  std::map<std::string, precomputed::Bytes> objects_;
+};
+
+}  // namespace imagery::fuzz
