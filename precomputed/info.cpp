@@ -302,7 +302,7 @@ VolumeInfo parse_info(std::string_view text, const std::string& source) {
   json doc;
   try {
     doc = json::parse(text.begin(), text.end());
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse errors, and numbers too large for any type
     v.error("", std::string("not valid JSON (") + e.what() + ")");
   }
   if (!doc.is_object()) v.error("", "expected a JSON object, got " + Validator::type_of(doc));

@@ -132,6 +132,8 @@ TEST_CASE("malformed info documents fail naming the file and the field", "[preco
   };
   const Case cases[] = {
       {"not JSON", "{\"type\": ", "not valid JSON"},
+      // Found by fuzz_info: a number too large for any JSON number type.
+      {"overflowing number", "{\"type\": 1" + std::string(400, '8') + "}", "not valid JSON"},
       {"an array", "[1, 2]", "expected a JSON object"},
       {"no type", R"({"data_type": "uint8", "num_channels": 1, "scales": []})", "type"},
       {"type not a string",
