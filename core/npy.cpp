@@ -200,7 +200,9 @@ NpyArray decode_npy(std::span<const std::byte> bytes, const std::string& name) {
                static_cast<int>(shape->size())};
   const std::byte* src = bytes.data() + data_offset;
   std::byte* dst = out.array.bytes();
-  if (fortran || shape->size() == 1) {
+  if (count == 0) {
+    // Nothing to copy (and the loops below would walk the other, possibly huge, axes for nothing).
+  } else if (fortran || shape->size() == 1) {
     std::memcpy(dst, src, need);
   } else {
     // C order: the last axis is fastest. Transpose into x-fastest layout.
