@@ -45,7 +45,7 @@ CommandRunner add_cutout_command(CLI::App& app, const GlobalOptions& global) {
     auto volume = precomputed::Volume::open(args->source, open_options(global));
     int mip = args->mip.empty() ? volume.info().default_mip()
                                 : parse_mip(args->mip, volume.info(), args->source, "--mip");
-    precomputed::CutoutOptions options;
+    precomputed::CutoutOptions options = cutout_options(global);
     options.fill_missing = args->fill_missing;
     options.bounded = !args->unbounded;
     ProgressBar progress("chunks", global.quiet);

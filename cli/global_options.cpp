@@ -22,6 +22,8 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::NonNegativeNumber);
   app.add_option("--max-requests", global.max_requests, "HTTP requests in flight at once")
       ->check(CLI::Range(1, 1024));
+  app.add_option("--max-memory", global.max_memory_gb, "Refuse cutouts larger than this many GB")
+      ->check(CLI::PositiveNumber);
 }
 
 precomputed::OpenOptions open_options(const GlobalOptions& global) {
@@ -35,6 +37,12 @@ precomputed::OpenOptions open_options(const GlobalOptions& global) {
   o.memory_cache = global.cache_mem_mb > 0;
   precomputed::MemoryCache::shared().set_budget(
       static_cast<std::size_t>(global.cache_mem_mb * 1048576.0));
+  return o;
+}
+
+precomputed::CutoutOptions cutout_options(const GlobalOptions& global) {
+  precomputed::CutoutOptions o;
+  o.max_output_bytes = static_cast<std::size_t>(global.max_memory_gb * 1e9);
   return o;
 }
 

@@ -20,6 +20,7 @@ struct GlobalOptions {
   double cache_size_gb = 20;
   double cache_mem_mb = 512;
   int max_requests = 32;
+  double max_memory_gb = 8;  // a cutout whose output would be larger is refused
 };
 
 // Registers the global flags on the app (they may come before or after the command).
@@ -27,6 +28,9 @@ void add_global_options(CLI::App& app, GlobalOptions& global);
 
 // How volumes are opened under these options (also sets the process-wide memory cache budget).
 precomputed::OpenOptions open_options(const GlobalOptions& global);
+// Cutout options under these flags (memory budget; fill_missing and bounded left at their
+// defaults).
+precomputed::CutoutOptions cutout_options(const GlobalOptions& global);
 
 // Measures consecutive phases; with timings on, each finished phase prints "NAME: N.N ms".
 class PhaseTimer {

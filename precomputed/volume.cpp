@@ -125,13 +125,14 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
              " (pass --unbounded, or bounded=false, to read outside as 0)");
   const Vec3 size = bounds.size();
   const Shape4 shape{size.x, size.y, size.z, info_->num_channels};
-  std::size_t bytes = 0;
-  if (__builtin_mul_overflow(static_cast<std::size_t>(shape.count()), dtype_size(info_->data_type),
-                             &bytes) ||
-      bytes > options.max_output_bytes)
-    fail(ErrorCode::kResourceExhausted, "cutout " + bounds.to_string() + " of " + scale_name +
-                                            " needs more than the memory budget of " +
-                                            std::to_string(options.max_output_bytes) + " bytes");
+  std::size_t bytes = dtype_size(info_->data_type);
+  for (std::int64_t n : {shape.x, shape.y, shape.z, shape.c})
+    if (__builtin_mul_overflow(bytes, static_cast<std::size_t>(n), &bytes)) bytes = SIZE_MAX;
+  if (bytes > options.max_output_bytes)
+    fail(ErrorCode::kResourceExhausted,
+         "cutout " + bounds.to_string() + " of " + scale_name + " needs " + std::to_string(bytes) +
+             " bytes, more than the memory budget of " + std::to_string(options.max_output_bytes) +
+             " (raise it with --max-memory)");
   Array out = inside ? Array(info_->data_type, shape) : Array::zeros(info_->data_type, shape);
 
   const ChunkGrid grid(scale);

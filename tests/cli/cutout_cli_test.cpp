@@ -140,3 +140,25 @@ TEST_CASE("imagery cutout of a missing mip exits 3", "[cli][cutout]") {
   CHECK(r.exit_code == 3);
   CHECK_THAT(r.err, Catch::Contains("no mip 2"));
 }
+
+TEST_CASE("imagery cutout over the memory budget exits 7 before reading and writes nothing",
+          "[cli][cutout]") {
+  TempDir dir;
+  auto r =
+      run_imagery({"cutout", data_path("cloudvolume/image_raw"), "--bounds", "100,36,12,400,306,49",
+                   "--max-memory", "0.001", "-o", dir.file("big.npy")});
+  CHECK(r.exit_code == 7);
+  CHECK(count_lines(r.err) == 1);
+  CHECK_THAT(r.err, Catch::Contains("--max-memory") && Catch::Contains("2997000 bytes"));
+  CHECK(fs::is_empty(dir.path()));
+}
+
+TEST_CASE("imagery cutout of an absurdly large box is refused, not attempted", "[cli][cutout]") {
+  TempDir dir;
+  auto r = run_imagery({"cutout", data_path("cloudvolume/image_raw"), "--bounds",
+                        "0,0,0,4000000000000,4000000000000,4000000000000", "--unbounded", "-o",
+                        dir.file("x.npy")});
+  CHECK(r.exit_code == 7);
+  CHECK(count_lines(r.err) == 1);
+  CHECK(fs::is_empty(dir.path()));
+}
