@@ -1,9 +1,11 @@
 #include "imagery/precomputed/gzip.h"
 
+#include <libdeflate.h>
 #include <zlib.h>
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "imagery/core/error.h"
 
@@ -23,8 +25,12 @@ struct Inflater {
 };
 }  // namespace
 
-Bytes gunzip(std::span<const std::byte> in, const std::string& name, std::size_t expected_size,
-             std::size_t max_output) {
+namespace {
+
+// The general path: any number of gzip members or a zlib stream, growing the output as needed,
+// with zlib's own words for what is wrong.
+Bytes gunzip_with_zlib(std::span<const std::byte> in, const std::string& name,
+                       std::size_t expected_size, std::size_t max_output) {
   Inflater inf;
   Bytes out;
   std::size_t capacity =
@@ -70,6 +76,39 @@ Bytes gunzip(std::span<const std::byte> in, const std::string& name, std::size_t
   }
   out.resize(produced);
   return out;
+}
+
+struct DecompressorDeleter {
+  void operator()(libdeflate_decompressor* d) const { libdeflate_free_decompressor(d); }
+};
+
+}  // namespace
+
+Bytes gunzip(std::span<const std::byte> in, const std::string& name, std::size_t expected_size,
+             std::size_t max_output) {
+  // The common case, one gzip member whose size is known (from the caller, or the member's
+  // ISIZE trailer), goes through libdeflate, two to three times faster than zlib.
+  if (has_gzip_magic(in) && in.size() >= 18) {
+    std::uint32_t isize;
+    std::memcpy(&isize, in.data() + in.size() - 4, 4);
+    const std::size_t want = expected_size ? expected_size : isize;
+    if (want > 0 && want <= max_output) {
+      thread_local std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> d(
+          libdeflate_alloc_decompressor());
+      if (d) {
+        Bytes out(want);
+        std::size_t used = 0, produced = 0;
+        if (libdeflate_gzip_decompress_ex(d.get(), in.data(), in.size(), out.data(), out.size(),
+                                          &used, &produced) == LIBDEFLATE_SUCCESS &&
+            used == in.size()) {
+          out.resize(produced);
+          return out;
+        }
+      }
+      // Several members, trailing bytes, a wrong size or corrupt data: zlib sorts it out.
+    }
+  }
+  return gunzip_with_zlib(in, name, expected_size, max_output);
 }
 
 Bytes gzip_compress(std::span<const std::byte> in, int level) {

@@ -1,0 +1,75 @@
+// gzip transport: one member (the fast libdeflate path), several members, zlib
+// streams, lying size trailers, truncation and the output cap.
+#include "imagery/precomputed/gzip.h"
+
+#include <zlib.h>
+#include <catch2/catch.hpp>
+
+#include "imagery/core/error.h"
+
+using namespace imagery;
+using namespace imagery::precomputed;
+
+namespace {
+Bytes text_bytes(std::size_t n) {
+  Bytes b(n);
+  for (std::size_t i = 0; i < n; ++i) b[i] = static_cast<std::byte>("precomputed volumes "[i % 20]);
+  return b;
+}
+ErrorCode code_of(std::span<const std::byte> in, std::size_t expected = 0,
+                  std::size_t max = std::size_t{1} << 30) {
+  try {
+    gunzip(in, "chunk x", expected, max);
+  } catch (const Error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("chunk x"));
+    return e.code();
+  }
+  return ErrorCode::kInternal;  // no error
+}
+}  // namespace
+
+TEST_CASE("gzip round-trips with and without a size hint", "[precomputed][gzip]") {
+  const Bytes data = text_bytes(100000);
+  const Bytes gz = gzip_compress(data);
+  CHECK(has_gzip_magic(gz));
+  CHECK(gunzip(gz, "x") == data);
+  CHECK(gunzip(gz, "x", data.size()) == data);
+  CHECK(gunzip(gz, "x", 10) == data);  // a wrong hint costs time, not correctness
+}
+
+TEST_CASE("concatenated gzip members inflate to their concatenation", "[precomputed][gzip]") {
+  const Bytes a = text_bytes(5000), b = text_bytes(7000);
+  Bytes both = gzip_compress(a);
+  const Bytes second = gzip_compress(b);
+  both.insert(both.end(), second.begin(), second.end());
+  Bytes want = a;
+  want.insert(want.end(), b.begin(), b.end());
+  CHECK(gunzip(both, "x") == want);
+}
+
+TEST_CASE("a zlib stream without gzip framing inflates too", "[precomputed][gzip]") {
+  const Bytes data = text_bytes(3000);
+  uLongf len = compressBound(static_cast<uLong>(data.size()));
+  Bytes z(len);
+  REQUIRE(compress(reinterpret_cast<Bytef*>(z.data()), &len,
+                   reinterpret_cast<const Bytef*>(data.data()),
+                   static_cast<uLong>(data.size())) == Z_OK);
+  z.resize(len);
+  CHECK(gunzip(z, "x") == data);
+}
+
+TEST_CASE("corrupt, truncated and oversized gzip data fail naming the input",
+          "[precomputed][gzip]") {
+  const Bytes data = text_bytes(50000);
+  Bytes gz = gzip_compress(data);
+  Bytes lying = gz;
+  lying[lying.size() - 4] ^= std::byte{0x40};  // ISIZE says another length
+  CHECK(code_of(lying) == ErrorCode::kDataLoss);
+  Bytes bad_crc = gz;
+  bad_crc[bad_crc.size() - 8] ^= std::byte{0x01};
+  CHECK(code_of(bad_crc) == ErrorCode::kDataLoss);
+  Bytes cut(gz.begin(), gz.begin() + static_cast<std::ptrdiff_t>(gz.size() / 2));
+  CHECK(code_of(cut) == ErrorCode::kDataLoss);
+  CHECK(code_of(Bytes{}) == ErrorCode::kDataLoss);
+  CHECK(code_of(gz, 0, 1000) == ErrorCode::kResourceExhausted);
+}
