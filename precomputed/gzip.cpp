@@ -27,15 +27,22 @@ struct Inflater {
 
 namespace {
 
+// Deflate cannot expand data more than about 1032:1, so a size claim beyond that is a lie (a
+// hostile trailer must not make us allocate gigabytes for a few bytes of input).
+std::size_t most_inflated(std::size_t compressed) {
+  return compressed * 1032 + 1024;
+}
+
 // The general path: any number of gzip members or a zlib stream, growing the output as needed,
 // with zlib's own words for what is wrong.
 Bytes gunzip_with_zlib(std::span<const std::byte> in, const std::string& name,
                        std::size_t expected_size, std::size_t max_output) {
   Inflater inf;
   Bytes out;
+  // Size hints only size the first allocation, and never beyond what the input could inflate to.
   std::size_t capacity =
       expected_size ? expected_size + 64 : std::max<std::size_t>(in.size() * 4, 4096);
-  capacity = std::min(capacity, max_output);
+  capacity = std::min({capacity, max_output, most_inflated(in.size())});
   out.resize(capacity);
   std::size_t produced = 0;
   std::size_t consumed = 0;
@@ -92,7 +99,7 @@ Bytes gunzip(std::span<const std::byte> in, const std::string& name, std::size_t
     std::uint32_t isize;
     std::memcpy(&isize, in.data() + in.size() - 4, 4);
     const std::size_t want = expected_size ? expected_size : isize;
-    if (want > 0 && want <= max_output) {
+    if (want > 0 && want <= max_output && want <= most_inflated(in.size())) {
       thread_local std::unique_ptr<libdeflate_decompressor, DecompressorDeleter> d(
           libdeflate_alloc_decompressor());
       if (d) {

@@ -3,7 +3,9 @@
 #include "imagery/precomputed/gzip.h"
 
 #include <zlib.h>
+
 #include <catch2/catch.hpp>
+#include <cstring>
 
 #include "imagery/core/error.h"
 
@@ -72,4 +74,15 @@ TEST_CASE("corrupt, truncated and oversized gzip data fail naming the input",
   CHECK(code_of(cut) == ErrorCode::kDataLoss);
   CHECK(code_of(Bytes{}) == ErrorCode::kDataLoss);
   CHECK(code_of(gz, 0, 1000) == ErrorCode::kResourceExhausted);
+}
+
+TEST_CASE("a size trailer claiming gigabytes for a few bytes is not believed",
+          "[precomputed][gzip]") {
+  // Found by fuzz_chunk: 20 bytes of gzip whose ISIZE said 3.6 GB made us allocate 3.6 GB.
+  Bytes gz = gzip_compress(text_bytes(100));
+  const std::uint32_t claim = 3600000000u;
+  std::memcpy(gz.data() + gz.size() - 4, &claim, 4);
+  CHECK(code_of(gz, 0, std::size_t{4} << 30) == ErrorCode::kDataLoss);
+  CHECK(code_of(gz, 3600000000u, std::size_t{4} << 30) ==
+        ErrorCode::kDataLoss);  // nor a caller's hint
 }
