@@ -1,0 +1,329 @@
+#include "imagery/client/client.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <future>
+#include <type_traits>
+
+#include "imagery/client/resample.h"
+#include "imagery/core/error.h"
+#include "imagery/overlay/object_labels.h"
+
+#ifndef IMAGERY_VERSION
+#define IMAGERY_VERSION "unknown"
+#endif
+
+namespace imagery::client {
+
+namespace {
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+const precomputed::Volume& need(const std::optional<precomputed::Volume>& v, const char* what) {
+  if (!v)
+    fail(ErrorCode::kInvalidArgument,
+         std::string("this client has no ") + what + " source (give one when creating it)");
+  return *v;
+}
+
+}  // namespace
+
+const char* version() {
+  return IMAGERY_VERSION;
+}
+
+Client Client::open(const ClientSources& sources, const ClientOptions& options) {
+  if (sources.image.empty() && sources.segmentation.empty())
+    fail(ErrorCode::kInvalidArgument,
+         "a client needs an image source, a segmentation source or both");
+  std::optional<precomputed::Volume> image, seg;
+  // Both infos are read concurrently (each may be a network round trip).
+  std::future<precomputed::Volume> seg_future;
+  if (!sources.segmentation.empty())
+    seg_future = std::async(std::launch::async, [&] {
+      return precomputed::Volume::open(sources.segmentation, options.open);
+    });
+  try {
+    if (!sources.image.empty()) image = precomputed::Volume::open(sources.image, options.open);
+  } catch (...) {
+    if (seg_future.valid()) seg_future.wait();
+    throw;
+  }
+  if (seg_future.valid()) seg = seg_future.get();
+  return Client(std::move(image), std::move(seg), options);
+}
+
+Client::Client(std::optional<precomputed::Volume> image,
+               std::optional<precomputed::Volume> segmentation, const ClientOptions& options)
+    : image_(std::move(image)),
+      segmentation_(std::move(segmentation)),
+      bounded_(options.bounded),
+      fill_missing_(options.fill_missing) {
+  if (!image_ && !segmentation_)
+    fail(ErrorCode::kInvalidArgument,
+         "a client needs an image source, a segmentation source or both");
+  if (image_)
+    image_mip_ = check_mip(*image_, options.image_mip, image_->info().default_mip(), "image");
+  if (segmentation_)
+    segmentation_mip_ = check_mip(*segmentation_, options.segmentation_mip,
+                                  segmentation_->info().default_mip(), "segmentation");
+  if (options.resolution) {
+    resolution_ = *options.resolution;
+    for (int d = 0; d < 3; ++d)
+      if (!(resolution_[d] > 0) || !std::isfinite(resolution_[d]))
+        fail(ErrorCode::kInvalidArgument,
+             "resolution " + resolution_.to_string() + ": every value must be > 0 nm");
+  } else {
+    const precomputed::Volume& v = image_ ? *image_ : *segmentation_;
+    resolution_ = v.info().scales[static_cast<std::size_t>(v.info().default_mip())].resolution;
+  }
+}
+
+int Client::check_mip(const precomputed::Volume& v, std::optional<int> mip, int fallback,
+                      const char* what) const {
+  int m = mip.value_or(fallback);
+  const int count = static_cast<int>(v.info().scales.size());
+  if (m < 0 || m >= count)
+    fail(ErrorCode::kNotFound, std::string(what) + " source " + v.source() + " has no mip " +
+                                   std::to_string(m) + " (mips 0.." + std::to_string(count - 1) +
+                                   ")");
+  return m;
+}
+
+const precomputed::Volume& Client::image_volume() const {
+  return need(image_, "image");
+}
+const precomputed::Volume& Client::segmentation_volume() const {
+  return need(segmentation_, "segmentation");
+}
+
+Vec3d Client::image_resolution(std::optional<int> mip) const {
+  const auto& v = image_volume();
+  int m = check_mip(v, mip, image_mip_, "image");
+  return v.info().scales[static_cast<std::size_t>(m)].resolution;
+}
+
+Vec3d Client::segmentation_resolution(std::optional<int> mip) const {
+  const auto& v = segmentation_volume();
+  int m = check_mip(v, mip, segmentation_mip_, "segmentation");
+  return v.info().scales[static_cast<std::size_t>(m)].resolution;
+}
+
+Vec3d Client::image_bbox_size_from_dimensions(const Vec3& pixels, std::optional<int> mip) const {
+  return size_from_dimensions(pixels, resolution_, image_resolution(mip));
+}
+
+Vec3d Client::segmentation_bbox_size_from_dimensions(const Vec3& pixels,
+                                                     std::optional<int> mip) const {
+  return size_from_dimensions(pixels, resolution_, segmentation_resolution(mip));
+}
+
+namespace {
+Region region_from_size(const Vec3d& center, Vec3 pixels, const Vec3d& coord_res,
+                        const Vec3d& mip_res, int mip, bool seg) {
+  if (pixels.z == 0) pixels.z = 1;
+  if (pixels.x < 1 || pixels.y < 1 || pixels.z < 1)
+    fail(ErrorCode::kInvalidArgument,
+         "image size " + pixels.to_string() + ": every size must be at least 1 pixel");
+  Region r;
+  r.bounds = bounds_from_center(center, size_from_dimensions(pixels, coord_res, mip_res));
+  r.exact_voxels = pixels;
+  r.exact_mip = mip;
+  r.exact_for_segmentation = seg;
+  return r;
+}
+}  // namespace
+
+Region Client::image_region_from_size(const Vec3d& center, const Vec3& pixels,
+                                      std::optional<int> mip) const {
+  int m = check_mip(image_volume(), mip, image_mip_, "image");
+  return region_from_size(center, pixels, resolution_, image_resolution(m), m, false);
+}
+
+Region Client::segmentation_region_from_size(const Vec3d& center, const Vec3& pixels,
+                                             std::optional<int> mip) const {
+  int m = check_mip(segmentation_volume(), mip, segmentation_mip_, "segmentation");
+  return region_from_size(center, pixels, resolution_, segmentation_resolution(m), m, true);
+}
+
+Bbox Client::voxels_for(const Region& region, const precomputed::Volume& v, int mip,
+                        bool is_segmentation) const {
+  const Vec3d& res = v.info().scales[static_cast<std::size_t>(mip)].resolution;
+  Bbox b = coordinates_to_voxels(region.bounds, resolution_, res);
+  if (region.exact_voxels && region.exact_mip == mip &&
+      region.exact_for_segmentation == is_segmentation)
+    b.max = b.min + *region.exact_voxels;
+  if (b.empty())
+    fail(ErrorCode::kInvalidArgument,
+         "bounds " + region.bounds.to_string() + " at " + resolution_.to_string() +
+             " nm are smaller than one voxel at mip " + std::to_string(mip) + " (" +
+             res.to_string() + " nm) of " + v.source());
+  return b;
+}
+
+Bbox Client::image_voxels(const Region& region, std::optional<int> mip) const {
+  const auto& v = image_volume();
+  return voxels_for(region, v, check_mip(v, mip, image_mip_, "image"), false);
+}
+
+Bbox Client::segmentation_voxels(const Region& region, std::optional<int> mip) const {
+  const auto& v = segmentation_volume();
+  return voxels_for(region, v, check_mip(v, mip, segmentation_mip_, "segmentation"), true);
+}
+
+Array Client::download(const precomputed::Volume& v, const Bbox& voxels, int mip) const {
+  precomputed::CutoutOptions o;
+  o.bounded = bounded_;
+  o.fill_missing = fill_missing_;
+  return v.download(voxels, mip, o);
+}
+
+namespace {
+// One unit per coordinate over the region: the truncated coordinate box.
+Cutout scaled(Cutout c, const Region& region, const Vec3d& coord_res) {
+  Bbox target;
+  for (int d = 0; d < 3; ++d) {
+    target.min[d] = static_cast<std::int64_t>(std::trunc(region.bounds.min[d]));
+    target.max[d] = static_cast<std::int64_t>(std::trunc(region.bounds.max[d]));
+  }
+  c.data = resample_nearest(c.data, c.voxels, c.resolution, target, coord_res);
+  c.voxels = target;
+  c.resolution = coord_res;
+  return c;
+}
+}  // namespace
+
+Cutout Client::image_cutout(const Region& region, std::optional<int> mip,
+                            bool scale_to_bounds) const {
+  const auto& v = image_volume();
+  Cutout c;
+  c.mip = check_mip(v, mip, image_mip_, "image");
+  c.resolution = image_resolution(c.mip);
+  c.voxels = voxels_for(region, v, c.mip, false);
+  c.data = download(v, c.voxels, c.mip);
+  if (scale_to_bounds) return scaled(std::move(c), region, resolution_);
+  return c;
+}
+
+Cutout Client::segmentation_cutout(const Region& region,
+                                   const std::optional<std::vector<std::uint64_t>>& root_ids,
+                                   std::optional<int> mip, bool scale_to_bounds) const {
+  const auto& v = segmentation_volume();
+  Cutout c;
+  c.mip = check_mip(v, mip, segmentation_mip_, "segmentation");
+  c.resolution = segmentation_resolution(c.mip);
+  c.voxels = voxels_for(region, v, c.mip, true);
+  c.data = download(v, c.voxels, c.mip);
+  if (root_ids) keep_only_ids(c.data, *root_ids);
+  if (scale_to_bounds) return scaled(std::move(c), region, resolution_);
+  return c;
+}
+
+std::map<std::uint64_t, Array> Client::split_segmentation_cutout(
+    const Region& region, const std::optional<std::vector<std::uint64_t>>& root_ids,
+    bool include_zero, std::optional<int> mip) const {
+  Cutout c = segmentation_cutout(region, std::nullopt, mip);
+  overlay::SplitOptions options;
+  options.root_ids = root_ids;
+  options.include_zero = include_zero;
+  auto labels = overlay::ObjectLabels::split(c.data, options, segmentation_volume().source());
+  std::map<std::uint64_t, Array> masks;
+  for (std::size_t i = 0; i < labels.object_count(); ++i)
+    masks.emplace(labels.ids()[i], labels.mask(i));
+  return masks;
+}
+
+AlignedCutout Client::image_and_segmentation_cutout(
+    const Region& region, const std::optional<std::vector<std::uint64_t>>& root_ids,
+    std::optional<int> image_mip, std::optional<int> segmentation_mip) const {
+  AlignedCutout out;
+  if (!image_ && !segmentation_) return out;
+  if (image_) {
+    out.image.mip = check_mip(*image_, image_mip, image_mip_, "image");
+    out.image.resolution = image_resolution(out.image.mip);
+    out.image.voxels = voxels_for(region, *image_, out.image.mip, false);
+  }
+  if (segmentation_) {
+    Cutout& s = out.segmentation;
+    s.mip = check_mip(*segmentation_, segmentation_mip, segmentation_mip_, "segmentation");
+    s.resolution = segmentation_resolution(s.mip);
+    // On the image grid the segmentation voxels are those the image voxels' centres fall in.
+    out.segmentation_voxels = image_
+                                  ? source_box(out.image.voxels, out.image.resolution, s.resolution)
+                                  : voxels_for(region, *segmentation_, s.mip, true);
+  }
+  // The segmentation's chunks are fetched on another thread while this one fetches the image's.
+  std::future<Array> seg_future;
+  if (segmentation_)
+    seg_future = std::async(std::launch::async, [&] {
+      auto t0 = std::chrono::steady_clock::now();
+      Array a = download(*segmentation_, out.segmentation_voxels, out.segmentation.mip);
+      out.fetch_segmentation_ms = ms_since(t0);
+      return a;
+    });
+  try {
+    if (image_) {
+      auto t0 = std::chrono::steady_clock::now();
+      out.image.data = download(*image_, out.image.voxels, out.image.mip);
+      out.fetch_image_ms = ms_since(t0);
+    }
+  } catch (...) {
+    if (seg_future.valid()) seg_future.wait();
+    throw;
+  }
+  if (!segmentation_) return out;
+  Array seg = seg_future.get();
+  auto t0 = std::chrono::steady_clock::now();
+  if (root_ids) keep_only_ids(seg, *root_ids);
+  if (image_) {
+    if (out.image.resolution == out.segmentation.resolution &&
+        out.segmentation_voxels == out.image.voxels)
+      out.segmentation.data = std::move(seg);
+    else
+      out.segmentation.data =
+          resample_nearest(seg, out.segmentation_voxels, out.segmentation.resolution,
+                           out.image.voxels, out.image.resolution);
+    out.segmentation.voxels = out.image.voxels;
+    out.segmentation.resolution = out.image.resolution;
+  } else {
+    out.segmentation.data = std::move(seg);
+    out.segmentation.voxels = out.segmentation_voxels;
+  }
+  out.align_ms = ms_since(t0);
+  return out;
+}
+
+void keep_only_ids(Array& segmentation, const std::vector<std::uint64_t>& ids) {
+  if (!dtype_is_integer(segmentation.dtype()))
+    fail(ErrorCode::kInvalidArgument, "root ids need an integer segmentation, got " +
+                                          std::string(dtype_name(segmentation.dtype())));
+  std::vector<std::uint64_t> sorted = ids;
+  std::sort(sorted.begin(), sorted.end());
+  visit_dtype(segmentation.dtype(), [&](auto zero) {
+    using T = decltype(zero);
+    if constexpr (std::is_integral_v<T>) {
+      T* p = segmentation.data<T>();
+      const std::int64_t n = segmentation.shape().count();
+      T last = 0;
+      bool last_kept = false, have_last = false;
+      for (std::int64_t i = 0; i < n; ++i) {
+        T v = p[i];
+        if (v == 0) continue;
+        if (!have_last || v != last) {
+          // Signed ids are compared as their sign-extended 64-bit pattern.
+          auto pattern = static_cast<std::uint64_t>(
+              static_cast<std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t>>(v));
+          last = v;
+          have_last = true;
+          last_kept = std::binary_search(sorted.begin(), sorted.end(), pattern);
+        }
+        if (!last_kept) p[i] = 0;
+      }
+    }
+  });
+}
+
+}  // namespace imagery::client
