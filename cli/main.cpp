@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
   add(cli::add_cutout_command(app, global));
   add(cli::add_composite_command(app, global));
   add(cli::add_stack_command(app, global));
+  add(cli::add_figure_command(app, global));
 
   try {
     app.parse(argc, argv);
