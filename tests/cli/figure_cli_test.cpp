@@ -1,0 +1,222 @@
+// `imagery figure` end to end over nginx with the CloudVolume fixtures (image_raw at 4 nm,
+// seg_cseg at 8 nm): the picture is the composite of the aligned arrays it saves, the sidecar
+// records the request and `--from` remakes the same pixels, image sizes are exact, either source
+// may be left out, and bad input gives one line, the documented exit code and no files.
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <set>
+
+#include "imagery/client/client.h"
+#include "imagery/core/npy.h"
+#include "overlay/overlay_test_support.h"
+#include "support/nginx_server.h"
+
+using namespace imagery;
+using imagery::testing::data_path;
+using imagery::testing::NginxServer;
+using imagery::testing::pixel_difference;
+using imagery::testing::run_imagery;
+using imagery::testing::sha256_hex;
+using imagery::testing::TempDir;
+
+namespace {
+
+std::size_t files_in(const std::filesystem::path& dir) {
+  return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
+}
+
+nlohmann::json read_json(const std::string& path) {
+  std::ifstream in(path);
+  return nlohmann::json::parse(in);
+}
+
+std::vector<std::string> figure_args(const NginxServer& nginx, const TempDir& dir,
+                                     std::vector<std::string> extra) {
+  std::vector<std::string> args = {
+      "figure", "--image",          nginx.url("image_raw"), "--seg", nginx.url("seg_cseg"),
+      "-o",     dir.file("fig.png")};
+  args.insert(args.end(), extra.begin(), extra.end());
+  return args;
+}
+
+void expect_failure(const std::vector<std::string>& args, int exit_code,
+                    const std::string& mentions, const TempDir& dir) {
+  auto before = files_in(dir.path());
+  auto r = run_imagery(args);
+  INFO("stderr: " << r.err);
+  CHECK(r.exit_code == exit_code);
+  CHECK(testing::count_lines(r.err) == 1);
+  CHECK_THAT(r.err, Catch::Contains(mentions));
+  CHECK(files_in(dir.path()) == before);
+}
+
+}  // namespace
+
+TEST_CASE("imagery figure draws the aligned arrays it saves and records them in a sidecar",
+          "[cli][figure][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  TempDir dir;
+  auto r = run_imagery(figure_args(
+      nginx, dir,
+      {"--bounds", "131,61,20,331,251,21", "--outline", "--width", "2", "--no-merge-outline",
+       "--alpha", "0.8", "--palette", "tab10", "--save-arrays", dir.file("arrays")}));
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  overlay::Image fig = overlay::read_figure_png(dir.file("fig.png"));
+  CHECK(fig.width == 200);
+  CHECK(fig.height == 190);
+
+  // The saved arrays are the client's aligned cutout, [x, y, z].
+  NpyArray seg = read_npy(dir.file("arrays_seg.npy"));
+  NpyArray img = read_npy(dir.file("arrays_image.npy"));
+  CHECK(seg.ndim == 3);
+  CHECK(seg.array.shape() == Shape4{200, 190, 1, 1});
+  auto c = client::Client::open({nginx.url("image_raw"), nginx.url("seg_cseg")});
+  auto both =
+      c.image_and_segmentation_cutout(client::Region::corners({131, 61, 20}, {331, 251, 21}));
+  CHECK(sha256_hex(seg.array) == sha256_hex(both.segmentation.data));
+  CHECK(sha256_hex(img.array) == sha256_hex(both.image.data));
+
+  // The picture is exactly `imagery composite` of those arrays with the same options.
+  auto comp =
+      run_imagery({"composite", "--seg", dir.file("arrays_seg.npy"), "--imagery",
+                   dir.file("arrays_image.npy"), "--outline", "--width", "2", "--no-merge-outline",
+                   "--alpha", "0.8", "--palette", "tab10", "-o", dir.file("composite.png")});
+  REQUIRE(comp.exit_code == 0);
+  CHECK(pixel_difference(fig, overlay::read_figure_png(dir.file("composite.png"))) == "");
+
+  auto side = read_json(dir.file("fig.json"));
+  CHECK(side["command"] == "figure");
+  CHECK(side["imagery_version"] == std::string(client::version()));
+  CHECK(side["image"]["source"] == nginx.url("image_raw"));
+  CHECK(side["image"]["mip"] == 0);
+  CHECK(side["image"]["voxels"] == nlohmann::json::parse("[[131,61,20],[331,251,21]]"));
+  CHECK(side["segmentation"]["mip"] == 0);
+  CHECK(side["segmentation"]["resolution"] == nlohmann::json::parse("[8,8,40]"));
+  CHECK(side["segmentation"]["voxels"] == nlohmann::json::parse("[[65,30,20],[166,126,21]]"));
+  CHECK(side["resolution"] == nlohmann::json::parse("[4,4,40]"));
+  CHECK(side["bounds"] == nlohmann::json::parse("[[131,61,20],[331,251,21]]"));
+  CHECK(side["overlay"]["width"] == 2);
+  CHECK(side["overlay"]["merge_outline"] == false);
+  CHECK(side["overlay"]["palette"] == "tab10");
+}
+
+TEST_CASE("imagery figure --from OUT.json remakes the same picture", "[cli][figure][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  TempDir dir;
+  SECTION("centre and size, filled, one root id") {
+    auto r = run_imagery(figure_args(nginx, dir,
+                                     {"--center", "250,170,30", "--size", "121,95", "--alpha",
+                                      "0.5", "--palette", "Set1", "--window", "20,220"}));
+    REQUIRE(r.exit_code == 0);
+  }
+  SECTION("image size at mip 1, 3-D stacked, segmentation at 16 nm") {
+    auto r = run_imagery(figure_args(
+        nginx, dir,
+        {"--center", "250,170,30", "--image-size", "61,45,3", "--image-mip", "1", "--seg-mip",
+         "16,16,40", "--stack", "vertical", "--spacing", "4", "--outline", "--width", "1"}));
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    overlay::Image fig = overlay::read_figure_png(dir.file("fig.png"));
+    CHECK(fig.width == 61);
+    CHECK(fig.height == 3 * 45 + 2 * 4);
+  }
+  auto again = run_imagery({"figure", "--from", dir.file("fig.json"), "-o", dir.file("again.png")});
+  INFO(again.err);
+  REQUIRE(again.exit_code == 0);
+  CHECK(pixel_difference(overlay::read_figure_png(dir.file("again.png")),
+                         overlay::read_figure_png(dir.file("fig.png"))) == "");
+  auto first = read_json(dir.file("fig.json"));
+  auto second = read_json(dir.file("again.json"));
+  first.erase("output"), second.erase("output");
+  first.erase("pictures"), second.erase("pictures");
+  CHECK(first == second);
+  // --from fixes everything but the outputs.
+  expect_failure(
+      {"figure", "--from", dir.file("fig.json"), "--alpha", "1", "-o", dir.file("x.png")}, 2,
+      "--from", dir);
+}
+
+TEST_CASE("imagery figure gives exact image sizes, odd sizes high, one source alone",
+          "[cli][figure][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  TempDir dir;
+  auto r = run_imagery(figure_args(nginx, dir,
+                                   {"--center", "250,170,30", "--image-size", "101,77",
+                                    "--image-mip", "1", "--save-arrays", dir.file("a")}));
+  REQUIRE(r.exit_code == 0);
+  overlay::Image fig = overlay::read_figure_png(dir.file("fig.png"));
+  CHECK(fig.width == 101);
+  CHECK(fig.height == 77);
+  CHECK(read_json(dir.file("fig.json"))["image"]["voxels"] ==
+        nlohmann::json::parse("[[74,46,30],[175,123,31]]"));
+
+  r = run_imagery(figure_args(nginx, dir, {"--center", "250,170,30", "--size", "5,7"}));
+  REQUIRE(r.exit_code == 0);
+  CHECK(read_json(dir.file("fig.json"))["image"]["voxels"] ==
+        nlohmann::json::parse("[[248,167,30],[253,174,31]]"));
+
+  // Two ids of the region: its smallest and its largest (top bit set in this fixture).
+  auto seg_client = client::Client::open({"", nginx.url("seg_cseg")});
+  client::Cutout plain =
+      seg_client.segmentation_cutout(client::Region::corners({60, 30, 20}, {120, 70, 21}));
+  std::set<std::uint64_t> present(plain.data.data<std::uint64_t>(),
+                                  plain.data.data<std::uint64_t>() + plain.data.shape().count());
+  present.erase(0);
+  REQUIRE(present.size() >= 3);
+  const std::uint64_t lo_id = *present.begin(), hi_id = *present.rbegin();
+  r = run_imagery({"figure", "--seg", nginx.url("seg_cseg"), "--bounds", "60,30,20,120,70,21",
+                   "--root-ids", std::to_string(lo_id) + "," + std::to_string(hi_id),
+                   "--save-arrays", dir.file("s"), "-o", dir.file("seg_only.png")});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  CHECK(overlay::read_figure_png(dir.file("seg_only.png")).width == 60);
+  NpyArray seg = read_npy(dir.file("s_seg.npy"));
+  std::set<std::uint64_t> ids(seg.array.data<std::uint64_t>(),
+                              seg.array.data<std::uint64_t>() + seg.array.shape().count());
+  CHECK(ids == std::set<std::uint64_t>{0, lo_id, hi_id});
+  CHECK_FALSE(std::filesystem::exists(dir.file("s_image.npy")));
+
+  r = run_imagery({"figure", "--image", nginx.url("image_raw"), "--bounds", "131,61,20,331,251,21",
+                   "-o", dir.file("image_only.png")});
+  REQUIRE(r.exit_code == 0);
+  overlay::Image grey = overlay::read_figure_png(dir.file("image_only.png"));
+  REQUIRE(grey.width == 200);
+  // No objects: the picture is the grey imagery itself.
+  auto c = client::Client::open({nginx.url("image_raw"), ""});
+  client::Cutout img = c.image_cutout(client::Region::corners({131, 61, 20}, {331, 251, 21}));
+  const std::uint8_t* p = grey.pixel(17, 33);
+  CHECK(p[0] == img.data.at<std::uint8_t>(17, 33, 0));
+  CHECK(p[1] == p[0]);
+}
+
+TEST_CASE("imagery figure rejects bad input with one line and no files", "[cli][figure][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  TempDir dir;
+  expect_failure(figure_args(nginx, dir, {"--bounds", "131,61,20,331,251,21", "--seg-mip", "5"}), 3,
+                 "--seg-mip", dir);
+  expect_failure(
+      figure_args(nginx, dir, {"--bounds", "131,61,20,331,251,21", "--image-mip", "8,8,8"}), 3,
+      "no scale at resolution", dir);
+  expect_failure(figure_args(nginx, dir, {}), 2, "--bounds", dir);
+  expect_failure(figure_args(nginx, dir, {"--center", "1,2,3"}), 2, "--bounds", dir);
+  expect_failure(
+      figure_args(nginx, dir, {"--bounds", "1,2,3,4,5,6", "--center", "1,2,3", "--size", "4,4"}), 2,
+      "exactly one", dir);
+  expect_failure(figure_args(nginx, dir, {"--center", "1,2,3", "--image-size", "4.5,4"}), 2,
+                 "--image-size", dir);
+  expect_failure(figure_args(nginx, dir, {"--bounds", "131,61,20,331,251,24"}), 2, "{i}", dir);
+  expect_failure(figure_args(nginx, dir, {"--bounds", "131,61,20,331,251,21", "--alpha", "2"}), 2,
+                 "--alpha", dir);
+  expect_failure({"figure", "--bounds", "131,61,20,331,251,21", "-o", dir.file("x.png")}, 2,
+                 "--image", dir);
+  expect_failure({"figure", "--image", nginx.url("nothing_here"), "--bounds",
+                  "131,61,20,331,251,21", "-o", dir.file("x.png")},
+                 3, "nothing_here", dir);
+  expect_failure({"figure", "--image", nginx.url("image_raw"), "--bounds", "131,61,20,331,251,21",
+                  "-o", dir.file("no/such/folder/x.png")},
+                 1, "x.png", dir);
+  expect_failure({"figure", "--from", dir.file("missing.json")}, 3, "missing.json", dir);
+}
