@@ -7,7 +7,6 @@
 
 namespace imagery::cli {
 
-namespace {
 std::vector<std::string> split(const std::string& text, char sep) {
   std::vector<std::string> parts;
   std::size_t start = 0;
@@ -24,7 +23,6 @@ std::string trim(const std::string& s) {
   if (b == std::string::npos) return "";
   return s.substr(b, s.find_last_not_of(" \t") - b + 1);
 }
-}  // namespace
 
 std::vector<std::int64_t> parse_integers(const std::string& text, std::size_t count,
                                          const std::string& flag) {

@@ -9,6 +9,10 @@
 
 namespace imagery::cli {
 
+// The pieces of `text` between separators (empty pieces kept), and a string without outer blanks.
+std::vector<std::string> split(const std::string& text, char sep);
+std::string trim(const std::string& s);
+
 // "a,b,c,..." of exactly `count` integers; throws kInvalidArgument naming `flag`.
 std::vector<std::int64_t> parse_integers(const std::string& text, std::size_t count,
                                          const std::string& flag);

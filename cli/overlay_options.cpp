@@ -1,5 +1,7 @@
 #include "imagery/cli/overlay_options.h"
 
+#include "imagery/cli/arguments.h"
+
 #include <charconv>
 #include <cmath>
 
@@ -12,23 +14,6 @@
 #include "imagery/palettes/parse_color.h"
 
 namespace imagery::cli {
-
-std::string trim(const std::string& s) {
-  auto b = s.find_first_not_of(" \t");
-  if (b == std::string::npos) return "";
-  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
-}
-
-std::vector<std::string> split(const std::string& text, char sep) {
-  std::vector<std::string> parts;
-  std::size_t start = 0;
-  for (;;) {
-    std::size_t end = text.find(sep, start);
-    parts.push_back(text.substr(start, end - start));
-    if (end == std::string::npos) return parts;
-    start = end + 1;
-  }
-}
 
 // An object id: an unsigned 64-bit integer, or a negative one for signed segmentations (kept
 // as its two's complement, which is how ObjectLabels stores signed ids).
