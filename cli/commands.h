@@ -17,5 +17,6 @@ CommandRunner add_cutout_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_composite_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_stack_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_figure_command(CLI::App& app, const GlobalOptions& global);
+CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace imagery::cli

@@ -53,6 +53,24 @@ void AtomicFile::commit() {
   committed_ = true;
 }
 
+std::optional<std::string> atomic_file_target(std::string_view name) {
+  // Walk back over ".N" and ".PID" (digits), then expect ".tmp".
+  auto strip_number = [&](std::string_view& s) {
+    std::size_t end = s.size();
+    while (end > 0 && s[end - 1] >= '0' && s[end - 1] <= '9') --end;
+    if (end == s.size() || end == 0 || s[end - 1] != '.') return false;
+    s = s.substr(0, end - 1);
+    return true;
+  };
+  std::string_view s = name;
+  if (s.size() < 2 || s[0] != '.') return std::nullopt;
+  s.remove_prefix(1);
+  if (!strip_number(s) || !strip_number(s)) return std::nullopt;
+  constexpr std::string_view kTmp = ".tmp";
+  if (s.size() <= kTmp.size() || s.substr(s.size() - kTmp.size()) != kTmp) return std::nullopt;
+  return std::string(s.substr(0, s.size() - kTmp.size()));
+}
+
 void write_file_atomically(const std::string& path, std::span<const std::byte> bytes) {
   AtomicFile f(path);
   f.write(bytes);

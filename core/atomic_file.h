@@ -5,8 +5,10 @@
 
 #include <cstddef>
 #include <cstdio>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 
 namespace imagery {
 
@@ -30,6 +32,10 @@ class AtomicFile {
   std::FILE* file_ = nullptr;
   bool committed_ = false;
 };
+
+// For the name of a temporary file an AtomicFile made (".NAME.tmp.PID.N"), NAME; otherwise
+// nullopt. A killed writer leaves such files behind; whoever owns NAME may delete them.
+std::optional<std::string> atomic_file_target(std::string_view temporary_name);
 
 // Writes a whole buffer atomically.
 void write_file_atomically(const std::string& path, std::span<const std::byte> bytes);

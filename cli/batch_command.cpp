@@ -1,0 +1,353 @@
+// `imagery batch MANIFEST --out-dir DIR [--defaults STYLE.json] [--jobs N] [--shard-index I
+// --shard-count K] [--overwrite] [--dry-run] [--status FILE]`: one figure per manifest row (see
+// manifest.h and batch_row.h), rendered by --jobs threads of one process that share the opened
+// volumes, the chunk cache and the connection pool. Restartable: a row whose sidecar (written
+// last) and pictures exist is skipped, and every file is renamed into place only when complete.
+// Scale-out and reporting: shard_selection.h, batch_report.h.
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+
+#include "imagery/cli/batch_report.h"
+#include "imagery/cli/batch_row.h"
+#include "imagery/cli/commands.h"
+#include "imagery/cli/figure_job.h"
+#include "imagery/cli/manifest.h"
+#include "imagery/cli/shard_selection.h"
+#include "imagery/cli/shared_volumes.h"
+#include "imagery/core/atomic_file.h"
+#include "imagery/core/error.h"
+
+namespace imagery::cli {
+
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct BatchArgs {
+  std::string manifest, defaults, out_dir, status;
+  int jobs = 0;
+  long long shard_index = -1, shard_count = -1;
+  bool overwrite = false, dry_run = false;
+  double progress_interval = 30;
+  std::size_t max_failures = 0;
+};
+
+// One row of this shard: its figure, or why it cannot be drawn.
+struct Job {
+  std::size_t line = 0;
+  std::string name;
+  std::optional<BatchRow> row;
+  std::string error;
+};
+
+std::atomic<int> stop_signal{0};
+
+extern "C" void on_stop_signal(int sig) {
+  stop_signal = sig;
+}
+
+// SIGINT/SIGTERM (Slurm's and Kubernetes' notice before a kill) stop new rows from starting;
+// the handler resets itself, so a second signal ends the process at once.
+class StopSignals {
+ public:
+  StopSignals() {
+    stop_signal = 0;
+    struct sigaction sa {};
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, &old_int_);
+    sigaction(SIGTERM, &sa, &old_term_);
+  }
+  ~StopSignals() {
+    sigaction(SIGINT, &old_int_, nullptr);
+    sigaction(SIGTERM, &old_term_, nullptr);
+  }
+  StopSignals(const StopSignals&) = delete;
+  StopSignals& operator=(const StopSignals&) = delete;
+
+ private:
+  struct sigaction old_int_ {
+  }, old_term_{};
+};
+
+json read_defaults(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) fail(ErrorCode::kNotFound, "--defaults " + path + ": cannot read the file");
+  json j;
+  try {
+    j = json::parse(in);
+  } catch (const json::exception& e) {
+    fail(ErrorCode::kInvalidArgument, "--defaults " + path + ": not JSON (" + e.what() + ")");
+  }
+  check_batch_defaults(j, path);
+  return j;
+}
+
+// The rows of this shard, each parsed and checked; names repeated anywhere in the manifest are
+// errors on every later row (each shard sees the whole manifest, so this agrees across shards).
+std::vector<Job> shard_jobs(const Manifest& m, const json& defaults, const std::string& out_dir,
+                            const ShardSelection& shard) {
+  const auto [first, last] = shard_rows(shard, m.rows.size());
+  std::map<std::string, std::size_t> first_line;
+  std::vector<std::optional<std::size_t>> repeats(m.rows.size());
+  for (std::size_t i = 0; i < last; ++i) {
+    if (!m.rows[i].error.empty()) continue;
+    try {
+      auto [it, inserted] = first_line.emplace(row_name(m.rows[i].values), m.rows[i].line);
+      if (!inserted) repeats[i] = it->second;
+    } catch (const Error&) {
+    }
+  }
+  std::vector<Job> jobs;
+  for (std::size_t i = first; i < last; ++i) {
+    const ManifestRow& row = m.rows[i];
+    Job job;
+    job.line = row.line;
+    try {
+      job.name = row.error.empty() ? row_name(row.values) : "";
+    } catch (const Error&) {
+    }
+    try {
+      if (repeats[i])
+        fail(ErrorCode::kInvalidArgument,
+             "name '" + job.name + "' was taken by line " + std::to_string(*repeats[i]));
+      job.row = figure_for_row(row, defaults, out_dir);
+    } catch (const Error& e) {
+      job.error = m.name + ":" + std::to_string(row.line) + ": " + e.what();
+    }
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+// Does `path` fit a per-slice pattern ("a_{i}.png" fits "a_12.png")?
+bool fits_slice_pattern(const std::string& path, const std::string& pattern) {
+  const std::size_t at = pattern.find("{i}");
+  if (at == std::string::npos) return path == pattern;
+  const std::string prefix = pattern.substr(0, at), suffix = pattern.substr(at + 3);
+  if (path.size() <= prefix.size() + suffix.size() || path.compare(0, at, prefix) != 0 ||
+      path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return false;
+  for (std::size_t i = at; i < path.size() - suffix.size(); ++i)
+    if (path[i] < '0' || path[i] > '9') return false;
+  return true;
+}
+
+std::vector<std::string> outputs_of(const FigureArgs& f) {
+  std::vector<std::string> out = {f.output, sidecar_path(f.output)};
+  if (!f.save_arrays.empty()) {
+    out.push_back(f.save_arrays + "_image.npy");
+    out.push_back(f.save_arrays + "_seg.npy");
+  }
+  return out;
+}
+
+// Deletes the temporary files a killed earlier run left for this shard's outputs (and only
+// those: other shards may be writing into the same folder right now).
+std::size_t remove_abandoned_files(const std::string& out_dir, const std::vector<Job>& jobs) {
+  std::set<std::string> exact;
+  std::vector<std::string> patterns;
+  for (const Job& job : jobs)
+    if (job.row)
+      for (const std::string& path : outputs_of(job.row->figure))
+        (path.find("{i}") == std::string::npos ? exact.insert(path),
+         void()                                : patterns.push_back(path));
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(
+           out_dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const auto target = atomic_file_target(it->path().filename().string());
+    if (!target) continue;
+    const std::string final_path = (it->path().parent_path() / *target).string();
+    bool owned = exact.count(final_path) > 0;
+    for (std::size_t p = 0; !owned && p < patterns.size(); ++p)
+      owned = fits_slice_pattern(final_path, patterns[p]);
+    if (owned && fs::remove(it->path(), ec)) ++removed;
+  }
+  return removed;
+}
+
+// A row is done when its sidecar (written last) exists and lists pictures that all exist.
+bool already_done(const FigureArgs& f) {
+  std::ifstream in(sidecar_path(f.output));
+  if (!in) return false;
+  try {
+    const json sidecar = json::parse(in);
+    const json& pictures = sidecar.at("pictures");
+    if (!pictures.is_array() || pictures.empty()) return false;
+    for (const json& p : pictures)
+      if (!fs::exists(p.get<std::string>())) return false;
+    if (!f.save_arrays.empty())
+      for (const char* suffix : {"_image.npy", "_seg.npy"})
+        if (!f.image.empty() || std::string(suffix) == "_seg.npy")
+          if (!fs::exists(f.save_arrays + suffix)) return false;
+    return true;
+  } catch (const json::exception&) {
+    return false;
+  }
+}
+
+RowOutcome run_job(const Job& job, const BatchArgs& a, const GlobalOptions& global,
+                   SharedVolumes& volumes) {
+  RowOutcome o;
+  o.line = job.line;
+  o.name = job.name;
+  const auto t0 = std::chrono::steady_clock::now();
+  auto failed = [&](ErrorCode code, std::string message) {
+    o.status = RowOutcome::Status::kFailed;
+    o.code = code;
+    o.error = std::move(message);
+  };
+  if (!job.row) {
+    failed(ErrorCode::kInvalidArgument, job.error);
+    return o;
+  }
+  const FigureArgs& f = job.row->figure;
+  if (!a.overwrite && already_done(f)) {
+    o.status = RowOutcome::Status::kSkipped;
+    o.reason = "exists";
+    return o;
+  }
+  if (a.dry_run) {
+    o.status = RowOutcome::Status::kPlanned;
+    o.reason = fs::exists(f.output) ? "overwrite" : "new";
+    return o;
+  }
+  try {
+    fs::create_directories(fs::path(f.output).parent_path());
+    FigureFiles files =
+        make_figure(f, global, [&](const std::string& s) { return volumes.open(s); });
+    o.pictures = std::move(files.pictures);
+  } catch (const Error& e) {
+    failed(e.code(), e.what());
+  } catch (const fs::filesystem_error& e) {
+    failed(ErrorCode::kIoError,
+           "cannot create the folder of " + f.output + ": " + e.code().message());
+  } catch (const std::bad_alloc&) {
+    failed(ErrorCode::kResourceExhausted, "out of memory rendering " + f.output);
+  } catch (const std::exception& e) {
+    failed(ErrorCode::kInternal, std::string("internal error: ") + e.what());
+  }
+  o.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+  return o;
+}
+
+}  // namespace
+
+CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
+  auto a = std::make_shared<BatchArgs>();
+  auto* cmd = app.add_subcommand(
+      "batch",
+      "Render one figure per row of a CSV or JSON Lines manifest (restartable; splits over "
+      "Slurm array tasks or Kubernetes indexed jobs)");
+  cmd->add_option("manifest", a->manifest,
+                  "CSV with a header of figure option names, or JSON Lines (- for stdin)")
+      ->required();
+  cmd->add_option("--out-dir", a->out_dir, "Folder of the figures: row NAME -> DIR/NAME.png")
+      ->required();
+  cmd->add_option("--defaults", a->defaults,
+                  "JSON object of figure options every row starts from (rows override)");
+  cmd->add_option("--jobs", a->jobs, "Rows rendered at once (default: the cores)")
+      ->check(CLI::Range(1, 1024));
+  cmd->add_option("--shard-index", a->shard_index,
+                  "This worker's shard, 0-based (default: $SLURM_ARRAY_TASK_ID or "
+                  "$JOB_COMPLETION_INDEX)");
+  cmd->add_option("--shard-count", a->shard_count,
+                  "Number of shards (default: $SLURM_ARRAY_TASK_COUNT)");
+  cmd->add_flag("--overwrite", a->overwrite, "Render rows whose figure exists again");
+  cmd->add_flag("--dry-run", a->dry_run,
+                "Check every row and report what would be rendered, fetching nothing");
+  cmd->add_option("--status", a->status,
+                  "Append the JSON status lines to this file instead of standard output");
+  cmd->add_option("--progress-interval", a->progress_interval,
+                  "Seconds between progress lines when stderr is not a terminal (0: none)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  cmd->add_option("--max-failures", a->max_failures,
+                  "Stop starting rows after this many failures (default: never)");
+
+  return [a, cmd, &global] {
+    const std::optional<long long> index_flag =
+        cmd->get_option("--shard-index")->count() ? std::optional(a->shard_index) : std::nullopt;
+    const std::optional<long long> count_flag =
+        cmd->get_option("--shard-count")->count() ? std::optional(a->shard_count) : std::nullopt;
+    const ShardSelection shard = select_shard(index_flag, count_flag, process_environment);
+    const json defaults = a->defaults.empty() ? json::object() : read_defaults(a->defaults);
+    const Manifest manifest = read_manifest(a->manifest);
+    if (manifest.format == Manifest::Format::kCsv) {
+      const std::vector<std::string> unknown = unknown_columns(manifest.columns);
+      if (!unknown.empty()) {
+        std::string list;
+        for (const std::string& c : unknown) list += (list.empty() ? "'" : ", '") + c + "'";
+        fail(ErrorCode::kInvalidArgument,
+             "manifest " + manifest.name + ": column " + list +
+                 (unknown.size() > 1 ? " are not options" : " is not an option") +
+                 " of imagery figure (prefix columns of your own with '_')");
+      }
+    }
+    const std::vector<Job> jobs = shard_jobs(manifest, defaults, a->out_dir, shard);
+
+    std::FILE* status = stdout;
+    std::unique_ptr<std::FILE, int (*)(std::FILE*)> status_file(nullptr, std::fclose);
+    if (!a->dry_run) {
+      std::error_code ec;
+      fs::create_directories(a->out_dir, ec);
+      if (ec)
+        fail(ErrorCode::kIoError,
+             "--out-dir " + a->out_dir + ": cannot create it: " + ec.message());
+      AtomicFile probe((fs::path(a->out_dir) / ".imagery-batch-write-check").string());
+      remove_abandoned_files(a->out_dir, jobs);
+    }
+    if (!a->status.empty()) {
+      status_file.reset(std::fopen(a->status.c_str(), "a"));
+      if (!status_file)
+        fail(ErrorCode::kIoError, "--status " + a->status + ": " + std::strerror(errno));
+      status = status_file.get();
+    }
+
+    BatchReport report(status, jobs.size(), global.quiet, a->progress_interval);
+    SharedVolumes volumes(open_options(global));
+    StopSignals signals;
+    std::atomic<std::size_t> next{0};
+    std::atomic<bool> stopped{false};
+    auto worker = [&] {
+      for (;;) {
+        if (stop_signal.load() || (a->max_failures && report.failed() >= a->max_failures)) {
+          stopped = true;
+          return;
+        }
+        const std::size_t i = next.fetch_add(1);
+        if (i >= jobs.size()) return;
+        report.record(run_job(jobs[i], *a, global, volumes));
+      }
+    };
+    const std::size_t threads = std::min<std::size_t>(
+        jobs.size(), a->jobs > 0 ? static_cast<std::size_t>(a->jobs)
+                                 : std::max(1u, std::thread::hardware_concurrency()));
+    std::vector<std::thread> pool;
+    for (std::size_t t = 1; t < threads; ++t) pool.emplace_back(worker);
+    if (threads > 0) worker();
+    for (std::thread& t : pool) t.join();
+    if (stopped && next.load() < jobs.size() && stop_signal.load()) report.interrupted();
+    report.finish(manifest.name, shard.index, shard.count);
+    return report.exit_code();
+  };
+}
+
+}  // namespace imagery::cli
