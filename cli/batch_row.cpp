@@ -80,8 +80,10 @@ void add_words(const CLI::App& app, const std::string& key, const json& value,
     fail(ErrorCode::kInvalidArgument,
          "'" + key + "' is not an option of imagery figure (prefix a column of your own with '_')");
   const std::string flag = "--" + k;
-  if (value.is_null()) return;
-  if (opt->get_type_size_max() == 0) {  // a flag
+  // null, or an empty string (an empty CSV cell), drops the key: CLI11 would take "--key=" as a
+  // key whose value is the next word.
+  if (value.is_null() || (value.is_string() && trim(value.get<std::string>()).empty())) return;
+  if (opt->get_expected_min() == 0) {  // a flag
     if (!value.is_boolean() && !value.is_string() && !value.is_number_integer())
       fail(ErrorCode::kInvalidArgument, "'" + key + "': expected true or false");
     words.push_back(flag + "=" + scalar_text(value, key));

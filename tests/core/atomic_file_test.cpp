@@ -37,3 +37,20 @@ TEST_CASE("an atomic file in an unwritable place fails naming the path", "[core]
                     Catch::Contains("no/such/dir/x.png"));
   CHECK_THROWS_WITH(AtomicFile(dir.path().string()), Catch::Contains("directory"));
 }
+
+TEST_CASE("temporary names of atomic files give back their target", "[core][atomic]") {
+  CHECK(imagery::atomic_file_target(".fig.png.tmp.1234.0") == "fig.png");
+  CHECK(imagery::atomic_file_target(".a.tmp.json.tmp.1.22") == "a.tmp.json");
+  CHECK_FALSE(imagery::atomic_file_target("fig.png.tmp.1.0"));
+  CHECK_FALSE(imagery::atomic_file_target(".fig.png.tmp.1"));
+  CHECK_FALSE(imagery::atomic_file_target(".fig.png.tmp.x.0"));
+  CHECK_FALSE(imagery::atomic_file_target(".tmp.1.0"));
+  CHECK_FALSE(imagery::atomic_file_target(".fig.png"));
+  // A real temporary name round-trips.
+  imagery::testing::TempDir dir;
+  {
+    imagery::AtomicFile f(dir.file("x.png"));
+    for (const auto& entry : std::filesystem::directory_iterator(dir.path()))
+      CHECK(imagery::atomic_file_target(entry.path().filename().string()) == "x.png");
+  }
+}
