@@ -305,6 +305,13 @@ CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
 
     std::FILE* status = stdout;
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> status_file(nullptr, std::fclose);
+    if (!a->status.empty()) {
+      status_file.reset(std::fopen(a->status.c_str(), "a"));
+      if (!status_file)
+        fail(ErrorCode::kIoError, "--status " + a->status + ": " + std::strerror(errno));
+      status = status_file.get();
+    }
+
     if (!a->dry_run) {
       std::error_code ec;
       fs::create_directories(a->out_dir, ec);
@@ -314,13 +321,6 @@ CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
       AtomicFile probe((fs::path(a->out_dir) / ".imagery-batch-write-check").string());
       remove_abandoned_files(a->out_dir, jobs);
     }
-    if (!a->status.empty()) {
-      status_file.reset(std::fopen(a->status.c_str(), "a"));
-      if (!status_file)
-        fail(ErrorCode::kIoError, "--status " + a->status + ": " + std::strerror(errno));
-      status = status_file.get();
-    }
-
     BatchReport report(status, jobs.size(), global.quiet, a->progress_interval);
     SharedVolumes volumes(open_options(global));
     StopSignals signals;

@@ -109,7 +109,8 @@ void add_words(const CLI::App& app, const std::string& key, const json& value,
     fail(ErrorCode::kInvalidArgument, "'" + key + "': expected a value, got an object");
   std::vector<std::string> parts;
   flatten(value, key, parts);
-  words.push_back(flag + "=" + join(parts, k == "colors" ? ';' : ','));
+  const std::string text = join(parts, k == "colors" ? ';' : ',');
+  if (!text.empty()) words.push_back(flag + "=" + text);  // [] drops the key, as null does
 }
 
 // Applies every key of `values` except the batch's own; CLI11 checks types and choices.
