@@ -24,7 +24,24 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
       ->check(CLI::Range(1, 1024));
   app.add_option("--max-memory", global.max_memory_gb, "Refuse cutouts larger than this many GB")
       ->check(CLI::PositiveNumber);
+  // No environment variable on purpose: switching verification off must be visible in the command.
+  app.add_flag_callback(
+      "--insecure",
+      [&global] {
+        global.insecure = true;
+        std::fputs("imagery: warning: --insecure: TLS certificates are not verified\n", stderr);
+      },
+      "Do not verify TLS certificates of https:// sources (prints a warning)");
 }
+
+namespace {
+// GB (or MB) from the command line as bytes, clamped so that 1e30 does not overflow the cast.
+std::uint64_t bytes_of(double amount, double unit) {
+  const double bytes = amount * unit;
+  if (!(bytes < 1.8e19)) return UINT64_MAX;
+  return static_cast<std::uint64_t>(bytes);
+}
+}  // namespace
 
 precomputed::OpenOptions open_options(const GlobalOptions& global) {
   precomputed::OpenOptions o;
@@ -32,17 +49,17 @@ precomputed::OpenOptions open_options(const GlobalOptions& global) {
   if (o.http.token.empty())
     if (const char* env = std::getenv("IMAGERY_TOKEN")) o.http.token = env;
   o.http.max_in_flight = global.max_requests;
+  o.http.verify_tls = !global.insecure;
   o.disk_cache_dir = global.cache_dir;
-  o.disk_cache_bytes = static_cast<std::uint64_t>(global.cache_size_gb * 1e9);
+  o.disk_cache_bytes = bytes_of(global.cache_size_gb, 1e9);
   o.memory_cache = global.cache_mem_mb > 0;
-  precomputed::MemoryCache::shared().set_budget(
-      static_cast<std::size_t>(global.cache_mem_mb * 1048576.0));
+  precomputed::MemoryCache::shared().set_budget(bytes_of(global.cache_mem_mb, 1048576.0));
   return o;
 }
 
 precomputed::CutoutOptions cutout_options(const GlobalOptions& global) {
   precomputed::CutoutOptions o;
-  o.max_output_bytes = static_cast<std::size_t>(global.max_memory_gb * 1e9);
+  o.max_output_bytes = bytes_of(global.max_memory_gb, 1e9);
   return o;
 }
 

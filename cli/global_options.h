@@ -21,6 +21,7 @@ struct GlobalOptions {
   double cache_mem_mb = 512;
   int max_requests = 32;
   double max_memory_gb = 8;  // a cutout whose output would be larger is refused
+  bool insecure = false;     // --insecure: TLS certificates are not verified (warned on stderr)
 };
 
 // Registers the global flags on the app (they may come before or after the command).

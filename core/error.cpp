@@ -1,6 +1,34 @@
 #include "imagery/core/error.h"
 
+#include <algorithm>
+
 namespace imagery {
+
+std::string one_line(std::string_view text) {
+  static const char* hex = "0123456789abcdef";
+  constexpr std::size_t kMaxLength = 8192;  // quoted hostile input must not flood the terminal
+  std::string out;
+  out.reserve(std::min(text.size(), kMaxLength));
+  for (char ch : text) {
+    if (out.size() >= kMaxLength) {
+      out += "...";
+      break;
+    }
+    const auto c = static_cast<unsigned char>(ch);
+    if (c == '\n') {
+      out += "\\n";
+    } else if (c == '\r') {
+      out += "\\r";
+    } else if ((c < 0x20 && c != '\t') || c == 0x7f) {
+      out += "\\x";
+      out += hex[c >> 4];
+      out += hex[c & 15];
+    } else {
+      out += ch;
+    }
+  }
+  return out;
+}
 
 int exit_code_for(ErrorCode code) {
   switch (code) {

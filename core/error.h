@@ -23,9 +23,14 @@ enum class ErrorCode {
 int exit_code_for(ErrorCode code);
 std::string_view error_code_name(ErrorCode code);
 
+// `text` with line breaks and other control characters written as escapes (\n, \x1b) and cut
+// after 8192 characters, so that an error quoting hostile input still prints as one short line.
+std::string one_line(std::string_view text);
+
 class Error : public std::runtime_error {
  public:
-  Error(ErrorCode code, const std::string& message) : std::runtime_error(message), code_(code) {}
+  Error(ErrorCode code, const std::string& message)
+      : std::runtime_error(one_line(message)), code_(code) {}
   ErrorCode code() const { return code_; }
 
  private:

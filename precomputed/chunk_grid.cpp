@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "imagery/core/error.h"
+
 namespace imagery::precomputed {
 
 ChunkGrid::ChunkGrid(const Vec3& voxel_offset, const Vec3& size, const Vec3& chunk_size)
@@ -35,6 +37,19 @@ std::vector<Vec3> ChunkGrid::cells_overlapping(const Bbox& box) const {
   return cells;
 }
 
+std::uint64_t ChunkGrid::count_overlapping(const Bbox& box) const {
+  const Bbox clipped = intersect(box, volume_bounds());
+  if (clipped.empty()) return 0;
+  std::uint64_t n = 1;
+  for (int d = 0; d < 3; ++d) {
+    const auto cells =
+        static_cast<std::uint64_t>(ceil_div(clipped.max[d] - offset_[d], chunk_size_[d]) -
+                                   floor_div(clipped.min[d] - offset_[d], chunk_size_[d]));
+    if (__builtin_mul_overflow(n, cells, &n)) return UINT64_MAX;
+  }
+  return n;
+}
+
 std::string chunk_name(const Bbox& c) {
   auto s = [](std::int64_t v) { return std::to_string(v); };
   return s(c.min.x) + "-" + s(c.max.x) + "_" + s(c.min.y) + "-" + s(c.max.y) + "_" + s(c.min.z) +
@@ -48,6 +63,11 @@ Bbox downsample_bounds(const Bbox& mip0, const Vec3d& factor) {
   for (int d = 0; d < 3; ++d) {
     double lo = static_cast<double>(mip0.min[d]) / factor[d];
     double hi = static_cast<double>(mip0.max[d]) / factor[d];
+    // Extreme resolution ratios from a hostile info must not turn into an out-of-range cast.
+    constexpr double kLimit = 4.0e18;
+    if (!(std::fabs(lo) < kLimit) || !(std::fabs(hi) < kLimit))
+      fail(ErrorCode::kInvalidArgument, "bounds " + mip0.to_string() + " divided by " +
+                                            factor.to_string() + " leave the range of voxels");
     r.min[d] = static_cast<std::int64_t>(std::floor(lo + kEps * std::max(1.0, std::fabs(lo))));
     r.max[d] = static_cast<std::int64_t>(std::ceil(hi - kEps * std::max(1.0, std::fabs(hi))));
   }

@@ -2,6 +2,7 @@
 // anchored at voxel_offset; the last cell of each axis is clipped to the volume.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,8 @@ class ChunkGrid {
   Bbox cell_bounds(const Vec3& cell) const;
   // The cells that overlap `box` (absolute voxels at this scale), x fastest.
   std::vector<Vec3> cells_overlapping(const Bbox& box) const;
+  // How many those are, without listing them (saturates at UINT64_MAX).
+  std::uint64_t count_overlapping(const Bbox& box) const;
 
  private:
   Vec3 offset_, size_, chunk_size_, shape_;

@@ -11,6 +11,7 @@
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
 #include "imagery/core/thread_pool.h"
+#include "imagery/precomputed/storage_key.h"
 
 namespace imagery::precomputed {
 
@@ -141,6 +142,7 @@ void DiskCacheStorage::account_and_evict(std::int64_t added) {
 
 void DiskCacheStorage::read_many(const std::vector<std::string>& keys,
                                  const ObjectCallback& on_done) {
+  for (const auto& key : keys) check_storage_key(key, describe(""));  // hits skip inner_'s check
   std::vector<std::string> misses;
   std::vector<std::size_t> miss_index;
   std::vector<std::pair<std::size_t, std::string>> hits;
@@ -177,6 +179,7 @@ void DiskCacheStorage::read_many(const std::vector<std::string>& keys,
 
 void DiskCacheStorage::read_ranges(const std::vector<RangeRequest>& requests,
                                    const RangeCallback& on_done) {
+  for (const auto& r : requests) check_storage_key(r.key, describe(""));
   std::vector<RangeRequest> misses;
   std::vector<std::size_t> miss_index;
   auto range_path = [&](const RangeRequest& r) {

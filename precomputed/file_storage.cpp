@@ -8,6 +8,7 @@
 #include <cstring>
 
 #include "imagery/core/error.h"
+#include "imagery/precomputed/storage_key.h"
 
 namespace imagery::precomputed {
 
@@ -51,7 +52,8 @@ Bytes read_fd(int fd, const std::string& path, std::uint64_t offset, std::uint64
 
 // Opens `path`; returns -1 when it does not exist (or is empty, which CloudVolume treats alike).
 int open_existing(const std::string& path, std::uint64_t* size) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  // O_NONBLOCK: a FIFO planted in a volume must not block the read forever (it is refused below).
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
     if (errno == ENOENT || errno == ENOTDIR) return -1;
     io_fail(path, errno);
@@ -65,6 +67,10 @@ int open_existing(const std::string& path, std::uint64_t* size) {
   if (S_ISDIR(st.st_mode)) {
     ::close(fd);
     fail(ErrorCode::kIoError, "cannot read " + path + ": it is a directory");
+  }
+  if (!S_ISREG(st.st_mode)) {
+    ::close(fd);
+    fail(ErrorCode::kIoError, "cannot read " + path + ": it is not a regular file");
   }
   *size = static_cast<std::uint64_t>(st.st_size);
   return fd;
@@ -81,6 +87,7 @@ std::string FileStorage::describe(const std::string& key) const {
 }
 
 std::optional<StoredObject> FileStorage::read(const std::string& key) {
+  check_storage_key(key, describe(""));
   for (bool gz : {false, true}) {
     std::string path = describe(key) + (gz ? ".gz" : "");
     std::uint64_t size = 0;
@@ -95,6 +102,7 @@ std::optional<StoredObject> FileStorage::read(const std::string& key) {
 
 std::optional<Bytes> FileStorage::read_range(const std::string& key, std::uint64_t offset,
                                              std::uint64_t length) {
+  check_storage_key(key, describe(""));
   std::string path = describe(key);
   std::uint64_t size = 0;
   int raw_fd = open_existing(path, &size);

@@ -24,8 +24,9 @@ struct HttpOptions {
   long stall_timeout_ms = 30000;
   // Hard limit for one request, 0 for none.
   long request_timeout_ms = 0;
-  // Bodies beyond this many bytes are refused (a server sending an endless body).
-  std::uint64_t max_object_bytes = std::uint64_t{4} << 30;
+  // Bodies beyond this many bytes are refused (a server sending an endless body); far above any
+  // chunk or info. A body declared larger is refused before any of it is read.
+  std::uint64_t max_object_bytes = std::uint64_t{1} << 30;
   bool verify_tls = true;
 };
 

@@ -14,6 +14,7 @@
 
 #include "imagery/core/error.h"
 #include "imagery/core/task_group.h"
+#include "imagery/precomputed/storage_key.h"
 
 namespace imagery::precomputed {
 
@@ -104,8 +105,13 @@ struct Transfer {
   CURL* easy = nullptr;
   curl_slist* headers = nullptr;
   Bytes body;
+  long status = 0;             // of the response being received (after redirects)
+  std::uint64_t received = 0;  // body bytes of that response, kept or not
   bool gzip = false;
-  bool too_big = false;
+  bool too_big = false;    // beyond max_bytes (declared or received)
+  bool overlong = false;   // a 206 with more bytes than the range asked for
+  bool enough = false;     // a 200 to a range request stopped once the range was in
+  bool cut_short = false;  // an error response's body stopped early (it is never used)
   int attempts = 0;
   Clock::time_point not_before{};
   std::string last_problem;  // for the final error message
@@ -114,21 +120,55 @@ struct Transfer {
 
   void reset_response() {
     body.clear();
+    status = 0;
+    received = 0;
     gzip = false;
-    too_big = false;
+    too_big = overlong = enough = cut_short = false;
     error[0] = 0;
   }
+  // Whether the write callback stopped the transfer on purpose, with what it needs in hand.
+  bool stopped_deliberately() const { return enough || cut_short; }
 };
+
+// Bodies of error responses are read this far and dropped (an endless 503 must still end).
+constexpr std::uint64_t kMaxErrorBody = 64 << 10;
 
 std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   const std::size_t n = size * count;
-  if (t->body.size() + n > t->max_bytes) {
+  const auto* bytes = reinterpret_cast<const std::byte*>(data);
+  const std::uint64_t before = t->received;
+  t->received += n;
+  if (t->status != 200 && t->status != 206) {
+    if (t->received <= kMaxErrorBody) return n;
+    t->cut_short = true;
+    return 0;  // aborts the transfer; classify() goes by the status
+  }
+  if (t->ranged && t->status == 206) {
+    if (t->received > t->length) {
+      t->overlong = true;
+      return 0;
+    }
+  } else if (t->ranged) {
+    // The server ignored Range and sends the whole object: keep only the range, stop after it.
+    const std::uint64_t end = t->offset + t->length;
+    if (end > t->max_bytes) {
+      t->too_big = true;
+      return 0;
+    }
+    const std::uint64_t from = std::max(before, t->offset), to = std::min(t->received, end);
+    if (from < to) t->body.insert(t->body.end(), bytes + (from - before), bytes + (to - before));
+    if (t->received >= end) {
+      t->enough = true;
+      return 0;
+    }
+    return n;
+  }
+  if (t->received > t->max_bytes) {
     t->too_big = true;
     return 0;  // aborts the transfer
   }
-  t->body.insert(t->body.end(), reinterpret_cast<const std::byte*>(data),
-                 reinterpret_cast<const std::byte*>(data) + n);
+  t->body.insert(t->body.end(), bytes, bytes + n);
   return n;
 }
 
@@ -136,7 +176,12 @@ std::size_t on_header(char* line, std::size_t size, std::size_t count, void* use
   auto* t = static_cast<Transfer*>(user);
   const std::size_t n = size * count;
   if (iequals_prefix(line, n, "http/")) {
-    t->gzip = false;  // a new response (after a redirect or a 100-continue)
+    // A new response (after a redirect or a 100-continue): "HTTP/1.1 200 OK".
+    t->gzip = false;
+    const std::string status_line(line, n);
+    const std::size_t space = status_line.find(' ');
+    t->status =
+        space == std::string::npos ? 0 : std::strtol(status_line.c_str() + space, nullptr, 10);
   } else if (iequals_prefix(line, n, "content-encoding:")) {
     std::string value(line + 17, n - 17);
     std::transform(value.begin(), value.end(), value.begin(),
@@ -144,7 +189,14 @@ std::size_t on_header(char* line, std::size_t size, std::size_t count, void* use
     t->gzip = value.find("gzip") != std::string::npos;
   } else if (iequals_prefix(line, n, "content-length:")) {
     const std::uint64_t len = std::strtoull(std::string(line + 15, n - 15).c_str(), nullptr, 10);
-    if (len > 0 && len <= t->max_bytes) t->body.reserve(static_cast<std::size_t>(len));
+    // A whole body declared beyond the limit is refused before any of it arrives.
+    if (t->status == 200 && !t->ranged && len > t->max_bytes) {
+      t->too_big = true;
+      return 0;
+    }
+    const std::uint64_t want = t->ranged ? t->length : len;
+    if (len > 0 && want <= t->max_bytes && (t->status == 200 || t->status == 206))
+      t->body.reserve(static_cast<std::size_t>(std::min(len, want)));
   }
   return n;
 }
@@ -339,6 +391,11 @@ class Batch {
     if (t.too_big)
       fail(ErrorCode::kResourceExhausted, "GET " + t.url + ": the body exceeds the limit of " +
                                               std::to_string(t.max_bytes) + " bytes");
+    if (t.overlong)
+      fail(ErrorCode::kDataLoss, "GET " + t.url + ": HTTP 206 with more than the " +
+                                     std::to_string(t.length) + " bytes of range " +
+                                     std::to_string(t.offset) + "+" + std::to_string(t.length));
+    if (rc == CURLE_WRITE_ERROR && t.stopped_deliberately()) rc = CURLE_OK;
     if (rc != CURLE_OK) {
       const std::string what = t.error[0] ? t.error : curl_easy_strerror(rc);
       switch (rc) {
@@ -354,6 +411,10 @@ class Batch {
         case CURLE_HTTP2_STREAM:
           t.last_problem = what;
           return Outcome::kRetry;
+        case CURLE_PEER_FAILED_VERIFICATION:
+          fail(ErrorCode::kUnavailable,
+               "GET " + t.url + ": " + what +
+                   " (the server's TLS certificate is not trusted; --insecure skips the check)");
         case CURLE_UNSUPPORTED_PROTOCOL:
           fail(ErrorCode::kPermissionDenied,
                "GET " + t.url + ": refused a redirect to another scheme (" + what + ")");
@@ -367,15 +428,10 @@ class Batch {
         fail(
             ErrorCode::kDataLoss,
             "GET " + t.url + ": served with Content-Encoding gzip, so byte ranges are meaningless");
-      if (status == 200) {  // the server ignored the Range header: cut the range out locally
-        if (t.body.size() < t.offset + t.length)
-          fail(ErrorCode::kDataLoss,
-               "GET " + t.url + ": object has " + std::to_string(t.body.size()) + " bytes, range " +
-                   std::to_string(t.offset) + "+" + std::to_string(t.length) + " is past its end");
-        t.body.erase(t.body.begin() + static_cast<std::ptrdiff_t>(t.offset + t.length),
-                     t.body.end());
-        t.body.erase(t.body.begin(), t.body.begin() + static_cast<std::ptrdiff_t>(t.offset));
-      }
+      if (status == 200 && t.body.size() != t.length)  // ignored Range (on_body kept the range)
+        fail(ErrorCode::kDataLoss, "GET " + t.url + ": object has " + std::to_string(t.received) +
+                                       " bytes, range " + std::to_string(t.offset) + "+" +
+                                       std::to_string(t.length) + " is past its end");
       if (t.body.size() != t.length)
         fail(ErrorCode::kDataLoss, "GET " + t.url + ": range " + std::to_string(t.offset) + "+" +
                                        std::to_string(t.length) + " returned " +
@@ -428,6 +484,7 @@ std::string HttpStorage::describe(const std::string& key) const {
 }
 
 void HttpStorage::read_many(const std::vector<std::string>& keys, const ObjectCallback& on_done) {
+  for (const auto& key : keys) check_storage_key(key, describe(""));
   std::vector<Transfer> transfers(keys.size());
   for (std::size_t i = 0; i < keys.size(); ++i) {
     transfers[i].index = i;
@@ -446,8 +503,10 @@ void HttpStorage::read_many(const std::vector<std::string>& keys, const ObjectCa
 
 void HttpStorage::read_ranges(const std::vector<RangeRequest>& requests,
                               const RangeCallback& on_done) {
-  for (const auto& r : requests)
+  for (const auto& r : requests) {
+    check_storage_key(r.key, describe(""));
     if (r.length == 0) fail(ErrorCode::kInvalidArgument, "read_ranges: empty range of " + r.key);
+  }
   std::vector<Transfer> transfers(requests.size());
   for (std::size_t i = 0; i < requests.size(); ++i) {
     auto& t = transfers[i];

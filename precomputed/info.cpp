@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "imagery/core/error.h"
+#include "imagery/precomputed/storage_key.h"
 
 namespace imagery::precomputed {
 
@@ -151,6 +152,8 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
   Scale scale;
   scale.key = v.string(v.require(s, "key", p), p + "key");
   if (scale.key.empty()) v.error(p + "key", "must not be empty");
+  if (auto reason = key_escape_reason(scale.key))
+    v.error(p + "key", quoted_text(scale.key) + " leaves the volume (" + *reason + ")");
   scale.size = v.int3(v.require(s, "size", p), p + "size", 0);
   if (auto it = s.find("voxel_offset"); it != s.end())
     scale.voxel_offset = v.int3(*it, p + "voxel_offset", std::numeric_limits<std::int64_t>::min());
@@ -171,8 +174,14 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
   const json& chunks = v.require(s, "chunk_sizes", p);
   if (!chunks.is_array() || chunks.empty())
     v.error(p + "chunk_sizes", "expected a non-empty array of [x, y, z] chunk shapes");
-  for (std::size_t i = 0; i < chunks.size(); ++i)
-    scale.chunk_sizes.push_back(v.int3(chunks[i], p + "chunk_sizes[" + std::to_string(i) + "]", 1));
+  for (std::size_t i = 0; i < chunks.size(); ++i) {
+    const std::string field = p + "chunk_sizes[" + std::to_string(i) + "]";
+    scale.chunk_sizes.push_back(v.int3(chunks[i], field, 1));
+    if (decoded_chunk_bytes(scale.chunk_sizes.back(), channels, dtype) > kMaxChunkBytes)
+      v.error(field, "a chunk of " + scale.chunk_sizes.back().to_string() + " x " +
+                         std::to_string(channels) + " channel(s) of " +
+                         std::string(dtype_name(dtype)) + " is over 2^40 bytes");
+  }
 
   std::string enc = lower(v.string(v.require(s, "encoding", p), p + "encoding"));
   bool found = false;
@@ -207,6 +216,12 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
   if (auto it = s.find("compressed_segmentation_block_size"); it != s.end()) {
     scale.compressed_segmentation_block_size =
         v.int3(*it, p + "compressed_segmentation_block_size", 1);
+    // Values are addressed by 32-bit word offsets, so a block holds at most 2^32 voxels.
+    if (decoded_chunk_bytes(scale.compressed_segmentation_block_size, 1, DataType::kUint8) >
+        std::uint64_t{1} << 32)
+      v.error(p + "compressed_segmentation_block_size",
+              "a block of " + scale.compressed_segmentation_block_size.to_string() +
+                  " has more than 2^32 voxels");
   } else if (scale.encoding == Encoding::kCompressedSegmentation) {
     scale.compressed_segmentation_block_size = {8, 8, 8};  // CloudVolume's reader default
   }
@@ -234,6 +249,14 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
 }
 
 }  // namespace
+
+std::uint64_t decoded_chunk_bytes(const Vec3& chunk_size, int channels, DataType dtype) {
+  std::uint64_t bytes = dtype_size(dtype);
+  for (std::int64_t n : {chunk_size.x, chunk_size.y, chunk_size.z, std::int64_t{channels}})
+    if (n < 0 || __builtin_mul_overflow(bytes, static_cast<std::uint64_t>(n), &bytes))
+      return UINT64_MAX;
+  return bytes;
+}
 
 std::string_view encoding_name(Encoding e) {
   for (const auto& entry : kEncodings)
@@ -334,6 +357,13 @@ VolumeInfo parse_info(std::string_view text, const std::string& source) {
   optional_string("mesh", info.mesh);
   optional_string("skeletons", info.skeletons);
   optional_string("segment_properties", info.segment_properties);
+  // Paths inside the volume, like scale keys: none may lead out of it.
+  for (const auto& [key, value] : {std::pair{"mesh", &info.mesh},
+                                   {"skeletons", &info.skeletons},
+                                   {"segment_properties", &info.segment_properties}})
+    if (*value)
+      if (auto reason = key_escape_reason(**value))
+        v.error(key, quoted_text(**value) + " leaves the volume (" + *reason + ")");
   optional_string("redirect", info.redirect);
   return info;
 }

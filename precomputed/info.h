@@ -2,6 +2,7 @@
 // members, the per-scale geometry, and the validation every reader applies.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -80,6 +81,12 @@ struct VolumeInfo {
   // Throws kNotFound naming `source` when mip is not a valid scale index.
   const Scale& scale(int mip, const std::string& source) const;
 };
+
+// Bytes of one decoded chunk of `chunk_size` (saturating at UINT64_MAX instead of overflowing).
+std::uint64_t decoded_chunk_bytes(const Vec3& chunk_size, int channels, DataType dtype);
+// parse_info refuses scales whose chunks decode to more than this: no real volume comes near it,
+// and below it every voxel count of a chunk fits in 64 bits many times over.
+constexpr std::uint64_t kMaxChunkBytes = std::uint64_t{1} << 40;
 
 // Parses and validates an info document. `source` names the file or URL in every error, together
 // with the JSON field at fault, e.g. "info /data/vol/info: scales[1].size: expected ...".

@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "imagery/core/thread_pool.h"
+#include "imagery/precomputed/storage_key.h"
 
 namespace imagery::precomputed {
 
@@ -75,6 +76,7 @@ std::string CachingStorage::range_key(const RangeRequest& r) const {
 
 void CachingStorage::read_many(const std::vector<std::string>& keys,
                                const ObjectCallback& on_done) {
+  for (const auto& key : keys) check_storage_key(key, describe(""));  // hits skip inner_'s check
   std::vector<std::string> misses;
   std::vector<std::size_t> miss_index;
   std::vector<std::size_t> hits;
@@ -108,6 +110,7 @@ void CachingStorage::read_many(const std::vector<std::string>& keys,
 
 void CachingStorage::read_ranges(const std::vector<RangeRequest>& requests,
                                  const RangeCallback& on_done) {
+  for (const auto& r : requests) check_storage_key(r.key, describe(""));
   std::vector<RangeRequest> misses;
   std::vector<std::size_t> miss_index;
   for (std::size_t i = 0; i < requests.size(); ++i) {

@@ -1,8 +1,12 @@
 #include "imagery/precomputed/volume.h"
 
+#include <algorithm>
 #include <atomic>
+#include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <mutex>
+
 #include "imagery/core/error.h"
 #include "imagery/precomputed/chunk_grid.h"
 #include "imagery/precomputed/chunk_source.h"
@@ -22,13 +26,24 @@ namespace imagery::precomputed {
 
 namespace {
 
+// No info comes near this; a bigger one (or a gzip'd info inflating past it) is refused.
+constexpr std::size_t kMaxInfoBytes = std::size_t{64} << 20;
+
+// What the stored form of a chunk that decodes to `decoded` bytes may inflate to: raw chunks are
+// exactly `decoded`, the other encodings stay below three times it (compressed_segmentation with
+// 1x1x1 blocks of uint32 labels), plus headers. Anything beyond is a gzip bomb, not a chunk.
+std::size_t most_inflated_chunk(std::uint64_t decoded) {
+  return static_cast<std::size_t>(std::min<std::uint64_t>(decoded, kMaxChunkBytes) * 4 + (1 << 20));
+}
+
 // Undoes transport compression: declared gzip, or (for encodings that cannot start with the gzip
-// magic, and for raw chunks of the wrong length) sniffed gzip.
-Bytes take_payload(StoredObject&& object, std::size_t raw_size, const std::string& name) {
+// magic, and for raw chunks of the wrong length) sniffed gzip. Inflating stops past `max_output`.
+Bytes take_payload(StoredObject&& object, std::size_t raw_size, const std::string& name,
+                   std::size_t max_output) {
   bool gz = object.gzip_encoded;
   if (!gz && has_gzip_magic(object.bytes)) gz = raw_size == 0 || object.bytes.size() != raw_size;
   if (!gz) return std::move(object.bytes);
-  return gunzip(object.bytes, name, raw_size);
+  return gunzip(object.bytes, name, raw_size, max_output);
 }
 
 void decode_chunk(const Scale& scale, int channels, std::span<const std::byte> payload,
@@ -50,6 +65,17 @@ void decode_chunk(const Scale& scale, int channels, std::span<const std::byte> p
   }
 }
 
+// Cutout coordinates stay far from int64 overflow (volumes themselves stay within +-2^53).
+constexpr std::int64_t kMaxCoordinate = std::int64_t{1} << 60;
+constexpr std::uint64_t kMaxChunksPerCutout = std::uint64_t{1} << 22;
+
+// "17179869184 bytes (17.2 GB)".
+std::string byte_text(std::uint64_t bytes) {
+  char gb[32];
+  std::snprintf(gb, sizeof gb, "%.1f", static_cast<double>(bytes) / 1e9);
+  return std::to_string(bytes) + " bytes (" + gb + " GB)";
+}
+
 }  // namespace
 
 VolumeInfo read_info(Storage& storage, const std::string& source) {
@@ -58,7 +84,11 @@ VolumeInfo read_info(Storage& storage, const std::string& source) {
     fail(ErrorCode::kNotFound, "no precomputed volume at " + source + " (" +
                                    storage.describe("info") + " does not exist)");
   std::string name = object->location;
-  Bytes text = take_payload(std::move(*object), 0, name);
+  if (object->bytes.size() > kMaxInfoBytes)
+    fail(ErrorCode::kResourceExhausted,
+         "info " + name + " has " + std::to_string(object->bytes.size()) +
+             " bytes, more than any info needs (" + std::to_string(kMaxInfoBytes) + ")");
+  Bytes text = take_payload(std::move(*object), 0, "info " + name, kMaxInfoBytes);
   return parse_info(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()),
                     name);
 }
@@ -123,22 +153,37 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
          "cutout bounds " + bounds.to_string() + " reach outside " + scale_name + " bounds " +
              scale.bounds().to_string() +
              " (pass --unbounded, or bounded=false, to read outside as 0)");
+  for (int d = 0; d < 3; ++d)
+    if (std::llabs(bounds.min[d]) > kMaxCoordinate || std::llabs(bounds.max[d]) > kMaxCoordinate)
+      fail(ErrorCode::kInvalidArgument, "cutout bounds " + bounds.to_string() + " of " +
+                                            scale_name + " are beyond +-2^60 voxels");
   const Vec3 size = bounds.size();
   const Shape4 shape{size.x, size.y, size.z, info_->num_channels};
-  std::size_t bytes = dtype_size(info_->data_type);
-  for (std::int64_t n : {shape.x, shape.y, shape.z, shape.c})
-    if (__builtin_mul_overflow(bytes, static_cast<std::size_t>(n), &bytes)) bytes = SIZE_MAX;
+  const std::uint64_t bytes = decoded_chunk_bytes(size, info_->num_channels, info_->data_type);
   if (bytes > options.max_output_bytes)
     fail(ErrorCode::kResourceExhausted,
-         "cutout " + bounds.to_string() + " of " + scale_name + " needs " + std::to_string(bytes) +
-             " bytes, more than the memory budget of " + std::to_string(options.max_output_bytes) +
+         "cutout " + bounds.to_string() + " of " + scale_name + " needs " + byte_text(bytes) +
+             ", more than the memory budget of " + byte_text(options.max_output_bytes) +
              " (raise it with --max-memory)");
+  const std::uint64_t chunk_bytes =
+      decoded_chunk_bytes(scale.chunk_size(), info_->num_channels, info_->data_type);
+  if (chunk_bytes > options.max_output_bytes)
+    fail(ErrorCode::kResourceExhausted,
+         scale_name + " has chunks of " + scale.chunk_size().to_string() + " voxels, " +
+             byte_text(chunk_bytes) + " each decoded, more than the memory budget of " +
+             byte_text(options.max_output_bytes) + " (raise it with --max-memory)");
+  const ChunkGrid grid(scale);
+  // Each chunk costs a key, a request and bookkeeping: tiny chunks over a big box would need
+  // gigabytes before the first byte arrives.
+  if (const std::uint64_t n = grid.count_overlapping(bounds); n > kMaxChunksPerCutout)
+    fail(ErrorCode::kResourceExhausted,
+         "cutout " + bounds.to_string() + " of " + scale_name + " touches " + std::to_string(n) +
+             " chunks of " + scale.chunk_size().to_string() + " voxels, more than the limit of " +
+             std::to_string(kMaxChunksPerCutout) + " (cut it into smaller boxes)");
   Array out = inside ? Array(info_->data_type, shape) : Array::zeros(info_->data_type, shape);
 
-  const ChunkGrid grid(scale);
   const std::vector<Vec3> cells = grid.cells_overlapping(bounds);
   const int channels = info_->num_channels;
-  const std::size_t esize = dtype_size(info_->data_type);
   auto source = make_chunk_source(storage_, scale);
   std::atomic<std::size_t> done{0};
   std::atomic<std::uint64_t> stored_bytes{0};
@@ -165,11 +210,10 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
       return;
     }
     const std::string name = "chunk " + object->location;
+    const std::uint64_t decoded = decoded_chunk_bytes(cell.size(), channels, info_->data_type);
     const std::size_t raw_size =
-        scale.encoding == Encoding::kRaw
-            ? static_cast<std::size_t>(cell.size().volume()) * channels * esize
-            : 0;
-    Bytes payload = take_payload(std::move(*object), raw_size, name);
+        scale.encoding == Encoding::kRaw ? static_cast<std::size_t>(decoded) : 0;
+    Bytes payload = take_payload(std::move(*object), raw_size, name, most_inflated_chunk(decoded));
     decode_chunk(scale, channels, payload, target, name);
   });
   return out;

@@ -50,7 +50,15 @@ bool wait_for_port(int port, int timeout_ms) {
   return false;
 }
 
-NginxServer::NginxServer(const std::string& root) {
+NginxServer::NginxServer(const std::string& root, bool tls) : tls_(tls) {
+  if (tls_) {
+    auto r = run_program(
+        "/usr/bin/openssl",
+        {"req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+         "-keyout", prefix_.file("key.pem"), "-out", prefix_.file("cert.pem"), "-days", "1",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"});
+    if (r.exit_code != 0) throw std::runtime_error("openssl cannot make a certificate: " + r.err);
+  }
   for (int attempt = 0; attempt < 5; ++attempt)
     if (start_once(root)) return;
   throw std::runtime_error(
@@ -73,7 +81,11 @@ bool NginxServer::start_once(const std::string& root) {
        << "  fastcgi_temp_path " << p << "/fastcgi;\n  uwsgi_temp_path " << p << "/uwsgi;\n"
        << "  scgi_temp_path " << p << "/scgi;\n"
        << "  default_type application/octet-stream;\n  sendfile on;\n  keepalive_requests 100000;\n"
-       << "  server {\n    listen 127.0.0.1:" << port_ << ";\n    root " << root << ";\n"
+       << "  server {\n    listen 127.0.0.1:" << port_ << (tls_ ? " ssl" : "") << ";\n"
+       << (tls_ ? "    ssl_certificate " + p + "/cert.pem;\n    ssl_certificate_key " + p +
+                      "/key.pem;\n"
+                : std::string())
+       << "    root " << root << ";\n"
        << "    location / { gzip_static always; gunzip on; }\n  }\n}\n";
   conf.close();
   const std::string nginx = "/usr/sbin/nginx";
@@ -114,8 +126,8 @@ NginxServer::~NginxServer() {
 }
 
 std::string NginxServer::url(const std::string& path) const {
-  return "http://127.0.0.1:" + std::to_string(port_) + (path.empty() || path[0] == '/' ? "" : "/") +
-         path;
+  return (tls_ ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(port_) +
+         (path.empty() || path[0] == '/' ? "" : "/") + path;
 }
 
 std::vector<std::string> NginxServer::requests() const {

@@ -2,7 +2,9 @@
 // 127.0.0.1 at a free port, the way CloudVolume expects volumes to be served:
 // NAME.gz answers requests for NAME with Content-Encoding: gzip, and shard
 // files support Range requests. Started in the constructor, stopped in the
-// destructor; its access log counts the requests a test made.
+// destructor; its access log counts the requests a test made. With `tls` it
+// serves https:// with a fresh self-signed certificate (which verification
+// must refuse).
 #pragma once
 
 #include <sys/types.h>
@@ -15,13 +17,13 @@ namespace imagery::testing {
 
 class NginxServer {
  public:
-  explicit NginxServer(const std::string& root);
+  explicit NginxServer(const std::string& root, bool tls = false);
   ~NginxServer();
   NginxServer(const NginxServer&) = delete;
   NginxServer& operator=(const NginxServer&) = delete;
 
   int port() const { return port_; }
-  // http://127.0.0.1:PORT/<path>
+  // http://127.0.0.1:PORT/<path> (https:// with tls)
   std::string url(const std::string& path = "") const;
   // Lines of the access log so far ("METHOD PATH STATUS BYTES \"RANGE\" CONNECTION").
   std::vector<std::string> requests() const;
@@ -29,6 +31,7 @@ class NginxServer {
  private:
   bool start_once(const std::string& root);
   TempDir prefix_;
+  bool tls_ = false;
   int port_ = 0;
   pid_t pid_ = -1;
 };
