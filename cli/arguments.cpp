@@ -63,6 +63,12 @@ std::vector<double> parse_numbers(const std::string& text, std::size_t count,
 
 Bbox parse_bounds(const std::string& text, const std::string& flag) {
   auto v = parse_integers(text, 6, flag);
+  // Far beyond any volume (they stay within +-2^53), and far from overflowing box arithmetic.
+  constexpr std::int64_t kLimit = std::int64_t{1} << 60;
+  for (auto x : v)
+    if (x < -kLimit || x > kLimit)
+      fail(ErrorCode::kInvalidArgument,
+           flag + ": " + std::to_string(x) + " is beyond +-2^60 voxels (in '" + text + "')");
   Bbox b{{v[0], v[1], v[2]}, {v[3], v[4], v[5]}};
   for (int d = 0; d < 3; ++d)
     if (b.max[d] <= b.min[d])

@@ -61,7 +61,8 @@ Client::Client(std::optional<precomputed::Volume> image,
     : image_(std::move(image)),
       segmentation_(std::move(segmentation)),
       bounded_(options.bounded),
-      fill_missing_(options.fill_missing) {
+      fill_missing_(options.fill_missing),
+      max_output_bytes_(options.max_output_bytes) {
   if (!image_ && !segmentation_)
     fail(ErrorCode::kInvalidArgument,
          "a client needs an image source, a segmentation source or both");
@@ -178,17 +179,33 @@ Array Client::download(const precomputed::Volume& v, const Bbox& voxels, int mip
   precomputed::CutoutOptions o;
   o.bounded = bounded_;
   o.fill_missing = fill_missing_;
+  o.max_output_bytes = max_output_bytes_;
   return v.download(voxels, mip, o);
 }
 
 namespace {
+// Resampling can make an array far larger than the cutout it comes from (a coarse segmentation
+// onto a fine grid): the budget applies to the result as well.
+void check_resample_budget(const Array& src, const Bbox& target, std::size_t budget,
+                           const std::string& what) {
+  const std::uint64_t bytes =
+      precomputed::decoded_chunk_bytes(target.size(), static_cast<int>(src.shape().c), src.dtype());
+  if (bytes > budget)
+    fail(ErrorCode::kResourceExhausted,
+         what + " resampled onto " + target.to_string() + " needs " + std::to_string(bytes) +
+             " bytes, more than the memory budget of " + std::to_string(budget) +
+             " (raise it with --max-memory)");
+}
+
 // One unit per coordinate over the region: the truncated coordinate box.
-Cutout scaled(Cutout c, const Region& region, const Vec3d& coord_res) {
+Cutout scaled(Cutout c, const Region& region, const Vec3d& coord_res, std::size_t budget,
+              const std::string& what) {
   Bbox target;
   for (int d = 0; d < 3; ++d) {
     target.min[d] = static_cast<std::int64_t>(std::trunc(region.bounds.min[d]));
     target.max[d] = static_cast<std::int64_t>(std::trunc(region.bounds.max[d]));
   }
+  check_resample_budget(c.data, target, budget, what);
   c.data = resample_nearest(c.data, c.voxels, c.resolution, target, coord_res);
   c.voxels = target;
   c.resolution = coord_res;
@@ -204,7 +221,9 @@ Cutout Client::image_cutout(const Region& region, std::optional<int> mip,
   c.resolution = image_resolution(c.mip);
   c.voxels = voxels_for(region, v, c.mip, false);
   c.data = download(v, c.voxels, c.mip);
-  if (scale_to_bounds) return scaled(std::move(c), region, resolution_);
+  if (scale_to_bounds)
+    return scaled(std::move(c), region, resolution_, max_output_bytes_,
+                  "the image of " + v.source());
   return c;
 }
 
@@ -218,7 +237,9 @@ Cutout Client::segmentation_cutout(const Region& region,
   c.voxels = voxels_for(region, v, c.mip, true);
   c.data = download(v, c.voxels, c.mip);
   if (root_ids) keep_only_ids(c.data, *root_ids);
-  if (scale_to_bounds) return scaled(std::move(c), region, resolution_);
+  if (scale_to_bounds)
+    return scaled(std::move(c), region, resolution_, max_output_bytes_,
+                  "the segmentation of " + v.source());
   return c;
 }
 
@@ -282,10 +303,13 @@ AlignedCutout Client::image_and_segmentation_cutout(
     if (out.image.resolution == out.segmentation.resolution &&
         out.segmentation_voxels == out.image.voxels)
       out.segmentation.data = std::move(seg);
-    else
+    else {
+      check_resample_budget(seg, out.image.voxels, max_output_bytes_,
+                            "the segmentation of " + segmentation_->source());
       out.segmentation.data =
           resample_nearest(seg, out.segmentation_voxels, out.segmentation.resolution,
                            out.image.voxels, out.image.resolution);
+    }
     out.segmentation.voxels = out.image.voxels;
     out.segmentation.resolution = out.image.resolution;
   } else {

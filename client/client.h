@@ -43,6 +43,9 @@ struct ClientOptions {
   // the volume, and missing chunks read as 0.
   bool bounded = false;
   bool fill_missing = true;
+  // Every array a call builds (each cutout, and the segmentation put onto the image grid) is
+  // refused with kResourceExhausted before allocation when larger than this (--max-memory).
+  std::size_t max_output_bytes = std::size_t{16} << 30;
   precomputed::OpenOptions open;
 };
 
@@ -124,6 +127,7 @@ class Client {
   Vec3d resolution_;
   int image_mip_ = 0, segmentation_mip_ = 0;
   bool bounded_ = false, fill_missing_ = true;
+  std::size_t max_output_bytes_ = std::size_t{16} << 30;
 };
 
 // Sets every voxel whose id is not in `ids` to 0 (any integer dtype; ids as 64-bit patterns).

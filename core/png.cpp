@@ -66,7 +66,7 @@ bool decode_raw(ReadSource* src, ErrorSink* sink, PngImage* img) {
       rowbytes != static_cast<std::size_t>(w) * img->channels * (img->bit_depth / 8) ||
       static_cast<std::size_t>(h) > (std::size_t{1} << 40) / rowbytes)
     png_error(png, "bad image dimensions");
-  // img->pixels was sized by the caller's retry below; here we just need a buffer of h*rowbytes.
+  // decode_png sized img->pixels from the header; the transforms must agree with it.
   if (img->pixels.size() != static_cast<std::size_t>(h) * rowbytes)
     png_error(png, "unexpected decoded size");
   rows = static_cast<png_bytep*>(std::malloc(sizeof(png_bytep) * h));
@@ -81,8 +81,9 @@ bool decode_raw(ReadSource* src, ErrorSink* sink, PngImage* img) {
   return true;
 }
 
-// Reads just the header to learn the decoded buffer size.
-bool probe_size(ReadSource* src, ErrorSink* sink, std::size_t* size) {
+// Reads just the header: the decoded geometry, and the bytes the compressed rows hold before
+// any expansion (for the plausibility check).
+bool probe_header(ReadSource* src, ErrorSink* sink, PngHeader* out, std::uint64_t* raw_bytes) {
   png_structp png =
       png_create_read_struct(PNG_LIBPNG_VER_STRING, sink, on_png_error, on_png_warning);
   if (!png) return false;
@@ -93,6 +94,9 @@ bool probe_size(ReadSource* src, ErrorSink* sink, std::size_t* size) {
   }
   png_set_read_fn(png, src, read_bytes);
   png_read_info(png, info);
+  const png_uint_32 h = png_get_image_height(png, info);
+  // Each row is stored with one filter byte in front.
+  *raw_bytes = (static_cast<std::uint64_t>(png_get_rowbytes(png, info)) + 1) * h;
   int depth = png_get_bit_depth(png, info), color = png_get_color_type(png, info);
   if (color == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
   if (color == PNG_COLOR_TYPE_GRAY && depth < 8) png_set_expand_gray_1_2_4_to_8(png);
@@ -100,9 +104,12 @@ bool probe_size(ReadSource* src, ErrorSink* sink, std::size_t* size) {
   png_set_interlace_handling(png);
   png_read_update_info(png, info);
   std::size_t rowbytes = png_get_rowbytes(png, info);
-  png_uint_32 h = png_get_image_height(png, info);
   if (h && rowbytes > (std::size_t{1} << 40) / h) png_error(png, "image too large");
-  *size = rowbytes * h;
+  out->width = png_get_image_width(png, info);
+  out->height = h;
+  out->channels = png_get_channels(png, info);
+  out->bit_depth = png_get_bit_depth(png, info);
+  out->decoded_bytes = rowbytes * h;
   png_destroy_read_struct(&png, &info, nullptr);
   return true;
 }
@@ -147,14 +154,35 @@ bool encode_raw(const std::byte* pixels, std::uint32_t w, std::uint32_t h, int c
 
 }  // namespace
 
-PngImage decode_png(std::span<const std::byte> bytes, const std::string& name) {
+PngHeader read_png_header(std::span<const std::byte> bytes, const std::string& name) {
   ErrorSink sink;
   ReadSource src{bytes.data(), bytes.size(), 0};
-  std::size_t size = 0;
-  if (!probe_size(&src, &sink, &size))
+  PngHeader header;
+  std::uint64_t raw_bytes = 0;
+  if (!probe_header(&src, &sink, &header, &raw_bytes))
     fail(ErrorCode::kDataLoss, name + ": corrupt PNG data (" + sink.message + ")");
+  // A few bytes claiming a gigapixel image are a lie: refuse before allocating for it.
+  const std::uint64_t most_inflated = static_cast<std::uint64_t>(bytes.size()) * 1032 + 1024;
+  if (raw_bytes > most_inflated)
+    fail(ErrorCode::kDataLoss, name + ": corrupt PNG data (its header claims " +
+                                   std::to_string(header.width) + "x" +
+                                   std::to_string(header.height) + " pixels, more than its " +
+                                   std::to_string(bytes.size()) + " bytes can hold)");
+  return header;
+}
+
+PngImage decode_png(std::span<const std::byte> bytes, const std::string& name,
+                    std::size_t max_bytes) {
+  const PngHeader header = read_png_header(bytes, name);
+  if (header.decoded_bytes > max_bytes)
+    fail(ErrorCode::kResourceExhausted,
+         name + ": a PNG of " + std::to_string(header.width) + "x" + std::to_string(header.height) +
+             " pixels needs " + std::to_string(header.decoded_bytes) + " bytes, more than the " +
+             std::to_string(max_bytes) + " allowed");
+  ErrorSink sink;
+  ReadSource src{bytes.data(), bytes.size(), 0};
   PngImage img;
-  img.pixels.resize(size);
+  img.pixels.resize(header.decoded_bytes);
   src.pos = 0;
   if (!decode_raw(&src, &sink, &img))
     fail(ErrorCode::kDataLoss, name + ": corrupt PNG data (" + sink.message + ")");

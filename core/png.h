@@ -23,9 +23,23 @@ struct PngEncodeOptions {
   bool filter_up = true;  // the cheap "up" filter; false disables filtering altogether
 };
 
+// What decode_png will produce, from the header alone.
+struct PngHeader {
+  std::uint32_t width = 0, height = 0;
+  int channels = 0, bit_depth = 8;
+  std::size_t decoded_bytes = 0;
+};
+
+// The header of a PNG. Throws kDataLoss naming `name` for a corrupt header, or one that claims more
+// pixels than its compressed data could ever inflate to (deflate stops at about 1032:1).
+PngHeader read_png_header(std::span<const std::byte> bytes, const std::string& name);
+
 // Decodes any non-interlaced or interlaced PNG; palette images expand to RGB(A) and sub-8-bit grey
-// to 8 bits. Throws kDataLoss naming `name` for corrupt or truncated data.
-PngImage decode_png(std::span<const std::byte> bytes, const std::string& name);
+// to 8 bits. Throws kDataLoss naming `name` for corrupt or truncated data (checked as
+// read_png_header does before anything is allocated), and kResourceExhausted when the pixels
+// would take more than `max_bytes`.
+PngImage decode_png(std::span<const std::byte> bytes, const std::string& name,
+                    std::size_t max_bytes = std::size_t{4} << 30);
 
 // Encodes `pixels` (rows top to bottom, interleaved) as PNG.
 std::vector<std::byte> encode_png(std::span<const std::byte> pixels, std::uint32_t width,

@@ -8,7 +8,8 @@ namespace imagery::precomputed {
 
 void decode_png_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, int channels,
                       const std::string& name) {
-  PngImage img = decode_png(bytes, name);
+  // The geometry is checked against the chunk before any pixel is allocated.
+  const PngHeader img = read_png_header(bytes, name);
   const std::int64_t voxels = t.chunk_box.size().volume();
   if (static_cast<std::int64_t>(img.width) * img.height != voxels)
     fail(ErrorCode::kDataLoss, name + ": PNG is " + std::to_string(img.width) + "x" +
@@ -23,10 +24,11 @@ void decode_png_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, in
     fail(ErrorCode::kDataLoss,
          name + ": PNG has " + std::to_string(img.bit_depth) + "-bit samples, the volume's " +
              std::string(dtype_name(t.out->dtype())) + " needs " + std::to_string(want_depth));
+  const PngImage decoded = decode_png(bytes, name, img.decoded_bytes);
   if (img.bit_depth == 8)
-    scatter_interleaved(reinterpret_cast<const std::uint8_t*>(img.pixels.data()), channels, t);
+    scatter_interleaved(reinterpret_cast<const std::uint8_t*>(decoded.pixels.data()), channels, t);
   else
-    scatter_interleaved(reinterpret_cast<const std::uint16_t*>(img.pixels.data()), channels, t);
+    scatter_interleaved(reinterpret_cast<const std::uint16_t*>(decoded.pixels.data()), channels, t);
 }
 
 std::vector<std::byte> encode_png_chunk(const std::byte* voxels, DataType dtype, const Vec3& shape,

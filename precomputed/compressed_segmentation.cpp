@@ -167,6 +167,16 @@ void decode_compressed_segmentation_chunk(std::span<const std::byte> bytes, cons
   if (bytes.size() % 4 != 0)
     fail(ErrorCode::kDataLoss, name + ": compressed_segmentation data has " +
                                    std::to_string(bytes.size()) + " bytes, not a multiple of 4");
+  // Values are addressed in 32-bit words, so no block can hold more than 2^32 voxels; the same
+  // bound keeps every bit offset below far from overflowing.
+  std::uint64_t block_voxels = 1;
+  for (std::int64_t n : {block.x, block.y, block.z})
+    if (n < 1 ||
+        __builtin_mul_overflow(block_voxels, static_cast<std::uint64_t>(n), &block_voxels) ||
+        block_voxels > (std::uint64_t{1} << 32))
+      fail(ErrorCode::kDataLoss, name + ": compressed_segmentation block size " +
+                                     block.to_string() +
+                                     " is unusable (each axis at least 1, at most 2^32 voxels)");
   const std::size_t words = bytes.size() / 4;
   if (words < static_cast<std::size_t>(channels))
     fail(ErrorCode::kDataLoss,
