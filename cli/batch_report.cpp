@@ -77,6 +77,12 @@ void BatchReport::record(const RowOutcome& o) {
   progress_locked(false);
 }
 
+void BatchReport::set_network(std::uint64_t requests, std::uint64_t bytes) {
+  std::lock_guard lock(mutex_);
+  http_requests_ = requests;
+  http_bytes_ = bytes;
+}
+
 void BatchReport::interrupted() {
   std::lock_guard lock(mutex_);
   interrupted_ = true;
@@ -134,7 +140,9 @@ void BatchReport::finish(const std::string& manifest, std::size_t shard_index,
                                     {"retryable", retryable_},
                                     {"interrupted", interrupted_},
                                     {"seconds", round_ms(elapsed)},
-                                    {"figures_per_second", round_ms(rate)}};
+                                    {"figures_per_second", round_ms(rate)},
+                                    {"http_requests", http_requests_},
+                                    {"http_bytes", http_bytes_}};
   if (planned_) summary["planned"] = planned_;
   const int code = exit_code_locked();
   summary["exit_code"] = code;

@@ -9,6 +9,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <mutex>
 #include <optional>
@@ -46,6 +47,8 @@ class BatchReport {
   // The run stopped before its last row (a signal).
   void interrupted();
   std::size_t failed() const;
+  // HTTP requests sent and body bytes received by the run, for the summary.
+  void set_network(std::uint64_t requests, std::uint64_t bytes);
   // Writes the summary (a {"summary": ...} status line, and a line on stderr unless quiet).
   void finish(const std::string& manifest, std::size_t shard_index, std::size_t shard_count);
   int exit_code() const;
@@ -60,6 +63,7 @@ class BatchReport {
   double interval_s_;
   mutable std::mutex mutex_;
   std::size_t ok_ = 0, skipped_ = 0, failed_ = 0, planned_ = 0, retryable_ = 0;
+  std::uint64_t http_requests_ = 0, http_bytes_ = 0;
   bool interrupted_ = false, bar_drawn_ = false;
   std::chrono::steady_clock::time_point start_, last_progress_;
 };

@@ -234,8 +234,9 @@ class Batch {
     CURLM* multi = curl_multi_init();
     if (!multi) fail(ErrorCode::kInternal, "cannot create a libcurl multi handle");
     curl_multi_setopt(multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-    curl_multi_setopt(multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-                      static_cast<long>(std::max(1, options_.max_in_flight)));
+    // No CURLMOPT_MAX_HOST_CONNECTIONS: the connection cache is shared by every multi handle of
+    // the process, and a transfer queued for a connection that another thread's handle frees is
+    // never woken. The cap on transfers in flight below bounds connections instead.
     std::deque<std::size_t> ready;
     for (std::size_t i = 0; i < transfers_.size(); ++i) ready.push_back(i);
     std::vector<std::size_t> waiting;

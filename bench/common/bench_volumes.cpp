@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 
 #include <algorithm>
@@ -149,21 +150,32 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 }
 
 double time_command(const std::vector<std::string>& args) {
+  const CommandRun r = run_command(args);
+  return r.exit_code == 0 ? r.ms : -1;
+}
+
+CommandRun run_command(const std::vector<std::string>& args, const std::string& stdout_path) {
   std::vector<char*> argv;
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1,
+                                   stdout_path.empty() ? "/dev/null" : stdout_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
   const auto t0 = std::chrono::steady_clock::now();
   pid_t pid;
+  CommandRun run;
   const int rc = posix_spawnp(&pid, argv[0], &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) return -1;
+  if (rc != 0) return run;
   int status = 0;
-  waitpid(pid, &status, 0);
-  const double ms = ms_since(t0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? ms : -1;
+  struct rusage usage {};
+  wait4(pid, &status, 0, &usage);
+  run.ms = ms_since(t0);
+  run.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  return run;
 }
 
 }  // namespace imagery::bench

@@ -24,4 +24,13 @@ double median(std::vector<double> samples);
 double ms_since(std::chrono::steady_clock::time_point t0);
 double time_command(const std::vector<std::string>& args);
 
+// A program run to completion: wall time, peak resident memory and exit status (stdout to
+// `stdout_path`, or discarded when empty).
+struct CommandRun {
+  double ms = 0;
+  double peak_rss_mb = 0;
+  int exit_code = -1;
+};
+CommandRun run_command(const std::vector<std::string>& args, const std::string& stdout_path = "");
+
 }  // namespace imagery::bench

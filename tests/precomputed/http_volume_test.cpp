@@ -1,9 +1,12 @@
 // The fixture volumes served by a real nginx on loopback, the way CloudVolume
 // expects: every cutout read over HTTP equals the disk reads byte for byte, and
 // the caches keep repeated cutouts off the network.
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <chrono>
 #include <filesystem>
 #include <set>
+#include <thread>
 
 #include "fixture_cutouts.h"
 #include "imagery/precomputed/http_storage.h"
@@ -188,4 +191,35 @@ TEST_CASE("chunk requests share a few kept-alive connections", "[precomputed][ht
   for (const auto& line : lines) connections.insert(line.substr(line.rfind(' ') + 1));
   CHECK(lines.size() >= 75);
   CHECK(connections.size() <= 32);  // at most one per request in flight, reused after
+}
+
+TEST_CASE("cutouts on many threads at once all finish", "[precomputed][http]") {
+  // Each thread's transfers run on their own curl multi handle while connections are shared
+  // process-wide; a per-host connection cap on the multi handles once left transfers waiting
+  // forever for a connection another thread's handle had released.
+  NginxServer nginx(data_path("cloudvolume"));
+  OpenOptions options = no_memory_cache();
+  options.http.max_in_flight = 2;
+  constexpr int kThreads = 6;
+  auto state = std::make_shared<std::atomic<int>>(0);
+  auto hashes = std::make_shared<std::vector<std::string>>(kThreads);
+  const std::string url = nginx.url("image_raw");
+  for (int t = 0; t < kThreads; ++t)
+    std::thread([state, hashes, url, options, t] {
+      try {
+        auto volume = Volume::open(url, options);
+        (*hashes)[static_cast<std::size_t>(t)] =
+            sha256_hex(volume.download(volume.info().scales[0].bounds(), 0));
+      } catch (const std::exception& e) {
+        (*hashes)[static_cast<std::size_t>(t)] = e.what();
+      }
+      state->fetch_add(1);
+    }).detach();
+  const auto t0 = std::chrono::steady_clock::now();
+  while (state->load() < kThreads &&
+         std::chrono::steady_clock::now() - t0 < std::chrono::seconds(60))
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  REQUIRE(state->load() == kThreads);  // none hung
+  for (const std::string& h : *hashes) CHECK(h == hashes->front());
+  CHECK(hashes->front().size() == 64);
 }
