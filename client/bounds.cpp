@@ -60,9 +60,14 @@ Bbox coordinates_to_voxels(const CoordBounds& bounds, const Vec3d& coord_resolut
     // Multiply before dividing so that integer resolutions give exact quotients.
     auto to_voxel = [&](double c) {
       long double t = std::trunc(static_cast<long double>(c));
-      return static_cast<std::int64_t>(
-          std::floor(t * static_cast<long double>(coord_resolution[d]) /
-                     static_cast<long double>(mip_resolution[d])));
+      const long double voxel = std::floor(t * static_cast<long double>(coord_resolution[d]) /
+                                           static_cast<long double>(mip_resolution[d]));
+      // Coordinates far outside any volume must not reach an out-of-range conversion.
+      if (!(std::fabs(voxel) < 0x1p62L))
+        fail(ErrorCode::kInvalidArgument, "bounds " + bounds.to_string() + " at " +
+                                              vec_text(coord_resolution) +
+                                              " nm are beyond the range of voxels");
+      return static_cast<std::int64_t>(voxel);
     };
     v.min[d] = to_voxel(bounds.min[d]);
     v.max[d] = to_voxel(bounds.max[d]);

@@ -202,6 +202,9 @@ Cutout scaled(Cutout c, const Region& region, const Vec3d& coord_res, std::size_
               const std::string& what) {
   Bbox target;
   for (int d = 0; d < 3; ++d) {
+    if (!(std::fabs(region.bounds.min[d]) < 0x1p62) || !(std::fabs(region.bounds.max[d]) < 0x1p62))
+      fail(ErrorCode::kInvalidArgument,
+           "bounds " + region.bounds.to_string() + " are beyond the range of voxels");
     target.min[d] = static_cast<std::int64_t>(std::trunc(region.bounds.min[d]));
     target.max[d] = static_cast<std::int64_t>(std::trunc(region.bounds.max[d]));
   }

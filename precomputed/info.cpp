@@ -167,8 +167,10 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
     v.error(p + "resolution", "expected an array of 3 numbers");
   for (int d = 0; d < 3; ++d) {
     double r = v.number(res[d], p + "resolution[" + std::to_string(d) + "]");
-    if (!(r > 0) || !std::isfinite(r))
-      v.error(p + "resolution[" + std::to_string(d) + "]", "must be a positive number");
+    // Wide enough for any microscope, narrow enough that ratios between scales stay sane.
+    if (!(r >= 1e-6 && r <= 1e12))
+      v.error(p + "resolution[" + std::to_string(d) + "]",
+              "must be a number of nm between 1e-6 and 1e12, got " + res[d].dump());
     scale.resolution[d] = r;
   }
   const json& chunks = v.require(s, "chunk_sizes", p);
@@ -383,7 +385,7 @@ std::string info_to_json(const VolumeInfo& info, int indent) {
     j["voxel_offset"] = arr(s.voxel_offset);
     j["resolution"] = json::array({s.resolution.x, s.resolution.y, s.resolution.z});
     for (int d = 0; d < 3; ++d)
-      if (s.resolution[d] == std::floor(s.resolution[d]))
+      if (s.resolution[d] == std::floor(s.resolution[d]) && std::fabs(s.resolution[d]) < 0x1p53)
         j["resolution"][d] = static_cast<std::int64_t>(s.resolution[d]);
     j["chunk_sizes"] = json::array();
     for (const auto& c : s.chunk_sizes) j["chunk_sizes"].push_back(arr(c));
