@@ -1,11 +1,14 @@
 // Helpers for the fuzz targets: parameters taken from the front of the input,
 // and an in-memory Storage so whole reads run without touching the disk.
+// Each target lives in fuzz/<target>.h as imagery::fuzz::<target>(data, size), so
+// that tests/fuzz_regressions_test.cpp replays crashes through the same code.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <map>
+#include <set>
 #include <span>
 #include <string>
 
@@ -33,13 +36,15 @@ class InputReader {
 // Objects held in memory, keyed like a volume's files.
 class MemoryStorage : public precomputed::Storage {
  public:
-  void put(const std::string& key, std::span<const std::byte> bytes) {
+  // `gzip`: the object reads as stored with transport gzip (NAME.gz, Content-Encoding: gzip).
+  void put(const std::string& key, std::span<const std::byte> bytes, bool gzip = false) {
     objects_[key] = precomputed::Bytes(bytes.begin(), bytes.end());
+    if (gzip) gzipped_.insert(key);
   }
   std::optional<precomputed::StoredObject> read(const std::string& key) override {
     auto it = objects_.find(key);
     if (it == objects_.end() || it->second.empty()) return std::nullopt;
-    return precomputed::StoredObject{it->second, false, "mem://" + key};
+    return precomputed::StoredObject{it->second, gzipped_.count(key) > 0, "mem://" + key};
   }
   std::optional<precomputed::Bytes> read_range(const std::string& key, std::uint64_t offset,
                                                std::uint64_t length) override {
@@ -54,6 +59,7 @@ class MemoryStorage : public precomputed::Storage {
 
  private:
   std::map<std::string, precomputed::Bytes> objects_;
+  std::set<std::string> gzipped_;
 };
 
 }  // namespace imagery::fuzz

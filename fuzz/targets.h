@@ -1,0 +1,37 @@
+// Every fuzz target by name, for tests/fuzz_regressions_test.cpp to replay the inputs each one
+// crashed on through exactly the code the fuzzer ran.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "fuzz/fuzz_chunk.h"
+#include "fuzz/fuzz_compressed_segmentation.h"
+#include "fuzz/fuzz_gzip.h"
+#include "fuzz/fuzz_info.h"
+#include "fuzz/fuzz_npy.h"
+#include "fuzz/fuzz_png.h"
+#include "fuzz/fuzz_shard.h"
+#include "fuzz/fuzz_shard_index.h"
+#include "fuzz/fuzz_text.h"
+
+namespace imagery::fuzz {
+
+struct Target {
+  std::string_view name;
+  void (*run)(const std::uint8_t* data, std::size_t size);
+};
+
+inline constexpr Target kTargets[] = {
+    {"fuzz_info", fuzz_info},
+    {"fuzz_chunk", fuzz_chunk},
+    {"fuzz_compressed_segmentation", fuzz_compressed_segmentation},
+    {"fuzz_gzip", fuzz_gzip},
+    {"fuzz_shard", fuzz_shard},
+    {"fuzz_shard_index", fuzz_shard_index},
+    {"fuzz_npy", fuzz_npy},
+    {"fuzz_png", fuzz_png},
+    {"fuzz_text", fuzz_text},
+};
+
+}  // namespace imagery::fuzz
