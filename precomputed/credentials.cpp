@@ -8,12 +8,18 @@
 namespace imagery::precomputed {
 
 namespace {
+// The host a request to `url` goes to, as libcurl reads it: the authority ends at '/', '?' or
+// '#'; user information before an '@' is not the host ("https://good.org:x@evil.org/" goes to
+// evil.org, which must not get good.org's token); a port after ':' is not either.
 std::string host_of(const std::string& url) {
   auto start = url.find("://");
   if (start == std::string::npos) return "";
   start += 3;
-  auto end = url.find_first_of("/:?#", start);
-  return url.substr(start, end == std::string::npos ? std::string::npos : end - start);
+  const auto end = url.find_first_of("/?#", start);
+  std::string authority = url.substr(start, end == std::string::npos ? end : end - start);
+  if (auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
+  if (auto colon = authority.find(':'); colon != std::string::npos) authority.resize(colon);
+  return authority;
 }
 
 std::string env(const char* name) {

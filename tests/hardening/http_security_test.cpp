@@ -8,6 +8,7 @@
 #include <filesystem>
 
 #include "imagery/core/error.h"
+#include "imagery/precomputed/credentials.h"
 #include "imagery/precomputed/http_storage.h"
 #include "imagery/precomputed/volume.h"
 #include "support/fault_server.h"
@@ -49,6 +50,10 @@ void serve_volume(httplib::Server& s) {
 
 Array read_chunk(const std::string& url, const OpenOptions& options) {
   return Volume::open(url, options).download({{0, 0, 0}, {8, 8, 1}}, 0);
+}
+
+void write_file_text(const std::string& path, const std::string& text) {
+  imagery::testing::write_file(path, text);
 }
 
 template <class Fn>
@@ -318,4 +323,30 @@ TEST_CASE("imagery --insecure warns once on stderr and reads from a self-signed 
   CHECK(r.exit_code == 0);
   CHECK(r.err == "imagery: warning: --insecure: TLS certificates are not verified\n");
   CHECK_THAT(r.out, Catch::Contains("uint8"));
+}
+
+TEST_CASE("a URL whose user information names another host never gets that host's token",
+          "[hardening][http][token]") {
+  TempDir dir;
+  std::filesystem::create_directories(dir.file("secrets"));
+  write_file_text(dir.file("secrets/good.example.org-cave-secret.json"), R"({"token": "g00d"})");
+  const std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
+  ::setenv("CLOUD_VOLUME_DIR", dir.path().c_str(), 1);
+  ::setenv("HOME", dir.file("nohome").c_str(), 1);
+  CHECK(find_token_for("https://good.example.org:x@evil.example.org/vol").empty());
+  CHECK(find_token_for("https://good.example.org@evil.example.org/vol").empty());
+  CHECK(find_token_for("https://evil.example.org#@good.example.org/vol").empty());
+  CHECK(find_token_for("https://user:pw@good.example.org:443/vol") == "g00d");
+  std::string seen = "unset";
+  FaultServer server([&](httplib::Server& s, FaultServer&) {
+    s.Get("/vol/info", [&](const httplib::Request& q, httplib::Response& r) {
+      seen = q.get_header_value("Authorization");
+      r.set_content(kInfo, "application/json");
+    });
+  });
+  const std::string url = server.url("vol");  // http://127.0.0.1:PORT/vol
+  Volume::open("http://good.example.org:x@" + url.substr(7), quick(false));
+  CHECK(seen.find("g00d") == std::string::npos);
+  ::unsetenv("CLOUD_VOLUME_DIR");
+  ::setenv("HOME", home.c_str(), 1);
 }
