@@ -40,7 +40,9 @@ void decode_jpeg_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, i
   scratch.resize(static_cast<std::size_t>(voxels) * channels);
   int format = channels == 1 ? TJPF_GRAY : TJPF_RGB;
   if (tjDecompress2(tj.handle, src, static_cast<unsigned long>(bytes.size()), scratch.data(), width,
-                    0, height, format, TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING) != 0)
+                    0, height, format,
+                    // A progressive JPEG with thousands of scans would take minutes: refuse it.
+                    TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS) != 0)
     fail(ErrorCode::kDataLoss, name + ": corrupt JPEG data (" + tjGetErrorStr2(tj.handle) + ")");
   if (channels == 1)
     copy_chunk_region(reinterpret_cast<const std::byte*>(scratch.data()), 1, t);

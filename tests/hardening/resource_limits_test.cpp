@@ -2,7 +2,9 @@
 // cutouts over the memory budget, chunks too many or too large, gzip bombs in
 // chunks and infos, shard indices pointing at terabyte offsets (from disk and
 // over nginx), and the CLI's --max-memory.
+#include <sys/stat.h>
 #include <catch2/catch.hpp>
+
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -50,8 +52,10 @@ std::string volume_with_info(const TempDir& dir, const std::string& info) {
   return dir.file("vol");
 }
 
-Bytes zeros_gzipped(std::size_t n) {
-  return gzip_compress(Bytes(n), 9);
+// 80 MB of zeros as about 80 KB of gzip, made once per process.
+const Bytes& gzip_bomb() {
+  static const Bytes bomb = gzip_compress(Bytes(std::size_t{80} << 20));
+  return bomb;
 }
 
 }  // namespace
@@ -101,7 +105,7 @@ TEST_CASE("a gzip bomb in place of a chunk stops at what the chunk could hold",
   TempDir dir;
   const auto vol = volume_with_info(dir, info_json("uint8", "[64, 64, 1]", "[64, 64, 1]"));
   fs::create_directories(dir.path() / "vol" / "k");
-  write_file(dir.file("vol/k/0-64_0-64_0-1.gz"), zeros_gzipped(std::size_t{200} << 20));
+  write_file(dir.file("vol/k/0-64_0-64_0-1.gz"), gzip_bomb());
   Error e = error_of([&] { Volume::open(vol).download({{0, 0, 0}, {64, 64, 1}}, 0); });
   CHECK(e.code() == ErrorCode::kResourceExhausted);
   CHECK_THAT(e.what(), Catch::Contains(dir.file("vol/k/0-64_0-64_0-1.gz")) &&
@@ -111,7 +115,7 @@ TEST_CASE("a gzip bomb in place of a chunk stops at what the chunk could hold",
 TEST_CASE("a gzip bomb in place of an info stops at 64 MB", "[hardening][limits][gzip]") {
   TempDir dir;
   fs::create_directories(dir.path() / "vol");
-  write_file(dir.file("vol/info.gz"), zeros_gzipped(std::size_t{200} << 20));
+  write_file(dir.file("vol/info.gz"), gzip_bomb());
   Error e = error_of([&] { Volume::open(dir.file("vol")); });
   CHECK(e.code() == ErrorCode::kResourceExhausted);
   CHECK_THAT(e.what(), Catch::Contains(dir.file("vol/info.gz")) &&
@@ -226,4 +230,17 @@ TEST_CASE("imagery cutout over --max-memory exits 7 with one line and no output 
   CHECK(far.exit_code == 2);
   CHECK_THAT(far.err, Catch::Contains("--bounds"));
   CHECK_FALSE(fs::exists(out));
+}
+
+TEST_CASE("a FIFO in place of an info or a chunk fails at once instead of blocking",
+          "[hardening][limits]") {
+  TempDir dir;
+  fs::create_directories(dir.path() / "vol");
+  REQUIRE(::mkfifo(dir.file("vol/info").c_str(), 0600) == 0);
+  const auto t0 = std::chrono::steady_clock::now();
+  Error e = error_of([&] { Volume::open(dir.file("vol")); });
+  CHECK(e.code() == ErrorCode::kIoError);
+  CHECK_THAT(e.what(),
+             Catch::Contains(dir.file("vol/info")) && Catch::Contains("not a regular file"));
+  CHECK(std::chrono::steady_clock::now() - t0 < std::chrono::seconds(5));
 }
