@@ -9,6 +9,7 @@
 #include "fuzz/fuzz_compressed_segmentation.h"
 #include "fuzz/fuzz_gzip.h"
 #include "fuzz/fuzz_info.h"
+#include "fuzz/fuzz_manifest.h"
 #include "fuzz/fuzz_npy.h"
 #include "fuzz/fuzz_png.h"
 #include "fuzz/fuzz_shard.h"
@@ -32,6 +33,7 @@ inline constexpr Target kTargets[] = {
     {"fuzz_npy", fuzz_npy},
     {"fuzz_png", fuzz_png},
     {"fuzz_text", fuzz_text},
+    {"fuzz_manifest", fuzz_manifest},
 };
 
 }  // namespace imagery::fuzz
