@@ -4,6 +4,8 @@
 
 #include <cstring>
 
+#include "imagery/precomputed/jpeg_rows.h"
+
 namespace imagery::precomputed {
 
 namespace {
@@ -38,6 +40,21 @@ void decode_jpeg_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, i
     fail(ErrorCode::kDataLoss, name + ": JPEG has " + (colorspace == TJCS_GRAY ? "1" : "3") +
                                    " channel(s), the volume " + std::to_string(channels));
   scratch.resize(static_cast<std::size_t>(voxels) * channels);
+  // CloudVolume's layout (width = x, rows = y*z): the rows a cutout needs are one run, so a thin
+  // cutout (a figure's one section) decodes only those rows.
+  const Bbox o = t.overlap();
+  const Vec3 cs = t.chunk_box.size();
+  if (channels == 1 && width == cs.x && !o.empty()) {
+    const std::int64_t first = (o.min.z - t.chunk_box.min.z) * cs.y + (o.min.y - t.chunk_box.min.y);
+    const std::int64_t last =
+        (o.max.z - 1 - t.chunk_box.min.z) * cs.y + (o.max.y - t.chunk_box.min.y);
+    if (2 * (last - first) < height) {
+      decode_jpeg_grey_rows(bytes, width, height, static_cast<int>(first), static_cast<int>(last),
+                            scratch.data(), name);
+      copy_chunk_region(reinterpret_cast<const std::byte*>(scratch.data()), 1, t);
+      return;
+    }
+  }
   int format = channels == 1 ? TJPF_GRAY : TJPF_RGB;
   if (tjDecompress2(tj.handle, src, static_cast<unsigned long>(bytes.size()), scratch.data(), width,
                     0, height, format,
