@@ -6,6 +6,7 @@
 //
 // Usage: batch_bench DATA_DIR NGINX_URL IMAGERY_CLI OUT_DIR [REPEATS]
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -113,32 +114,51 @@ int main(int argc, char** argv) {
   std::printf("chunks needed: %zu distinct (%zu chunk reads if each figure fetched its own)\n",
               needed, touches);
 
-  for (int jobs : {2, 1, 4}) {
-    std::vector<double> seconds, rss;
-    nlohmann::json last;
-    for (int i = 0; i < (jobs == 2 ? repeats : std::max(1, repeats / 2)); ++i) {
-      const std::string dir = work + "/out_" + std::to_string(jobs);
+  // IMAGERY_BASELINE_CLI: another build of imagery, run alternately with this one (--jobs 2), so
+  // that a change is measured under the same load.
+  const char* baseline = std::getenv("IMAGERY_BASELINE_CLI");
+  struct Variant {
+    std::string label, cli;
+    int jobs, runs;
+  };
+  std::vector<Variant> variants = {{"--jobs 2", cli, 2, repeats}};
+  if (baseline) variants.push_back({"--jobs 2, baseline build", baseline, 2, repeats});
+  variants.push_back({"--jobs 1", cli, 1, std::max(1, repeats / 2)});
+  variants.push_back({"--jobs 4", cli, 4, std::max(1, repeats / 2)});
+  struct Samples {
+    std::vector<double> seconds, cpu, rss;
+    nlohmann::json summary;
+  };
+  std::vector<Samples> samples(variants.size());
+  for (int round = 0; round < repeats; ++round)
+    for (std::size_t v = 0; v < variants.size(); ++v) {
+      if (round >= variants[v].runs) continue;
+      const std::string dir = work + "/out_" + std::to_string(v);
       fs::remove_all(dir);
       const std::string status = work + "/status.jsonl";
       fs::remove(status);
-      auto run = imagery::bench::run_command({cli, "batch", work + "/rows.csv", "--defaults",
-                                              work + "/style.json", "--out-dir", dir, "--jobs",
-                                              std::to_string(jobs), "--status", status, "-q"});
+      auto run = imagery::bench::run_command(
+          {variants[v].cli, "batch", work + "/rows.csv", "--defaults", work + "/style.json",
+           "--out-dir", dir, "--jobs", std::to_string(variants[v].jobs), "--status", status, "-q"});
       if (run.exit_code != 0) {
         std::fprintf(stderr, "imagery batch failed (exit %d)\n", run.exit_code);
         return 1;
       }
-      seconds.push_back(run.ms / 1000.0);
-      rss.push_back(run.peak_rss_mb);
-      last = summary_of(status);
+      samples[v].seconds.push_back(run.ms / 1000.0);
+      samples[v].cpu.push_back(run.cpu_s);
+      samples[v].rss.push_back(run.peak_rss_mb);
+      samples[v].summary = summary_of(status);
     }
-    const double s = median(seconds);
+  for (std::size_t v = 0; v < variants.size(); ++v) {
+    const Samples& x = samples[v];
+    const double s = median(x.seconds);
     std::printf(
-        "--jobs %d: median %.2f s over %zu runs = %.0f figures/s; %s HTTP requests for %zu chunks "
-        "+ 2 infos (%.1f MB); peak RSS %.0f MB\n",
-        jobs, s, seconds.size(), kFigures / s,
-        last.value("http_requests", nlohmann::json()).dump().c_str(), needed,
-        last.value("http_bytes", 0.0) / 1e6, median(rss));
+        "%s: median %.2f s over %zu runs = %.0f figures/s, %.1f ms CPU per figure; %s HTTP "
+        "requests for %zu chunks + 2 infos (%.1f MB); peak RSS %.0f MB\n",
+        variants[v].label.c_str(), s, x.seconds.size(), kFigures / s,
+        1000.0 * median(x.cpu) / kFigures,
+        x.summary.value("http_requests", nlohmann::json()).dump().c_str(), needed,
+        x.summary.value("http_bytes", 0.0) / 1e6, median(x.rss));
   }
 
   // One process per figure, as a shell loop over `imagery figure` would do it.

@@ -174,6 +174,8 @@ CommandRun run_command(const std::vector<std::string>& args, const std::string& 
   wait4(pid, &status, 0, &usage);
   run.ms = ms_since(t0);
   run.peak_rss_mb = static_cast<double>(usage.ru_maxrss) / 1024.0;
+  run.cpu_s = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
+              static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   return run;
 }

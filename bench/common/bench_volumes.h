@@ -29,6 +29,7 @@ double time_command(const std::vector<std::string>& args);
 struct CommandRun {
   double ms = 0;
   double peak_rss_mb = 0;
+  double cpu_s = 0;  // user + system time: steadier than wall time on a busy machine
   int exit_code = -1;
 };
 CommandRun run_command(const std::vector<std::string>& args, const std::string& stdout_path = "");
