@@ -23,6 +23,7 @@
 #include "imagery/cli/batch_row.h"
 #include "imagery/cli/commands.h"
 #include "imagery/cli/figure_job.h"
+#include "imagery/cli/json_file.h"
 #include "imagery/cli/manifest.h"
 #include "imagery/cli/shard_selection.h"
 #include "imagery/cli/shared_volumes.h"
@@ -86,14 +87,7 @@ class StopSignals {
 };
 
 json read_defaults(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) fail(ErrorCode::kNotFound, "--defaults " + path + ": cannot read the file");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::exception& e) {
-    fail(ErrorCode::kInvalidArgument, "--defaults " + path + ": not JSON (" + e.what() + ")");
-  }
+  json j = read_json_file(path, "--defaults");
   check_batch_defaults(j, path);
   return j;
 }

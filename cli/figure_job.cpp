@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "imagery/cli/arguments.h"
+#include "imagery/cli/json_file.h"
 #include "imagery/client/client.h"
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
@@ -165,14 +166,7 @@ std::string sidecar_path(const std::string& output) {
 }
 
 void load_sidecar(const std::string& path, FigureArgs& a) {
-  std::ifstream in(path);
-  if (!in) fail(ErrorCode::kNotFound, "--from " + path + ": cannot read the file");
-  json j;
-  try {
-    j = json::parse(in);
-  } catch (const json::exception& e) {
-    fail(ErrorCode::kInvalidArgument, "--from " + path + ": not JSON (" + e.what() + ")");
-  }
+  json j = read_json_file(path, "--from");  // not const: operator[] of a missing key must not be UB
   const std::string name = "--from " + path;
   try {
     if (!j.is_object() || j.value("command", "") != "figure")
