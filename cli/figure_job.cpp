@@ -58,6 +58,8 @@ client::Client open_client(const FigureArgs& f, const FigurePlan& plan, const Gl
   copts.bounded = f.bounded;
   copts.fill_missing = !f.no_fill_missing;
   copts.open = open_options(global);
+  // --max-memory bounds every cutout and the segmentation resampled onto the image grid.
+  copts.max_output_bytes = cutout_options(global).max_output_bytes;
   std::optional<precomputed::Volume> img, seg;
   if (open) {
     if (!f.image.empty()) img = open(f.image);

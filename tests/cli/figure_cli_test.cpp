@@ -219,4 +219,9 @@ TEST_CASE("imagery figure rejects bad input with one line and no files", "[cli][
                   "-o", dir.file("no/such/folder/x.png")},
                  1, "x.png", dir);
   expect_failure({"figure", "--from", dir.file("missing.json")}, 3, "missing.json", dir);
+  // 200 x 190 pixels of uint8 and uint64 are more than 10 kB.
+  expect_failure(
+      {"--max-memory", "0.00001", "figure", "--image", nginx.url("image_raw"), "--seg",
+       nginx.url("seg_cseg"), "--bounds", "131,61,20,331,251,21", "-o", dir.file("x.png")},
+      7, "", dir);
 }
