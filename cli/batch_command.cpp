@@ -142,12 +142,13 @@ bool fits_slice_pattern(const std::string& path, const std::string& pattern) {
   return true;
 }
 
-std::vector<std::string> outputs_of(const FigureArgs& f) {
-  std::vector<std::string> out = {f.output, sidecar_path(f.output)};
-  if (!f.save_arrays.empty()) {
-    out.push_back(f.save_arrays + "_image.npy");
-    out.push_back(f.save_arrays + "_seg.npy");
-  }
+// The .npy files `save_arrays` adds (the image's only when there is an image), as make_figure
+// writes them.
+std::vector<std::string> array_outputs(const FigureArgs& f) {
+  std::vector<std::string> out;
+  if (f.save_arrays.empty()) return out;
+  if (!f.image.empty()) out.push_back(f.save_arrays + "_image.npy");
+  out.push_back(f.save_arrays + "_seg.npy");
   return out;
 }
 
@@ -157,10 +158,15 @@ std::size_t remove_abandoned_files(const std::string& out_dir, const std::vector
   std::set<std::string> exact;
   std::vector<std::string> patterns;
   for (const Job& job : jobs)
-    if (job.row)
-      for (const std::string& path : outputs_of(job.row->figure))
-        (path.find("{i}") == std::string::npos ? exact.insert(path),
-         void()                                : patterns.push_back(path));
+    if (job.row) {
+      for (const std::string& path : array_outputs(job.row->figure)) exact.insert(path);
+      const std::string& png = job.row->figure.output;
+      exact.insert(sidecar_path(png));
+      if (png.find("{i}") == std::string::npos)
+        exact.insert(png);
+      else
+        patterns.push_back(png);
+    }
   std::size_t removed = 0;
   std::error_code ec;
   for (auto it = fs::recursive_directory_iterator(
@@ -188,10 +194,8 @@ bool already_done(const FigureArgs& f) {
     if (!pictures.is_array() || pictures.empty()) return false;
     for (const json& p : pictures)
       if (!fs::exists(p.get<std::string>())) return false;
-    if (!f.save_arrays.empty())
-      for (const char* suffix : {"_image.npy", "_seg.npy"})
-        if (!f.image.empty() || std::string(suffix) == "_seg.npy")
-          if (!fs::exists(f.save_arrays + suffix)) return false;
+    for (const std::string& path : array_outputs(f))
+      if (!fs::exists(path)) return false;
     return true;
   } catch (const json::exception&) {
     return false;

@@ -22,8 +22,8 @@ const char* status_name(RowOutcome::Status s) {
   return "?";
 }
 
-double round_ms(double seconds) {
-  return static_cast<double>(static_cast<long long>(seconds * 1e4 + 0.5)) / 1e4;
+double four_decimals(double v) {
+  return static_cast<double>(static_cast<long long>(v * 1e4 + 0.5)) / 1e4;
 }
 
 }  // namespace
@@ -53,7 +53,7 @@ void BatchReport::record(const RowOutcome& o) {
   }
   if (!o.reason.empty()) line["reason"] = o.reason;
   if (o.status == RowOutcome::Status::kOk) line["pictures"] = o.pictures;
-  line["seconds"] = round_ms(o.seconds);
+  line["seconds"] = four_decimals(o.seconds);
   const std::string text =
       line.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
   std::lock_guard lock(mutex_);
@@ -139,8 +139,8 @@ void BatchReport::finish(const std::string& manifest, std::size_t shard_index,
                                     {"failed", failed_},
                                     {"retryable", retryable_},
                                     {"interrupted", interrupted_},
-                                    {"seconds", round_ms(elapsed)},
-                                    {"figures_per_second", round_ms(rate)},
+                                    {"seconds", four_decimals(elapsed)},
+                                    {"figures_per_second", four_decimals(rate)},
                                     {"http_requests", http_requests_},
                                     {"http_bytes", http_bytes_}};
   if (planned_) summary["planned"] = planned_;

@@ -20,7 +20,8 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
   app.add_option("--cache-mem", global.cache_mem_mb,
                  "In-memory cache of fetched bytes in MB (0: off)")
       ->check(CLI::NonNegativeNumber);
-  app.add_option("--max-requests", global.max_requests, "HTTP requests in flight at once")
+  app.add_option("--max-requests", global.max_requests,
+                 "HTTP requests in flight at once per cutout")
       ->check(CLI::Range(1, 1024));
   app.add_option("--max-memory", global.max_memory_gb, "Refuse cutouts larger than this many GB")
       ->check(CLI::PositiveNumber);

@@ -6,9 +6,12 @@
 
 #include "imagery/core/npy.h"
 #include "overlay/overlay_test_support.h"
+#include "support/expect_failure.h"
 
 using namespace imagery;
 using imagery::testing::data_path;
+using imagery::testing::expect_failure;
+using imagery::testing::files_in;
 using imagery::testing::pixel_difference;
 using imagery::testing::run_imagery;
 using imagery::testing::TempDir;
@@ -24,33 +27,12 @@ overlay::Image golden(const std::string& name) {
   return overlay::read_figure_png(data_path("imageryclient/golden/" + name));
 }
 
-std::size_t files_in(const std::filesystem::path& dir) {
-  return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
-}
-
 template <class T>
 void write_array(const std::string& path, std::vector<T> values, std::int64_t x, std::int64_t y,
                  std::int64_t z = 1, int ndim = 2) {
   Array a(dtype_of<T>(), {x, y, z, 1});
   std::copy(values.begin(), values.end(), a.data<T>());
   write_npy(path, a, ndim);
-}
-
-// Runs a command that must fail: one line on stderr, the expected exit code, no file left behind.
-void expect_failure(const std::vector<std::string>& args, int exit_code,
-                    const std::string& mentions, const TempDir& dir) {
-  INFO("imagery " << [&] {
-    std::string s;
-    for (const auto& a : args) s += a + " ";
-    return s;
-  }());
-  auto before = files_in(dir.path());
-  auto r = run_imagery(args);
-  INFO("stderr: " << r.err);
-  CHECK(r.exit_code == exit_code);
-  CHECK(testing::count_lines(r.err) == 1);
-  CHECK_THAT(r.err, Catch::Contains(mentions));
-  CHECK(files_in(dir.path()) == before);
 }
 
 }  // namespace

@@ -11,10 +11,12 @@
 #include "imagery/client/client.h"
 #include "imagery/core/npy.h"
 #include "overlay/overlay_test_support.h"
+#include "support/expect_failure.h"
 #include "support/nginx_server.h"
 
 using namespace imagery;
 using imagery::testing::data_path;
+using imagery::testing::expect_failure;
 using imagery::testing::NginxServer;
 using imagery::testing::pixel_difference;
 using imagery::testing::run_imagery;
@@ -22,10 +24,6 @@ using imagery::testing::sha256_hex;
 using imagery::testing::TempDir;
 
 namespace {
-
-std::size_t files_in(const std::filesystem::path& dir) {
-  return static_cast<std::size_t>(std::distance(std::filesystem::directory_iterator(dir), {}));
-}
 
 nlohmann::json read_json(const std::string& path) {
   std::ifstream in(path);
@@ -39,17 +37,6 @@ std::vector<std::string> figure_args(const NginxServer& nginx, const TempDir& di
       "-o",     dir.file("fig.png")};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
-}
-
-void expect_failure(const std::vector<std::string>& args, int exit_code,
-                    const std::string& mentions, const TempDir& dir) {
-  auto before = files_in(dir.path());
-  auto r = run_imagery(args);
-  INFO("stderr: " << r.err);
-  CHECK(r.exit_code == exit_code);
-  CHECK(testing::count_lines(r.err) == 1);
-  CHECK_THAT(r.err, Catch::Contains(mentions));
-  CHECK(files_in(dir.path()) == before);
 }
 
 }  // namespace

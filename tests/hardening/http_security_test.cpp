@@ -12,11 +12,13 @@
 #include "imagery/precomputed/credentials.h"
 #include "imagery/precomputed/http_storage.h"
 #include "imagery/precomputed/volume.h"
+#include "support/error_of.h"
 #include "support/fault_server.h"
 #include "support/nginx_server.h"
 #include "support/test_support.h"
 
 using namespace imagery;
+using imagery::testing::error_of;
 using namespace imagery::precomputed;
 using imagery::testing::FaultServer;
 using imagery::testing::NginxServer;
@@ -55,17 +57,6 @@ Array read_chunk(const std::string& url, const OpenOptions& options) {
 
 void write_file_text(const std::string& path, const std::string& text) {
   imagery::testing::write_file(path, text);
-}
-
-template <class Fn>
-Error error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected an imagery::Error");
-  return Error(ErrorCode::kInternal, "unreachable");
 }
 
 // Endless zeros, 64 KB at a time, until the client hangs up or the server stops.

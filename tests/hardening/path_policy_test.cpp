@@ -12,10 +12,12 @@
 #include "imagery/precomputed/memory_cache.h"
 #include "imagery/precomputed/shard_cache.h"
 #include "imagery/precomputed/volume.h"
+#include "support/error_of.h"
 #include "support/nginx_server.h"
 #include "support/test_support.h"
 
 using namespace imagery;
+using imagery::testing::error_of;
 using namespace imagery::precomputed;
 using imagery::testing::NginxServer;
 using imagery::testing::TempDir;
@@ -57,17 +59,6 @@ VolumeInfo unparsed_info(const std::string& key) {
   s.chunk_sizes = {{8, 8, 1}};
   info.scales = {s};
   return info;
-}
-
-template <class Fn>
-Error error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected an imagery::Error");
-  return Error(ErrorCode::kInternal, "unreachable");
 }
 
 bool touched_secret(const NginxServer& nginx) {

@@ -14,10 +14,12 @@
 #include "imagery/precomputed/gzip.h"
 #include "imagery/precomputed/shard_cache.h"
 #include "imagery/precomputed/volume.h"
+#include "support/error_of.h"
 #include "support/nginx_server.h"
 #include "support/test_support.h"
 
 using namespace imagery;
+using imagery::testing::error_of;
 using namespace imagery::precomputed;
 using imagery::testing::NginxServer;
 using imagery::testing::TempDir;
@@ -32,17 +34,6 @@ std::string info_json(const std::string& dtype, const std::string& size, const s
     "key": "k", "size": )" +
          size + R"(, "resolution": [4, 4, 40], "chunk_sizes": [)" + chunk + R"(], "encoding": ")" +
          encoding + "\"" + extra + "}]}";
-}
-
-template <class Fn>
-Error error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected an imagery::Error");
-  return Error(ErrorCode::kInternal, "unreachable");
 }
 
 // A volume folder with just an info (no chunk exists: any read would be a not-found error).

@@ -7,11 +7,13 @@
 #include "imagery/precomputed/gzip.h"
 #include "imagery/precomputed/http_storage.h"
 #include "imagery/precomputed/volume.h"
+#include "support/error_of.h"
 #include "support/fault_server.h"
 #include "support/nginx_server.h"
 #include "support/test_support.h"
 
 using namespace imagery;
+using imagery::testing::error_of;
 using namespace imagery::precomputed;
 using imagery::testing::FaultServer;
 
@@ -55,17 +57,6 @@ bool is_ramp(const Array& a) {
   for (int i = 0; i < 64; ++i)
     if (a.data<std::uint8_t>()[i] != i) return false;
   return true;
-}
-
-template <class Fn>
-Error error_of(Fn&& fn) {
-  try {
-    fn();
-  } catch (const Error& e) {
-    return e;
-  }
-  FAIL("expected an imagery::Error");
-  return Error(ErrorCode::kInternal, "unreachable");
 }
 
 }  // namespace
