@@ -13,6 +13,9 @@ FaultServer::FaultServer(const std::function<void(httplib::Server&, FaultServer&
   // One request per connection: the destructor must not wait for idle keep-alive connections that
   // the process-wide connection pool of the code under test holds open.
   server_.set_keep_alive_max_count(1);
+  // More handler threads than cpp-httplib's default 8, so that concurrency tests measure the
+  // client and not the server's pool.
+  server_.new_task_queue = [] { return new httplib::ThreadPool(32); };
   port_ = server_.bind_to_any_port("127.0.0.1");
   if (port_ <= 0) throw std::runtime_error("fault server cannot bind 127.0.0.1");
   thread_ = std::thread([this] { server_.listen_after_bind(); });
