@@ -29,7 +29,7 @@
 #include "imagery/cli/shared_volumes.h"
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
-#include "imagery/precomputed/http_storage.h"
+#include "imagery/io/internal/http_storage.h"
 
 namespace imagery::cli {
 
@@ -344,7 +344,7 @@ CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
     if (threads > 0) worker();
     for (std::thread& t : pool) t.join();
     if (stopped && next.load() < jobs.size() && stop_signal.load()) report.interrupted();
-    const precomputed::HttpStats http = precomputed::http_stats();
+    const io::HttpStats http = io::http_stats();
     report.set_network(http.requests, http.bytes);
     report.finish(manifest.name, shard.index, shard.count);
     return report.exit_code();

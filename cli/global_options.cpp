@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "imagery/precomputed/memory_cache.h"
+#include "imagery/io/internal/memory_cache.h"
 
 namespace imagery::cli {
 
@@ -54,7 +54,7 @@ precomputed::OpenOptions open_options(const GlobalOptions& global) {
   o.disk_cache_dir = global.cache_dir;
   o.disk_cache_bytes = bytes_of(global.cache_size_gb, 1e9);
   o.memory_cache = global.cache_mem_mb > 0;
-  precomputed::MemoryCache::shared().set_budget(bytes_of(global.cache_mem_mb, 1048576.0));
+  io::MemoryCache::shared().set_budget(bytes_of(global.cache_mem_mb, 1048576.0));
   return o;
 }
 

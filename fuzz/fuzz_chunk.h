@@ -8,7 +8,7 @@
 
 #include "fuzz/fuzz_input.h"
 #include "imagery/core/error.h"
-#include "imagery/precomputed/chunk_grid.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/precomputed/volume.h"
 
 namespace imagery::fuzz {

@@ -8,7 +8,7 @@
 
 #include "fuzz/fuzz_input.h"
 #include "imagery/core/error.h"
-#include "imagery/precomputed/compressed_segmentation.h"
+#include "imagery/precomputed/internal/compressed_segmentation.h"
 
 namespace imagery::fuzz {
 

@@ -4,18 +4,18 @@
 #include <cstdint>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/gzip.h"
+#include "imagery/io/gzip.h"
 
 namespace imagery::fuzz {
 
 inline void fuzz_gzip(const std::uint8_t* data, std::size_t size) {
   const std::span<const std::byte> bytes{reinterpret_cast<const std::byte*>(data), size};
   try {
-    precomputed::gunzip(bytes, "fuzz", 0, 1 << 24);
+    io::gunzip(bytes, "fuzz", 0, 1 << 24);
   } catch (const Error&) {
   }
   try {  // the hint callers pass for raw chunks: libdeflate's path with a wrong size
-    precomputed::gunzip(bytes, "fuzz", size % 4096 + 1, 1 << 20);
+    io::gunzip(bytes, "fuzz", size % 4096 + 1, 1 << 20);
   } catch (const Error&) {
   }
 }

@@ -6,7 +6,7 @@
 #include <string_view>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/chunk_grid.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/precomputed/info.h"
 
 namespace imagery::fuzz {

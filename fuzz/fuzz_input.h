@@ -13,7 +13,7 @@
 #include <string>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/storage.h"
+#include "imagery/io/storage.h"
 
 namespace imagery::fuzz {
 
@@ -34,31 +34,31 @@ class InputReader {
 };
 
 // Objects held in memory, keyed like a volume's files.
-class MemoryStorage : public precomputed::Storage {
+class MemoryStorage : public io::Storage {
  public:
   // `gzip`: the object reads as stored with transport gzip (NAME.gz, Content-Encoding: gzip).
   void put(const std::string& key, std::span<const std::byte> bytes, bool gzip = false) {
-    objects_[key] = precomputed::Bytes(bytes.begin(), bytes.end());
+    objects_[key] = Bytes(bytes.begin(), bytes.end());
     if (gzip) gzipped_.insert(key);
   }
-  std::optional<precomputed::StoredObject> read(const std::string& key) override {
+  std::optional<io::StoredObject> read(const std::string& key) override {
     auto it = objects_.find(key);
     if (it == objects_.end() || it->second.empty()) return std::nullopt;
-    return precomputed::StoredObject{it->second, gzipped_.count(key) > 0, "mem://" + key};
+    return io::StoredObject{it->second, gzipped_.count(key) > 0, "mem://" + key};
   }
-  std::optional<precomputed::Bytes> read_range(const std::string& key, std::uint64_t offset,
+  std::optional<Bytes> read_range(const std::string& key, std::uint64_t offset,
                                                std::uint64_t length) override {
     auto it = objects_.find(key);
     if (it == objects_.end()) return std::nullopt;
     if (offset > it->second.size() || length > it->second.size() - offset)
       fail(ErrorCode::kDataLoss, "mem://" + key + ": range past the end");
-    return precomputed::Bytes(it->second.begin() + static_cast<std::ptrdiff_t>(offset),
+    return Bytes(it->second.begin() + static_cast<std::ptrdiff_t>(offset),
                               it->second.begin() + static_cast<std::ptrdiff_t>(offset + length));
   }
   std::string describe(const std::string& key) const override { return "mem://" + key; }
 
  private:
-  std::map<std::string, precomputed::Bytes> objects_;
+  std::map<std::string, Bytes> objects_;
   std::set<std::string> gzipped_;
 };
 

@@ -7,7 +7,7 @@
 
 #include "fuzz/fuzz_input.h"
 #include "imagery/core/error.h"
-#include "imagery/precomputed/shard_cache.h"
+#include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/volume.h"
 
 namespace imagery::fuzz {

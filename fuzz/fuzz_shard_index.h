@@ -7,8 +7,8 @@
 
 #include "fuzz/fuzz_input.h"
 #include "imagery/core/error.h"
-#include "imagery/precomputed/gzip.h"
-#include "imagery/precomputed/shard_index.h"
+#include "imagery/io/gzip.h"
+#include "imagery/precomputed/internal/shard_index.h"
 
 namespace imagery::fuzz {
 
@@ -32,7 +32,7 @@ inline void fuzz_shard_index(const std::uint8_t* data, std::size_t size) {
   try {
     const auto stored = rest.subspan(table_bytes);
     const MinishardIndex index = decode_minishard_index(
-        gzip ? gunzip(stored, "fuzz", 0, 1 << 20) : Bytes(stored.begin(), stored.end()), index_size,
+        gzip ? io::gunzip(stored, "fuzz", 0, 1 << 20) : Bytes(stored.begin(), stored.end()), index_size,
         "minishard 0 index of fuzz.shard");
     for (const auto& e : index.entries()) {
       const auto found = index.find(e.chunk_id);

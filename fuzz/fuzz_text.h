@@ -12,7 +12,7 @@
 #include "imagery/palettes/parse_color.h"
 #include "imagery/precomputed/info.h"
 #include "imagery/precomputed/source_url.h"
-#include "imagery/precomputed/storage_key.h"
+#include "imagery/io/internal/storage_key.h"
 
 namespace imagery::fuzz {
 
@@ -23,7 +23,7 @@ inline void fuzz_text(const std::uint8_t* data, std::size_t size) {
   } catch (const Error&) {
   }
   // A key the policy lets through has no '..' segment, leading '/', backslash or URL syntax.
-  if (!precomputed::key_escape_reason(text)) {
+  if (!io::key_escape_reason(text)) {
     if (text.empty() || text[0] == '/' || text.find('\\') != std::string::npos ||
         text.find("://") != std::string::npos || text.find('?') != std::string::npos ||
         text == ".." || text.rfind("../", 0) == 0 || text.find("/../") != std::string::npos ||
@@ -31,7 +31,7 @@ inline void fuzz_text(const std::uint8_t* data, std::size_t size) {
       __builtin_trap();
   }
   try {
-    precomputed::check_storage_key(text, "fuzz/");
+    io::check_storage_key(text, "fuzz/");
   } catch (const Error& e) {
     if (std::string(e.what()).find('\n') != std::string::npos) __builtin_trap();
   }

@@ -7,9 +7,9 @@
 #include <string>
 
 #include "imagery/core/error.h"
-#include "imagery/overlay/alpha_composite.h"
-#include "imagery/overlay/distance.h"
-#include "imagery/overlay/object_runs.h"
+#include "imagery/overlay/internal/alpha_composite.h"
+#include "imagery/overlay/internal/distance.h"
+#include "imagery/overlay/internal/object_runs.h"
 
 namespace imagery::overlay {
 

@@ -1,4 +1,4 @@
-#include "imagery/overlay/distance.h"
+#include "imagery/overlay/internal/distance.h"
 
 #include <algorithm>
 #include <cstddef>

@@ -7,7 +7,7 @@
 
 #include "imagery/core/error.h"
 #include "imagery/core/png.h"
-#include "imagery/overlay/png_stream.h"
+#include "imagery/overlay/internal/png_stream.h"
 
 namespace imagery::overlay {
 

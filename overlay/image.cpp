@@ -1,6 +1,6 @@
 #include "imagery/overlay/image.h"
 
-#include "imagery/overlay/alpha_composite.h"
+#include "imagery/overlay/internal/alpha_composite.h"
 
 namespace imagery::overlay {
 

@@ -1,4 +1,4 @@
-#include "imagery/overlay/object_runs.h"
+#include "imagery/overlay/internal/object_runs.h"
 
 #include <algorithm>
 

@@ -2,7 +2,7 @@
 
 #include <cstddef>
 
-#include "imagery/overlay/distance.h"
+#include "imagery/overlay/internal/distance.h"
 
 namespace imagery::overlay {
 

@@ -1,4 +1,4 @@
-#include "imagery/overlay/png_stream.h"
+#include "imagery/overlay/internal/png_stream.h"
 
 #include <png.h>
 #include <zlib.h>

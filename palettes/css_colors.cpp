@@ -1,6 +1,6 @@
 // The 148 CSS Color Module Level 4 named colours (the set matplotlib calls CSS4_COLORS), sorted
 // by name for binary search.
-#include "imagery/palettes/css_colors.h"
+#include "imagery/palettes/internal/css_colors.h"
 
 #include <algorithm>
 #include <array>

@@ -1,6 +1,6 @@
-#include "imagery/palettes/hls.h"
+#include "imagery/palettes/internal/hls.h"
 
-#include "imagery/palettes/python_math.h"
+#include "imagery/palettes/internal/python_math.h"
 
 namespace imagery::palettes {
 

@@ -1,10 +1,10 @@
-#include "imagery/palettes/husl.h"
+#include "imagery/palettes/internal/husl.h"
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
-#include "imagery/palettes/python_math.h"
+#include "imagery/palettes/internal/python_math.h"
 
 namespace imagery::palettes {
 

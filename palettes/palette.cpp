@@ -1,8 +1,8 @@
 #include "imagery/palettes/palette.h"
 
 #include "imagery/core/error.h"
-#include "imagery/palettes/hls.h"
-#include "imagery/palettes/husl.h"
+#include "imagery/palettes/internal/hls.h"
+#include "imagery/palettes/internal/husl.h"
 #include "imagery/palettes/named_palettes.h"
 
 namespace imagery::palettes {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "imagery/core/error.h"
-#include "imagery/palettes/css_colors.h"
+#include "imagery/palettes/internal/css_colors.h"
 
 namespace imagery::palettes {
 

@@ -1,4 +1,4 @@
-#include "imagery/precomputed/chunk_copy.h"
+#include "imagery/precomputed/internal/chunk_copy.h"
 
 #include <cstring>
 

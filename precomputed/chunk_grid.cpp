@@ -1,4 +1,4 @@
-#include "imagery/precomputed/chunk_grid.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
 
 #include <algorithm>
 #include <cmath>

@@ -1,12 +1,12 @@
-#include "imagery/precomputed/chunk_source.h"
+#include "imagery/precomputed/internal/chunk_source.h"
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/chunk_grid.h"
-#include "imagery/precomputed/sharded_chunk_source.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
+#include "imagery/precomputed/internal/sharded_chunk_source.h"
 
 namespace imagery::precomputed {
 
-UnshardedChunkSource::UnshardedChunkSource(std::shared_ptr<Storage> storage, const Scale& scale)
+UnshardedChunkSource::UnshardedChunkSource(std::shared_ptr<io::Storage> storage, const Scale& scale)
     : storage_(std::move(storage)), scale_(scale) {}
 
 std::string UnshardedChunkSource::key(const Vec3& cell) const {
@@ -15,14 +15,14 @@ std::string UnshardedChunkSource::key(const Vec3& cell) const {
 
 std::string UnshardedChunkSource::describe(const Vec3& cell) const { return storage_->describe(key(cell)); }
 
-void UnshardedChunkSource::fetch(const std::vector<Vec3>& cells, const ObjectCallback& on_chunk) {
+void UnshardedChunkSource::fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk) {
   std::vector<std::string> keys;
   keys.reserve(cells.size());
   for (const auto& c : cells) keys.push_back(key(c));
   storage_->read_many(keys, on_chunk);
 }
 
-std::unique_ptr<ChunkSource> make_chunk_source(std::shared_ptr<Storage> storage, const Scale& scale) {
+std::unique_ptr<ChunkSource> make_chunk_source(std::shared_ptr<io::Storage> storage, const Scale& scale) {
   if (scale.sharding) return std::make_unique<ShardedChunkSource>(std::move(storage), scale);
   return std::make_unique<UnshardedChunkSource>(std::move(storage), scale);
 }

@@ -1,10 +1,10 @@
-#include "imagery/precomputed/codec_jpeg.h"
+#include "imagery/precomputed/internal/codec_jpeg.h"
 
 #include <turbojpeg.h>
 
 #include <cstring>
 
-#include "imagery/precomputed/jpeg_rows.h"
+#include "imagery/precomputed/internal/jpeg_rows.h"
 
 namespace imagery::precomputed {
 

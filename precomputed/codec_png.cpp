@@ -1,4 +1,4 @@
-#include "imagery/precomputed/codec_png.h"
+#include "imagery/precomputed/internal/codec_png.h"
 
 #include <cstring>
 

@@ -1,4 +1,4 @@
-#include "imagery/precomputed/codec_raw.h"
+#include "imagery/precomputed/internal/codec_raw.h"
 
 #include <bit>
 

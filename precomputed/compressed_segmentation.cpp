@@ -1,4 +1,4 @@
-#include "imagery/precomputed/compressed_segmentation.h"
+#include "imagery/precomputed/internal/compressed_segmentation.h"
 
 #include <algorithm>
 #include <cstring>

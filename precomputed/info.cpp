@@ -8,7 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/storage_key.h"
+#include "imagery/io/internal/storage_key.h"
 
 namespace imagery::precomputed {
 
@@ -152,8 +152,8 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
   Scale scale;
   scale.key = v.string(v.require(s, "key", p), p + "key");
   if (scale.key.empty()) v.error(p + "key", "must not be empty");
-  if (auto reason = key_escape_reason(scale.key))
-    v.error(p + "key", quoted_text(scale.key) + " leaves the volume (" + *reason + ")");
+  if (auto reason = io::key_escape_reason(scale.key))
+    v.error(p + "key", io::quoted_text(scale.key) + " leaves the volume (" + *reason + ")");
   scale.size = v.int3(v.require(s, "size", p), p + "size", 0);
   if (auto it = s.find("voxel_offset"); it != s.end())
     scale.voxel_offset = v.int3(*it, p + "voxel_offset", std::numeric_limits<std::int64_t>::min());
@@ -364,8 +364,8 @@ VolumeInfo parse_info(std::string_view text, const std::string& source) {
                                    {"skeletons", &info.skeletons},
                                    {"segment_properties", &info.segment_properties}})
     if (*value)
-      if (auto reason = key_escape_reason(**value))
-        v.error(key, quoted_text(**value) + " leaves the volume (" + *reason + ")");
+      if (auto reason = io::key_escape_reason(**value))
+        v.error(key, io::quoted_text(**value) + " leaves the volume (" + *reason + ")");
   optional_string("redirect", info.redirect);
   return info;
 }

@@ -1,4 +1,4 @@
-#include "imagery/precomputed/jpeg_rows.h"
+#include "imagery/precomputed/internal/jpeg_rows.h"
 
 // jpeglib.h needs size_t and FILE declared first.
 #include <jpeglib.h>

@@ -1,4 +1,4 @@
-#include "imagery/precomputed/morton_code.h"
+#include "imagery/precomputed/internal/morton_code.h"
 
 #include <algorithm>
 #include <bit>

@@ -1,4 +1,4 @@
-#include "imagery/precomputed/murmurhash3.h"
+#include "imagery/precomputed/internal/murmurhash3.h"
 
 #include <murmurhash.h>  // Debian libmurmurhash-dev (kloetzl/libmurmurhash)
 

@@ -1,4 +1,4 @@
-#include "imagery/precomputed/shard_cache.h"
+#include "imagery/precomputed/internal/shard_cache.h"
 
 namespace imagery::precomputed {
 

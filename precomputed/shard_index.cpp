@@ -1,4 +1,4 @@
-#include "imagery/precomputed/shard_index.h"
+#include "imagery/precomputed/internal/shard_index.h"
 
 #include <algorithm>
 #include <cstring>

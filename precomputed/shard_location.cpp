@@ -1,8 +1,8 @@
-#include "imagery/precomputed/shard_location.h"
+#include "imagery/precomputed/internal/shard_location.h"
 
 #include <cstdio>
 
-#include "imagery/precomputed/murmurhash3.h"
+#include "imagery/precomputed/internal/murmurhash3.h"
 
 namespace imagery::precomputed {
 

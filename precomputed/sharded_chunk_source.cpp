@@ -1,4 +1,4 @@
-#include "imagery/precomputed/sharded_chunk_source.h"
+#include "imagery/precomputed/internal/sharded_chunk_source.h"
 
 #include <algorithm>
 #include <exception>
@@ -6,8 +6,8 @@
 #include <mutex>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/chunk_grid.h"
-#include "imagery/precomputed/morton_code.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
+#include "imagery/precomputed/internal/morton_code.h"
 
 namespace imagery::precomputed {
 
@@ -20,8 +20,8 @@ constexpr std::uint64_t kMaxMinishardIndexBytes = std::uint64_t{256} << 20;
 // Runs one batch of range reads. Exceptions from `on_done` are set aside, so that whatever
 // read_ranges itself throws is known to come from the storage and can be told apart: those get
 // `context` in front (the storage's message already names the file and the range).
-void read_batch(Storage& storage, const std::vector<RangeRequest>& requests,
-                const RangeCallback& on_done, const std::string& context) {
+void read_batch(io::Storage& storage, const std::vector<io::RangeRequest>& requests,
+                const io::RangeCallback& on_done, const std::string& context) {
   if (requests.empty()) return;
   std::mutex mutex;
   std::exception_ptr callback_error;
@@ -51,7 +51,7 @@ struct Part {
   std::size_t item = 0;
 };
 struct CoalescedRead {
-  RangeRequest request;
+  io::RangeRequest request;
   std::vector<Part> parts;
 };
 
@@ -92,8 +92,8 @@ Bytes slice(Bytes& fetched, const CoalescedRead& read, const Part& part, const s
                fetched.begin() + static_cast<std::ptrdiff_t>(from + part.bytes.size()));
 }
 
-std::vector<RangeRequest> requests_of(const std::vector<CoalescedRead>& reads) {
-  std::vector<RangeRequest> requests;
+std::vector<io::RangeRequest> requests_of(const std::vector<CoalescedRead>& reads) {
+  std::vector<io::RangeRequest> requests;
   requests.reserve(reads.size());
   for (const auto& r : reads) requests.push_back(r.request);
   return requests;
@@ -109,7 +109,7 @@ struct ShardedChunkSource::Wanted {
   std::shared_ptr<const MinishardIndex> minishard_index;
 };
 
-ShardedChunkSource::ShardedChunkSource(std::shared_ptr<Storage> storage, const Scale& scale,
+ShardedChunkSource::ShardedChunkSource(std::shared_ptr<io::Storage> storage, const Scale& scale,
                                        ShardCaches& caches, ShardReadOptions options)
     : storage_(std::move(storage)),
       scale_(scale),
@@ -257,7 +257,7 @@ void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted) {
           Bytes stored = slice(*bytes, reads[r], part, shard);
           auto index = std::make_shared<const MinishardIndex>(
               decode_minishard_index(spec_.minishard_index_encoding == ShardEncoding::kGzip
-                                         ? gunzip(stored, what, 0, kMaxMinishardIndexBytes)
+                                         ? io::gunzip(stored, what, 0, kMaxMinishardIndexBytes)
                                          : std::move(stored),
                                      index_size_, what));
           caches_.minishard_indices.put(minishard_cache_key(shard_number, minishard), index,
@@ -273,7 +273,7 @@ void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted) {
 }
 
 void ShardedChunkSource::read_chunks(const std::vector<Wanted>& wanted,
-                                     const ObjectCallback& on_chunk) {
+                                     const io::ObjectCallback& on_chunk) {
   std::map<std::uint64_t, std::vector<Part>> by_shard;
   std::vector<std::size_t> missing;
   for (std::size_t k = 0; k < wanted.size(); ++k) {
@@ -309,7 +309,7 @@ void ShardedChunkSource::read_chunks(const std::vector<Wanted>& wanted,
                "shard file " + shard + " disappeared after its indices were read");
         for (const Part& part : reads[r].parts) {
           const Wanted& w = wanted[part.item];
-          StoredObject object;
+          io::StoredObject object;
           object.gzip_encoded = gzip;
           object.location = shard + " (chunk id " + std::to_string(w.chunk_id) + ", " +
                             range_text(part.bytes) + ")";
@@ -320,7 +320,7 @@ void ShardedChunkSource::read_chunks(const std::vector<Wanted>& wanted,
       "sharded scale " + scale_.key + ": cannot read chunk data");
 }
 
-void ShardedChunkSource::fetch(const std::vector<Vec3>& cells, const ObjectCallback& on_chunk) {
+void ShardedChunkSource::fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk) {
   std::vector<Wanted> wanted(cells.size());
   for (std::size_t i = 0; i < cells.size(); ++i) {
     wanted[i].cell_index = i;

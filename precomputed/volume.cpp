@@ -8,18 +8,18 @@
 #include <mutex>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/chunk_grid.h"
-#include "imagery/precomputed/chunk_source.h"
-#include "imagery/precomputed/codec_jpeg.h"
-#include "imagery/precomputed/codec_png.h"
-#include "imagery/precomputed/codec_raw.h"
-#include "imagery/precomputed/compressed_segmentation.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
+#include "imagery/precomputed/internal/chunk_source.h"
+#include "imagery/precomputed/internal/codec_jpeg.h"
+#include "imagery/precomputed/internal/codec_png.h"
+#include "imagery/precomputed/internal/codec_raw.h"
+#include "imagery/precomputed/internal/compressed_segmentation.h"
 
-#include "imagery/precomputed/credentials.h"
-#include "imagery/precomputed/disk_cache.h"
-#include "imagery/precomputed/file_storage.h"
-#include "imagery/precomputed/http_storage.h"
-#include "imagery/precomputed/memory_cache.h"
+#include "imagery/io/credentials.h"
+#include "imagery/io/internal/disk_cache.h"
+#include "imagery/io/internal/file_storage.h"
+#include "imagery/io/internal/http_storage.h"
+#include "imagery/io/internal/memory_cache.h"
 #include "imagery/precomputed/source_url.h"
 
 namespace imagery::precomputed {
@@ -38,12 +38,12 @@ std::size_t most_inflated_chunk(std::uint64_t decoded) {
 
 // Undoes transport compression: declared gzip, or (for encodings that cannot start with the gzip
 // magic, and for raw chunks of the wrong length) sniffed gzip. Inflating stops past `max_output`.
-Bytes take_payload(StoredObject&& object, std::size_t raw_size, const std::string& name,
+Bytes take_payload(io::StoredObject&& object, std::size_t raw_size, const std::string& name,
                    std::size_t max_output) {
   bool gz = object.gzip_encoded;
-  if (!gz && has_gzip_magic(object.bytes)) gz = raw_size == 0 || object.bytes.size() != raw_size;
+  if (!gz && io::has_gzip_magic(object.bytes)) gz = raw_size == 0 || object.bytes.size() != raw_size;
   if (!gz) return std::move(object.bytes);
-  return gunzip(object.bytes, name, raw_size, max_output);
+  return io::gunzip(object.bytes, name, raw_size, max_output);
 }
 
 void decode_chunk(const Scale& scale, int channels, std::span<const std::byte> payload,
@@ -78,7 +78,7 @@ std::string byte_text(std::uint64_t bytes) {
 
 }  // namespace
 
-VolumeInfo read_info(Storage& storage, const std::string& source) {
+VolumeInfo read_info(io::Storage& storage, const std::string& source) {
   auto object = storage.read("info");
   if (!object)
     fail(ErrorCode::kNotFound, "no precomputed volume at " + source + " (" +
@@ -96,18 +96,18 @@ VolumeInfo read_info(Storage& storage, const std::string& source) {
 Volume Volume::open(const std::string& source, const OpenOptions& options) {
   SourceUrl url = parse_source_url(source);
   if (url.kind == SourceUrl::Kind::kFile) {
-    auto storage = std::make_shared<FileStorage>(url.location);
+    auto storage = std::make_shared<io::FileStorage>(url.location);
     VolumeInfo info = read_info(*storage, source);
     return Volume(std::move(storage), std::move(info), source);
   }
-  HttpOptions http = options.http;
-  if (http.token.empty()) http.token = find_token_for(url.location);
-  std::shared_ptr<Storage> storage = std::make_shared<HttpStorage>(url.location, http);
+  io::HttpOptions http = options.http;
+  if (http.token.empty()) http.token = io::find_token_for(url.location);
+  std::shared_ptr<io::Storage> storage = std::make_shared<io::HttpStorage>(url.location, http);
   if (!options.disk_cache_dir.empty())
-    storage = std::make_shared<DiskCacheStorage>(storage, options.disk_cache_dir,
+    storage = std::make_shared<io::DiskCacheStorage>(storage, options.disk_cache_dir,
                                                  options.disk_cache_bytes);
   if (options.memory_cache)
-    storage = std::make_shared<CachingStorage>(storage, MemoryCache::shared());
+    storage = std::make_shared<io::CachingStorage>(storage, io::MemoryCache::shared());
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const VolumeInfo>> infos;
   std::shared_ptr<const VolumeInfo> info;
@@ -123,7 +123,7 @@ Volume Volume::open(const std::string& source, const OpenOptions& options) {
   return Volume(std::move(storage), *info, source);
 }
 
-Volume::Volume(std::shared_ptr<Storage> storage, VolumeInfo info, std::string source)
+Volume::Volume(std::shared_ptr<io::Storage> storage, VolumeInfo info, std::string source)
     : storage_(std::move(storage)),
       info_(std::make_shared<const VolumeInfo>(std::move(info))),
       source_(std::move(source)) {}
@@ -187,7 +187,7 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
   auto source = make_chunk_source(storage_, scale);
   std::atomic<std::size_t> done{0};
   std::atomic<std::uint64_t> stored_bytes{0};
-  source->fetch(cells, [&](std::size_t i, std::optional<StoredObject> object) {
+  source->fetch(cells, [&](std::size_t i, std::optional<io::StoredObject> object) {
     struct Report {  // reports progress however the chunk ends
       const CutoutOptions& options;
       std::atomic<std::size_t>& done;

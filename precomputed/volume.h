@@ -8,14 +8,14 @@
 
 #include "imagery/core/array.h"
 #include "imagery/core/bbox.h"
-#include "imagery/precomputed/http_options.h"
+#include "imagery/io/http_options.h"
 #include "imagery/precomputed/info.h"
-#include "imagery/precomputed/storage.h"
+#include "imagery/io/storage.h"
 
 namespace imagery::precomputed {
 
 struct OpenOptions {
-  HttpOptions http;
+  io::HttpOptions http;
   // Remote sources keep fetched bytes in the process-wide MemoryCache.
   bool memory_cache = true;
   // Non-empty: remote sources also keep fetched bytes under this folder.
@@ -43,11 +43,11 @@ class Volume {
   // Opens a source (see source_url.h) and reads its info (remote infos once per process).
   // Throws kNotFound when there is no info, kDataLoss when it is malformed.
   static Volume open(const std::string& source, const OpenOptions& options = {});
-  Volume(std::shared_ptr<Storage> storage, VolumeInfo info, std::string source);
+  Volume(std::shared_ptr<io::Storage> storage, VolumeInfo info, std::string source);
 
   const VolumeInfo& info() const { return *info_; }
   const std::string& source() const { return source_; }
-  Storage& storage() const { return *storage_; }
+  io::Storage& storage() const { return *storage_; }
 
   // A cutout of `bounds` given in voxels of `mip` (absolute, half-open); shape (X, Y, Z, C).
   Array download(const Bbox& bounds, int mip, const CutoutOptions& options = {}) const;
@@ -56,12 +56,12 @@ class Volume {
   Bbox mip0_to_mip(const Bbox& mip0_bounds, int mip) const;
 
  private:
-  std::shared_ptr<Storage> storage_;
+  std::shared_ptr<io::Storage> storage_;
   std::shared_ptr<const VolumeInfo> info_;
   std::string source_;
 };
 
 // Reads and parses `info` from a storage (info or info.gz; gzip bodies are inflated).
-VolumeInfo read_info(Storage& storage, const std::string& source);
+VolumeInfo read_info(io::Storage& storage, const std::string& source);
 
 }  // namespace imagery::precomputed

@@ -5,11 +5,11 @@
 
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/thread_pool.h"
-#include "imagery/precomputed/chunk_grid.h"
-#include "imagery/precomputed/codec_jpeg.h"
-#include "imagery/precomputed/codec_png.h"
-#include "imagery/precomputed/compressed_segmentation.h"
-#include "imagery/precomputed/gzip.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
+#include "imagery/precomputed/internal/codec_jpeg.h"
+#include "imagery/precomputed/internal/codec_png.h"
+#include "imagery/precomputed/internal/compressed_segmentation.h"
+#include "imagery/io/gzip.h"
 
 namespace imagery::precomputed {
 
@@ -81,7 +81,7 @@ void VolumeWriter::write(const Array& data, const Bbox& bounds, int mip,
     }
     std::string path = dir + "/" + chunk_name(cell);
     if (options.gzip) {
-      encoded = gzip_compress(encoded, options.gzip_level);
+      encoded = io::gzip_compress(encoded, options.gzip_level);
       path += ".gz";
     }
     write_file_atomically(path, encoded);

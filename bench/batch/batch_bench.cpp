@@ -19,7 +19,7 @@
 
 #include "bench/common/bench_volumes.h"
 #include "imagery/client/client.h"
-#include "imagery/precomputed/chunk_grid.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
 
 namespace {
 

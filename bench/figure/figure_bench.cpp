@@ -18,8 +18,8 @@
 #include "imagery/overlay/object_colors.h"
 #include "imagery/overlay/object_labels.h"
 #include "imagery/overlay/series.h"
-#include "imagery/precomputed/http_storage.h"
-#include "imagery/precomputed/memory_cache.h"
+#include "imagery/io/internal/http_storage.h"
+#include "imagery/io/internal/memory_cache.h"
 
 using namespace imagery;
 using Clock = std::chrono::steady_clock;
@@ -34,7 +34,7 @@ struct Sample {
 Sample run_once(const std::string& base) {
   Sample s;
   auto t0 = Clock::now();
-  const auto bytes_before = precomputed::http_stats().bytes;
+  const auto bytes_before = io::http_stats().bytes;
   auto c = client::Client::open({base + "/image_jpeg", base + "/seg_cseg"});
   auto region = client::Region::corners({512, 512, 32}, {1536, 1536, 33});
   client::AlignedCutout both = c.image_and_segmentation_cutout(region);
@@ -55,7 +55,7 @@ Sample run_once(const std::string& base) {
   auto png = overlay::encode_figure_png(pictures.front());
   s.encode = bench::ms_since(t2);
   s.total = bench::ms_since(t0);
-  s.bytes = precomputed::http_stats().bytes - bytes_before;
+  s.bytes = io::http_stats().bytes - bytes_before;
   if (pictures.front().width != 1024 || pictures.front().height != 1024 || png.empty())
     std::fprintf(stderr, "unexpected picture size\n");
   return s;
@@ -102,7 +102,7 @@ int main(int argc, char** argv) {
               "seg fetch+dec", "align", "render", "encode", "MB moved");
   std::vector<Sample> cold, warm;
   for (int i = 0; i < repeats; ++i) {
-    precomputed::MemoryCache::shared().clear();
+    io::MemoryCache::shared().clear();
     cold.push_back(run_once(base));
     warm.push_back(run_once(base));
   }

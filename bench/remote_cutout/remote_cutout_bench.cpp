@@ -16,12 +16,12 @@
 #include <vector>
 
 #include "bench/common/bench_volumes.h"
-#include "imagery/precomputed/chunk_grid.h"
-#include "imagery/precomputed/http_storage.h"
-#include "imagery/precomputed/memory_cache.h"
-#include "imagery/precomputed/morton_code.h"
-#include "imagery/precomputed/shard_cache.h"
-#include "imagery/precomputed/shard_location.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
+#include "imagery/io/internal/http_storage.h"
+#include "imagery/io/internal/memory_cache.h"
+#include "imagery/precomputed/internal/morton_code.h"
+#include "imagery/precomputed/internal/shard_cache.h"
+#include "imagery/precomputed/internal/shard_location.h"
 #include "imagery/precomputed/volume.h"
 
 using namespace imagery;
@@ -70,16 +70,16 @@ int main(int argc, char** argv) {
     std::vector<double> lib, cmd, transfer;
     std::uint64_t moved = 0, requests = 0;
     for (int i = 0; i < repeats; ++i) {
-      precomputed::MemoryCache::shared().clear();
+      io::MemoryCache::shared().clear();
       precomputed::ShardCaches::shared().clear();
-      const auto requests_before = precomputed::http_stats().requests;
+      const auto requests_before = io::http_stats().requests;
       auto volume = precomputed::Volume::open(url, options);
-      const auto before = precomputed::http_stats().bytes;
+      const auto before = io::http_stats().bytes;
       auto t0 = Clock::now();
       Array a = volume.download(c.bounds, 0);
       lib.push_back(bench::ms_since(t0));
-      moved = precomputed::http_stats().bytes - before;
-      requests = precomputed::http_stats().requests - requests_before;
+      moved = io::http_stats().bytes - before;
+      requests = io::http_stats().requests - requests_before;
     }
     // The chunk URLs of the cutout, for curl alone (sharded: the shard files touched, and the least
     // number of requests a reader can make: shard index, minishard indices, data per shard).

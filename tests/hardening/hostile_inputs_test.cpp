@@ -14,11 +14,11 @@
 #include "imagery/core/png.h"
 #include "imagery/palettes/palette.h"
 #include "imagery/palettes/parse_color.h"
-#include "imagery/precomputed/codec_jpeg.h"
-#include "imagery/precomputed/compressed_segmentation.h"
-#include "imagery/precomputed/gzip.h"
-#include "imagery/precomputed/shard_cache.h"
-#include "imagery/precomputed/shard_index.h"
+#include "imagery/precomputed/internal/codec_jpeg.h"
+#include "imagery/precomputed/internal/compressed_segmentation.h"
+#include "imagery/io/gzip.h"
+#include "imagery/precomputed/internal/shard_cache.h"
+#include "imagery/precomputed/internal/shard_index.h"
 #include "imagery/precomputed/source_url.h"
 #include "imagery/precomputed/volume.h"
 #include "support/test_support.h"
@@ -114,7 +114,7 @@ Bytes png_header_only(std::uint32_t w, std::uint32_t h) {
 
 // 64 MB of zeros in about 64 KB of gzip, made once per process.
 const Bytes& gzip_bomb() {
-  static const Bytes bomb = gzip_compress(Bytes(64 << 20));
+  static const Bytes bomb = io::gzip_compress(Bytes(64 << 20));
   return bomb;
 }
 
@@ -311,7 +311,7 @@ std::vector<Hostile> library_cases() {
        chunk(
            info(),
            [] {
-             Bytes g = gzip_compress(Bytes(64, std::byte{1}));
+             Bytes g = io::gzip_compress(Bytes(64, std::byte{1}));
              for (std::size_t i = 10; i < g.size() - 8; ++i) g[i] = std::byte{0xff};
              return g;
            }(),
@@ -320,7 +320,7 @@ std::vector<Hostile> library_cases() {
        chunk(
            info(),
            [] {
-             Bytes g = gzip_compress(Bytes(64, std::byte{1}));
+             Bytes g = io::gzip_compress(Bytes(64, std::byte{1}));
              g.resize(g.size() - 6);
              return g;
            }(),
@@ -330,9 +330,9 @@ std::vector<Hostile> library_cases() {
       {"gzip with a wrong checksum", E::kDataLoss,
        [](const TempDir&, std::string& names) {
          names = "blob.gz";
-         Bytes g = gzip_compress(bytes_of("hello hello hello"));
+         Bytes g = io::gzip_compress(bytes_of("hello hello hello"));
          g[g.size() - 8] ^= std::byte{1};
-         gunzip(g, "blob.gz");
+         io::gunzip(g, "blob.gz");
        }},
       // shard index and minishard index
       {"shard file shorter than its shard index", E::kDataLoss, shard(Bytes(7))},

@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/credentials.h"
-#include "imagery/precomputed/http_storage.h"
+#include "imagery/io/credentials.h"
+#include "imagery/io/internal/http_storage.h"
 #include "imagery/precomputed/volume.h"
 #include "support/error_of.h"
 #include "support/fault_server.h"
@@ -203,11 +203,11 @@ TEST_CASE("a body declared beyond the size limit is refused before it is read",
   });
   OpenOptions options = quick(false);
   options.http.max_object_bytes = 64 << 20;
-  const auto before = http_stats().bytes;
+  const auto before = io::http_stats().bytes;
   Error e = error_of([&] { Volume::open(server.url("vol"), options); });
   CHECK(e.code() == ErrorCode::kResourceExhausted);
   CHECK_THAT(e.what(), Catch::Contains(server.url("vol/info")));
-  CHECK(http_stats().bytes == before);  // not one body byte kept
+  CHECK(io::http_stats().bytes == before);  // not one body byte kept
   CHECK(sent.load() < (std::uint64_t{64} << 20));
 }
 
@@ -241,15 +241,15 @@ TEST_CASE("a server that ignores Range on an endless object sends only up to the
           [&](std::size_t, httplib::DataSink& sink) { return endless(self, sent, sink); });
     });
   });
-  HttpStorage storage(server.url("vol"), {});
+  io::HttpStorage storage(server.url("vol"), {});
   auto bytes = storage.read_range("shard", 100000, 5);
   REQUIRE(bytes);
   CHECK(bytes->size() == 5);
   CHECK(sent.load() < (std::uint64_t{64} << 20));
   // Beyond the body limit the range is refused rather than waited for.
-  HttpOptions small;
+  io::HttpOptions small;
   small.max_object_bytes = 1 << 20;
-  HttpStorage limited(server.url("vol"), small);
+  io::HttpStorage limited(server.url("vol"), small);
   try {
     limited.read_range("shard", std::uint64_t{1} << 40, 16);
     FAIL("expected an error");
@@ -271,7 +271,7 @@ TEST_CASE("a 206 answer longer than the range asked for is corrupt", "[hardening
                                      });
     });
   });
-  HttpStorage storage(server.url("vol"), {});
+  io::HttpStorage storage(server.url("vol"), {});
   try {
     storage.read_range("shard", 0, 10);
     FAIL("expected an error");
@@ -328,10 +328,10 @@ TEST_CASE("a URL whose user information names another host never gets that host'
   const std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
   ::setenv("CLOUD_VOLUME_DIR", dir.path().c_str(), 1);
   ::setenv("HOME", dir.file("nohome").c_str(), 1);
-  CHECK(find_token_for("https://good.example.org:x@evil.example.org/vol").empty());
-  CHECK(find_token_for("https://good.example.org@evil.example.org/vol").empty());
-  CHECK(find_token_for("https://evil.example.org#@good.example.org/vol").empty());
-  CHECK(find_token_for("https://user:pw@good.example.org:443/vol") == "g00d");
+  CHECK(io::find_token_for("https://good.example.org:x@evil.example.org/vol").empty());
+  CHECK(io::find_token_for("https://good.example.org@evil.example.org/vol").empty());
+  CHECK(io::find_token_for("https://evil.example.org#@good.example.org/vol").empty());
+  CHECK(io::find_token_for("https://user:pw@good.example.org:443/vol") == "g00d");
   std::string seen = "unset";
   FaultServer server([&](httplib::Server& s, FaultServer&) {
     s.Get("/vol/info", [&](const httplib::Request& q, httplib::Response& r) {

@@ -6,11 +6,11 @@
 #include <filesystem>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/disk_cache.h"
-#include "imagery/precomputed/file_storage.h"
-#include "imagery/precomputed/http_storage.h"
-#include "imagery/precomputed/memory_cache.h"
-#include "imagery/precomputed/shard_cache.h"
+#include "imagery/io/internal/disk_cache.h"
+#include "imagery/io/internal/file_storage.h"
+#include "imagery/io/internal/http_storage.h"
+#include "imagery/io/internal/memory_cache.h"
+#include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/volume.h"
 #include "support/error_of.h"
 #include "support/nginx_server.h"
@@ -108,7 +108,7 @@ TEST_CASE("mesh, skeletons and segment_properties paths may not leave the volume
 TEST_CASE("the disk storage refuses keys that leave the volume even without the info parser",
           "[hardening][path]") {
   Layout layout;
-  auto storage = std::make_shared<FileStorage>(layout.vol());
+  auto storage = std::make_shared<io::FileStorage>(layout.vol());
   for (const auto& key : kEscapingKeys) {
     INFO(key);
     Volume volume(storage, unparsed_info(key), layout.vol());
@@ -117,7 +117,7 @@ TEST_CASE("the disk storage refuses keys that leave the volume even without the 
     CHECK_THAT(e.what(), Catch::Contains("leaves the volume at " + layout.vol()));
   }
   // The sentinel is there: a key inside the volume's parent reaches it, the policy is what stops.
-  FileStorage parent(layout.dir.path().string());
+  io::FileStorage parent(layout.dir.path().string());
   CHECK(parent.read(std::string("secret/") + kSentinelChunk));
   CHECK_THROWS_AS(storage->read_range("../secret/" + std::string(kSentinelChunk), 0, 8), Error);
 }
@@ -136,11 +136,11 @@ TEST_CASE("over nginx, an escaping key is refused and nothing outside the volume
   }
   // Storage layer alone, bare and behind both caches.
   TempDir cache;
-  auto http = std::make_shared<HttpStorage>(nginx.url("vol"), HttpOptions{});
-  MemoryCache memory(1 << 20);
-  const std::vector<std::shared_ptr<Storage>> storages = {
-      http, std::make_shared<CachingStorage>(http, memory),
-      std::make_shared<DiskCacheStorage>(http, cache.path().string(), 1 << 20)};
+  auto http = std::make_shared<io::HttpStorage>(nginx.url("vol"), io::HttpOptions{});
+  io::MemoryCache memory(1 << 20);
+  const std::vector<std::shared_ptr<io::Storage>> storages = {
+      http, std::make_shared<io::CachingStorage>(http, memory),
+      std::make_shared<io::DiskCacheStorage>(http, cache.path().string(), 1 << 20)};
   for (const auto& storage : storages)
     for (const auto& key : kEscapingKeys) {
       INFO(key);
@@ -152,7 +152,7 @@ TEST_CASE("over nginx, an escaping key is refused and nothing outside the volume
     }
   CHECK_FALSE(touched_secret(nginx));
   // The sentinel is served at its own URL: only the key policy kept the volume away from it.
-  HttpStorage parent(nginx.url(""), {});
+  io::HttpStorage parent(nginx.url(""), {});
   CHECK(parent.read(std::string("secret/") + kSentinelChunk));
   CHECK(touched_secret(nginx));
 }
@@ -166,7 +166,7 @@ TEST_CASE("a sharded scale with an escaping key never opens a shard outside the 
   info.data_type = DataType::kUint64;
   info.scales[0].sharding = ShardingSpec{};
   imagery::testing::write_file(layout.dir.file("secret/0.shard"), std::string(64, 'Z'));
-  Volume volume(std::make_shared<FileStorage>(layout.vol()), info, layout.vol());
+  Volume volume(std::make_shared<io::FileStorage>(layout.vol()), info, layout.vol());
   Error e = error_of([&] { volume.download({{0, 0, 0}, {8, 8, 1}}, 0); });
   CHECK(e.code() == ErrorCode::kInvalidArgument);
   CHECK_THAT(e.what(), Catch::Contains("'../secret/0.shard'"));

@@ -11,8 +11,8 @@
 
 #include "imagery/client/client.h"
 #include "imagery/core/error.h"
-#include "imagery/precomputed/gzip.h"
-#include "imagery/precomputed/shard_cache.h"
+#include "imagery/io/gzip.h"
+#include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/volume.h"
 #include "support/error_of.h"
 #include "support/nginx_server.h"
@@ -45,7 +45,7 @@ std::string volume_with_info(const TempDir& dir, const std::string& info) {
 
 // 80 MB of zeros as about 80 KB of gzip, made once per process.
 const Bytes& gzip_bomb() {
-  static const Bytes bomb = gzip_compress(Bytes(std::size_t{80} << 20));
+  static const Bytes bomb = io::gzip_compress(Bytes(std::size_t{80} << 20));
   return bomb;
 }
 

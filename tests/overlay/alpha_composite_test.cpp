@@ -1,7 +1,7 @@
 // Pillow's integer alpha_composite, checked against values Pillow 9.4 printed.
 #include <catch2/catch.hpp>
 
-#include "imagery/overlay/alpha_composite.h"
+#include "imagery/overlay/internal/alpha_composite.h"
 
 using imagery::overlay::alpha_composite;
 using imagery::overlay::composite_over_grey;

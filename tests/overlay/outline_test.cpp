@@ -4,7 +4,7 @@
 #include <random>
 
 #include "imagery/overlay/composite.h"
-#include "imagery/overlay/distance.h"
+#include "imagery/overlay/internal/distance.h"
 #include "imagery/overlay/outline.h"
 #include "overlay/overlay_test_support.h"
 #include "overlay/reference_compositor.h"

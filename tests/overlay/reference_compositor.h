@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <vector>
 
-#include "imagery/overlay/alpha_composite.h"
+#include "imagery/overlay/internal/alpha_composite.h"
 #include "imagery/overlay/composite.h"
 #include "imagery/overlay/image.h"
 #include "imagery/palettes/color.h"

@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include "imagery/core/error.h"
-#include "imagery/palettes/hls.h"
-#include "imagery/palettes/husl.h"
+#include "imagery/palettes/internal/hls.h"
+#include "imagery/palettes/internal/husl.h"
 #include "imagery/palettes/named_palettes.h"
 #include "imagery/palettes/palette.h"
 #include "support/test_support.h"

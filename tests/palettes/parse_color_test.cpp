@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>
 
 #include "imagery/core/error.h"
-#include "imagery/palettes/css_colors.h"
+#include "imagery/palettes/internal/css_colors.h"
 #include "imagery/palettes/parse_color.h"
 #include "support/test_support.h"
 

@@ -1,6 +1,6 @@
 // The chunk grid: clipped edge cells, voxel offsets (also negative), names,
 // and the floor/ceil conversion of bounds between mips.
-#include "imagery/precomputed/chunk_grid.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
 
 #include <catch2/catch.hpp>
 

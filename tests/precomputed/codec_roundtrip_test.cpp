@@ -9,9 +9,9 @@
 #include <random>
 
 #include "imagery/core/png.h"
-#include "imagery/precomputed/chunk_grid.h"
-#include "imagery/precomputed/codec_jpeg.h"
-#include "imagery/precomputed/codec_png.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
+#include "imagery/precomputed/internal/codec_jpeg.h"
+#include "imagery/precomputed/internal/codec_png.h"
 #include "imagery/precomputed/volume.h"
 #include "imagery/precomputed/volume_writer.h"
 #include "support/test_support.h"

@@ -1,7 +1,7 @@
 // compressed_segmentation: the worked examples of the spec (decode and encode
 // byte for byte), round trips of the FIB-25 block at many block and chunk
 // shapes, and corrupt streams that must fail cleanly.
-#include "imagery/precomputed/compressed_segmentation.h"
+#include "imagery/precomputed/internal/compressed_segmentation.h"
 
 #include <catch2/catch.hpp>
 #include <cstring>

@@ -7,8 +7,8 @@
 #include <random>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/file_storage.h"
-#include "imagery/precomputed/shard_cache.h"
+#include "imagery/io/internal/file_storage.h"
+#include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/volume.h"
 #include "shard_builder.h"
 #include "support/test_support.h"
@@ -266,12 +266,12 @@ TEST_CASE("random damage to shard indices never crashes the reader",
 
 namespace {
 // A storage back end that breaks its promise and returns one byte less than asked for.
-class ShortReadStorage : public FileStorage {
+class ShortReadStorage : public io::FileStorage {
  public:
-  using FileStorage::FileStorage;
+  using io::FileStorage::FileStorage;
   std::optional<Bytes> read_range(const std::string& key, std::uint64_t offset,
                                   std::uint64_t length) override {
-    auto bytes = FileStorage::read_range(key, offset, length);
+    auto bytes = io::FileStorage::read_range(key, offset, length);
     if (bytes && !bytes->empty()) bytes->pop_back();
     return bytes;
   }

@@ -9,9 +9,9 @@
 #include <thread>
 
 #include "fixture_cutouts.h"
-#include "imagery/precomputed/http_storage.h"
-#include "imagery/precomputed/memory_cache.h"
-#include "imagery/precomputed/shard_cache.h"
+#include "imagery/io/internal/http_storage.h"
+#include "imagery/io/internal/memory_cache.h"
+#include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/volume.h"
 #include "support/nginx_server.h"
 #include "support/test_support.h"
@@ -90,7 +90,7 @@ TEST_CASE("whole mips over nginx equal the truth arrays", "[precomputed][http]")
 TEST_CASE("gzip chunks arrive with Content-Encoding gzip and are inflated here",
           "[precomputed][http]") {
   NginxServer nginx(data_path("cloudvolume"));
-  HttpStorage storage(nginx.url("seg_cseg"), {});
+  io::HttpStorage storage(nginx.url("seg_cseg"), {});
   auto object = storage.read("8_8_40/50-114_18-82_12-28");
   REQUIRE(object);
   CHECK(object->gzip_encoded);
@@ -115,7 +115,7 @@ TEST_CASE("a missing chunk over HTTP is a 404 that fill_missing turns into zeros
 
 TEST_CASE("byte ranges are read with 206 responses", "[precomputed][http]") {
   NginxServer nginx(data_path("cloudvolume"));
-  HttpStorage storage(nginx.url("seg_sharded_murmur"), {});
+  io::HttpStorage storage(nginx.url("seg_sharded_murmur"), {});
   auto whole =
       imagery::testing::read_file(data_path("cloudvolume/seg_sharded_murmur/8_8_40/0.shard"));
   auto range = storage.read_range("8_8_40/0.shard", 100, 64);
@@ -134,7 +134,7 @@ TEST_CASE("byte ranges are read with 206 responses", "[precomputed][http]") {
 TEST_CASE("the memory cache serves a repeated cutout without requests",
           "[precomputed][http][cache]") {
   NginxServer nginx(data_path("cloudvolume"));
-  MemoryCache::shared().clear();
+  io::MemoryCache::shared().clear();
   auto volume = Volume::open(nginx.url("image_raw"));
   const Bbox bounds{{130, 60, 15}, {399, 301, 40}};
   Array first = volume.download_mip0(bounds, 0);

@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "imagery/precomputed/file_storage.h"
-#include "imagery/precomputed/gzip.h"
+#include "imagery/io/internal/file_storage.h"
+#include "imagery/io/gzip.h"
 #include "imagery/precomputed/volume.h"
 #include "support/test_support.h"
 
@@ -109,9 +109,9 @@ TEST_CASE("info round-trips through its JSON form", "[precomputed][info]") {
 
 TEST_CASE("info.gz and a gzip-compressed info file are read", "[precomputed][info]") {
   imagery::testing::TempDir dir;
-  auto gz = gzip_compress(std::as_bytes(std::span(std::string_view(kMinimal))));
+  auto gz = io::gzip_compress(std::as_bytes(std::span(std::string_view(kMinimal))));
   imagery::testing::write_file(dir.file("info.gz"), gz);
-  FileStorage storage(dir.path().string());
+  io::FileStorage storage(dir.path().string());
   CHECK(read_info(storage, "vol").scales[0].size == Vec3{10, 20, 30});
   std::filesystem::rename(dir.file("info.gz"), dir.file("info"));
   CHECK(read_info(storage, "vol").scales[0].size == Vec3{10, 20, 30});

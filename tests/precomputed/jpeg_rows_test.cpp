@@ -1,13 +1,13 @@
 // Partial JPEG decoding: any run of rows equals the same rows of a full decode, and damage
 // outside the rows asked for is still an error.
-#include "imagery/precomputed/jpeg_rows.h"
+#include "imagery/precomputed/internal/jpeg_rows.h"
 
 #include <catch2/catch.hpp>
 #include <random>
 #include <vector>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/codec_jpeg.h"
+#include "imagery/precomputed/internal/codec_jpeg.h"
 
 using namespace imagery;
 using namespace imagery::precomputed;

@@ -1,6 +1,6 @@
 // Compressed Morton chunk ids (spec section 4.2): every vector of the spec's
 // table, single-cell axes, and the limits.
-#include "imagery/precomputed/morton_code.h"
+#include "imagery/precomputed/internal/morton_code.h"
 
 #include <catch2/catch.hpp>
 #include <set>

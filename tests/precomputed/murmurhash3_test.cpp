@@ -1,6 +1,6 @@
 // MurmurHash3_x86_128 against every vector of spec section 4.3 (TensorStore's
 // murmurhash3_test.cc values, seeds 0, 1 and 2).
-#include "imagery/precomputed/murmurhash3.h"
+#include "imagery/precomputed/internal/murmurhash3.h"
 
 #include <catch2/catch.hpp>
 

@@ -14,12 +14,12 @@
 #include <string>
 #include <vector>
 
-#include "imagery/precomputed/chunk_grid.h"
-#include "imagery/precomputed/file_storage.h"
-#include "imagery/precomputed/gzip.h"
-#include "imagery/precomputed/morton_code.h"
-#include "imagery/precomputed/shard_index.h"
-#include "imagery/precomputed/shard_location.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
+#include "imagery/io/internal/file_storage.h"
+#include "imagery/io/gzip.h"
+#include "imagery/precomputed/internal/morton_code.h"
+#include "imagery/precomputed/internal/shard_index.h"
+#include "imagery/precomputed/internal/shard_location.h"
 #include "imagery/precomputed/volume.h"
 #include "support/test_support.h"
 
@@ -47,7 +47,7 @@ inline ShardLayout write_sharded_copy(const std::string& unsharded_root,
                                       const std::set<std::uint64_t>& skip = {},
                                       bool indices_last = true) {
   using namespace precomputed;
-  FileStorage source(unsharded_root);
+  io::FileStorage source(unsharded_root);
   VolumeInfo info = read_info(source, unsharded_root);
   for (auto& s : info.scales) s.sharding = spec;
   std::filesystem::create_directories(sharded_root);
@@ -65,8 +65,8 @@ inline ShardLayout write_sharded_copy(const std::string& unsharded_root,
       auto object = source.read(scale.key + "/" + chunk_name(grid.cell_bounds(cell)));
       if (!object) continue;
       Bytes payload =
-          object->gzip_encoded ? gunzip(object->bytes, object->location) : std::move(object->bytes);
-      if (spec.data_encoding == ShardEncoding::kGzip) payload = gzip_compress(payload);
+          object->gzip_encoded ? io::gunzip(object->bytes, object->location) : std::move(object->bytes);
+      if (spec.data_encoding == ShardEncoding::kGzip) payload = io::gzip_compress(payload);
       const ShardLocation where = locate_chunk(id, spec);
       shards[where.shard][where.minishard][id] = std::move(payload);
     }
@@ -100,7 +100,7 @@ inline ShardLayout write_sharded_copy(const std::string& unsharded_root,
         Bytes index = ids;
         index.insert(index.end(), starts.begin(), starts.end());
         index.insert(index.end(), sizes.begin(), sizes.end());
-        if (spec.minishard_index_encoding == ShardEncoding::kGzip) index = gzip_compress(index);
+        if (spec.minishard_index_encoding == ShardEncoding::kGzip) index = io::gzip_compress(index);
         if (indices_last)
           pending.emplace_back(minishard, std::move(index));
         else

@@ -1,12 +1,12 @@
 // Shard index and minishard index decoding (spec sections 4.5, 4.6): valid
 // layouts, delta coding, gzip, and a table of malformed indices with the error
 // each must produce.
-#include "imagery/precomputed/shard_index.h"
+#include "imagery/precomputed/internal/shard_index.h"
 
 #include <catch2/catch.hpp>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/gzip.h"
+#include "imagery/io/gzip.h"
 
 using namespace imagery;
 using namespace imagery::precomputed;
@@ -57,8 +57,8 @@ TEST_CASE("sharded index decodes a raw minishard with delta-coded ids and offset
 
 TEST_CASE("sharded index decodes a gzip minishard", "[precomputed][sharding]") {
   const Bytes raw = le64s({1000, 24, 0, 7, 100, 200});
-  const Bytes gz = gzip_compress(raw);
-  const auto index = decode_minishard_index(gunzip(gz, "m"), 16, "m");
+  const Bytes gz = io::gzip_compress(raw);
+  const auto index = decode_minishard_index(io::gunzip(gz, "m"), 16, "m");
   // The second chunk starts 7 bytes after the end of the first.
   CHECK(index.find(1000) == ByteRange{16, 16 + 100});
   CHECK(index.find(1024) == ByteRange{16 + 107, 16 + 307});

@@ -1,10 +1,10 @@
 // Chunk id -> (shard, minishard) and shard file names (spec sections 4.1, 4.4),
 // with the end-to-end vectors of the spec and the 64-bit edge cases.
-#include "imagery/precomputed/shard_location.h"
+#include "imagery/precomputed/internal/shard_location.h"
 
 #include <catch2/catch.hpp>
 
-#include "imagery/precomputed/morton_code.h"
+#include "imagery/precomputed/internal/morton_code.h"
 
 using namespace imagery;
 using namespace imagery::precomputed;

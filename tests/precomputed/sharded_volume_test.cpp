@@ -11,8 +11,8 @@
 
 #include "fixture_cutouts.h"
 #include "imagery/core/error.h"
-#include "imagery/precomputed/file_storage.h"
-#include "imagery/precomputed/sharded_chunk_source.h"
+#include "imagery/io/internal/file_storage.h"
+#include "imagery/precomputed/internal/sharded_chunk_source.h"
 #include "imagery/precomputed/volume.h"
 #include "imagery/precomputed/volume_writer.h"
 #include "shard_builder.h"
@@ -28,10 +28,10 @@ namespace fs = std::filesystem;
 namespace {
 
 // A FileStorage that records every byte-range request it serves.
-class CountingStorage : public Storage {
+class CountingStorage : public io::Storage {
  public:
   explicit CountingStorage(std::string root) : inner_(std::move(root)) {}
-  std::optional<StoredObject> read(const std::string& key) override { return inner_.read(key); }
+  std::optional<io::StoredObject> read(const std::string& key) override { return inner_.read(key); }
   std::optional<Bytes> read_range(const std::string& key, std::uint64_t offset,
                                   std::uint64_t length) override {
     {
@@ -42,15 +42,15 @@ class CountingStorage : public Storage {
   }
   std::string describe(const std::string& key) const override { return inner_.describe(key); }
   // The requests since the last call.
-  std::vector<RangeRequest> take() {
+  std::vector<io::RangeRequest> take() {
     std::lock_guard lock(mutex_);
     return std::exchange(log_, {});
   }
 
  private:
-  FileStorage inner_;
+  io::FileStorage inner_;
   std::mutex mutex_;
-  std::vector<RangeRequest> log_;
+  std::vector<io::RangeRequest> log_;
 };
 
 Volume open_counted(const std::string& root, std::shared_ptr<CountingStorage>& storage) {
@@ -87,7 +87,7 @@ struct RequestCounts {
   std::map<std::pair<std::string, std::uint64_t>, int> minishard_coverage;
 };
 
-RequestCounts classify(const std::vector<RangeRequest>& log, const std::string& root,
+RequestCounts classify(const std::vector<io::RangeRequest>& log, const std::string& root,
                        int minishard_bits) {
   RequestCounts counts;
   const std::uint64_t index_size = std::uint64_t{16} << minishard_bits;
@@ -457,7 +457,7 @@ TEST_CASE("chunks further apart than the gap limit are fetched with separate req
     ShardedChunkSource source(storage, scale, caches, options);
     std::mutex mutex;
     std::map<std::size_t, std::size_t> sizes;
-    source.fetch(cells, [&](std::size_t i, std::optional<StoredObject> object) {
+    source.fetch(cells, [&](std::size_t i, std::optional<io::StoredObject> object) {
       REQUIRE(object);
       std::lock_guard lock(mutex);
       sizes[i] = object->bytes.size();

@@ -6,7 +6,7 @@
 #include <filesystem>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/credentials.h"
+#include "imagery/io/credentials.h"
 #include "support/test_support.h"
 
 using namespace imagery;
@@ -68,11 +68,11 @@ TEST_CASE("tokens come from CloudVolume's host-specific secret files only", "[pr
   const std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
   ::setenv("CLOUD_VOLUME_DIR", dir.path().c_str(), 1);
   ::setenv("HOME", dir.file("nohome").c_str(), 1);
-  CHECK(find_token_for("https://data.example.org/layer") == "t0k");
-  CHECK(find_token_for("https://data.example.org:8443/layer") == "t0k");
-  CHECK(find_token_for("https://other.example.org/layer")
+  CHECK(io::find_token_for("https://data.example.org/layer") == "t0k");
+  CHECK(io::find_token_for("https://data.example.org:8443/layer") == "t0k");
+  CHECK(io::find_token_for("https://other.example.org/layer")
             .empty());  // the generic file is not sent anywhere
-  CHECK(find_token_for("https://bad.example.org/layer").empty());
+  CHECK(io::find_token_for("https://bad.example.org/layer").empty());
   ::unsetenv("CLOUD_VOLUME_DIR");
   ::setenv("HOME", home.c_str(), 1);
 }

@@ -11,7 +11,7 @@
 #include <string>
 #include <string_view>
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 // Why `key` would leave the volume ("a '..' segment", "an absolute path", ...), or nullopt when it
 // stays inside.
@@ -24,4 +24,4 @@ void check_storage_key(std::string_view key, const std::string& root);
 // `text` in single quotes with control characters escaped, for messages about untrusted strings.
 std::string quoted_text(std::string_view text);
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

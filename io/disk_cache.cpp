@@ -1,4 +1,4 @@
-#include "imagery/precomputed/disk_cache.h"
+#include "imagery/io/internal/disk_cache.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -11,9 +11,9 @@
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
 #include "imagery/core/thread_pool.h"
-#include "imagery/precomputed/storage_key.h"
+#include "imagery/io/internal/storage_key.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 namespace fs = std::filesystem;
 
@@ -212,4 +212,4 @@ std::optional<Bytes> DiskCacheStorage::read_range(const std::string& key, std::u
   return read_one_range(key, offset, length);
 }
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

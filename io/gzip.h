@@ -7,9 +7,11 @@
 #include <string>
 #include <vector>
 
-namespace imagery::precomputed {
+#include "imagery/core/bytes.h"
 
-using Bytes = std::vector<std::byte>;
+namespace imagery::io {
+
+// Bytes: core/bytes.h
 
 // True when `bytes` starts with the gzip magic 1f 8b.
 bool has_gzip_magic(std::span<const std::byte> bytes);
@@ -23,4 +25,4 @@ Bytes gunzip(std::span<const std::byte> bytes, const std::string& name,
 // Compresses with gzip framing at `level` (used by the volume writer and tests).
 Bytes gzip_compress(std::span<const std::byte> bytes, int level = 6);
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

@@ -1,8 +1,8 @@
-#include "imagery/precomputed/storage_key.h"
+#include "imagery/io/internal/storage_key.h"
 
 #include "imagery/core/error.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 namespace {
 
@@ -89,4 +89,4 @@ std::string quoted_text(std::string_view text) {
   return out + "'";
 }
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

@@ -1,8 +1,8 @@
-#include "imagery/precomputed/storage.h"
+#include "imagery/io/storage.h"
 
 #include "imagery/core/thread_pool.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 void Storage::read_many(const std::vector<std::string>& keys, const ObjectCallback& on_done) {
   ThreadPool::shared().parallel_for(keys.size(), [&](std::size_t i) { on_done(i, read(keys[i])); });
@@ -29,4 +29,4 @@ std::optional<Bytes> Storage::read_one_range(const std::string& key, std::uint64
   return result;
 }
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

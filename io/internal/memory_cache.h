@@ -9,9 +9,9 @@
 #include <string>
 #include <unordered_map>
 
-#include "imagery/precomputed/storage.h"
+#include "imagery/io/storage.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 class MemoryCache {
  public:
@@ -56,4 +56,4 @@ class CachingStorage : public Storage {
   MemoryCache& cache_;
 };
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

@@ -1,4 +1,4 @@
-#include "imagery/precomputed/file_storage.h"
+#include "imagery/io/internal/file_storage.h"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -8,9 +8,9 @@
 #include <cstring>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/storage_key.h"
+#include "imagery/io/internal/storage_key.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 namespace {
 
@@ -115,4 +115,4 @@ std::optional<Bytes> FileStorage::read_range(const std::string& key, std::uint64
   return read_fd(fd.get(), path, offset, length);
 }
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

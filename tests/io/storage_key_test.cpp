@@ -3,16 +3,16 @@
 #include <catch2/catch.hpp>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/storage_key.h"
+#include "imagery/io/internal/storage_key.h"
 
 using namespace imagery;
-using namespace imagery::precomputed;
+using namespace imagery::io;
 
 TEST_CASE("keys of real volumes stay inside", "[precomputed][key]") {
   for (const char* key :
        {"info", "4_4_40/0-64_0-64_0-16", "8.0x8.0x40.0/-64-0_0-64_0-64", "s0/0a.shard",
         "3.5_3.5_40", "a/./b", "a//b", "..a/b..", "x%41y", "100%", "%zz", "~user"})
-    CHECK_FALSE(key_escape_reason(key));
+    CHECK_FALSE(io::key_escape_reason(key));
 }
 
 TEST_CASE("keys that could leave the volume are refused with the reason", "[precomputed][key]") {
@@ -44,19 +44,19 @@ TEST_CASE("keys that could leave the volume are refused with the reason", "[prec
       {"http%3a//h/x", "URL scheme"},
   };
   for (const auto& c : cases) {
-    INFO("key " << quoted_text(c.key));
-    auto reason = key_escape_reason(c.key);
+    INFO("key " << io::quoted_text(c.key));
+    auto reason = io::key_escape_reason(c.key);
     REQUIRE(reason);
     CHECK_THAT(*reason, Catch::Contains(c.reason));
   }
   // A NUL would cut the path short where C strings take over.
-  CHECK(key_escape_reason(std::string_view("a\0/../b", 7)));
+  CHECK(io::key_escape_reason(std::string_view("a\0/../b", 7)));
 }
 
 TEST_CASE("a storage key that leaves the volume is an invalid-argument error naming key and root",
           "[precomputed][key]") {
   try {
-    check_storage_key("../secret", "/data/vol/");
+    io::check_storage_key("../secret", "/data/vol/");
     FAIL("expected an error");
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::kInvalidArgument);
@@ -67,6 +67,6 @@ TEST_CASE("a storage key that leaves the volume is an invalid-argument error nam
 
 TEST_CASE("quoted text shows control characters as escapes and cuts long text",
           "[precomputed][key]") {
-  CHECK(quoted_text("a\nb") == "'a\\x0ab'");
-  CHECK(quoted_text(std::string(300, 'k')).size() == 200 + 2 + 3);
+  CHECK(io::quoted_text("a\nb") == "'a\\x0ab'");
+  CHECK(io::quoted_text(std::string(300, 'k')).size() == 200 + 2 + 3);
 }

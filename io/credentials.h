@@ -7,9 +7,9 @@
 
 #include <string>
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 // The token for `url`, or "" when no secret file names its host. Never logs the token.
 std::string find_token_for(const std::string& url);
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

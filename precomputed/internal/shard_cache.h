@@ -12,8 +12,8 @@
 #include <string>
 #include <unordered_map>
 
-#include "imagery/precomputed/gzip.h"
-#include "imagery/precomputed/shard_index.h"
+#include "imagery/io/gzip.h"
+#include "imagery/precomputed/internal/shard_index.h"
 
 namespace imagery::precomputed {
 

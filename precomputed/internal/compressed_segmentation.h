@@ -17,7 +17,7 @@
 #include <string>
 #include <vector>
 
-#include "imagery/precomputed/chunk_copy.h"
+#include "imagery/precomputed/internal/chunk_copy.h"
 
 namespace imagery::precomputed {
 

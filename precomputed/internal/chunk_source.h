@@ -9,7 +9,7 @@
 
 #include "imagery/core/vec3.h"
 #include "imagery/precomputed/info.h"
-#include "imagery/precomputed/storage.h"
+#include "imagery/io/storage.h"
 
 namespace imagery::precomputed {
 
@@ -19,7 +19,7 @@ class ChunkSource {
   // Fetches the stored bytes of every grid cell and calls on_chunk(i, object) as each arrives
   // (nullopt: the chunk is missing), possibly from several threads at once. Throws the first
   // error after every fetch has finished.
-  virtual void fetch(const std::vector<Vec3>& cells, const ObjectCallback& on_chunk) = 0;
+  virtual void fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk) = 0;
   // Where cell's bytes live, for messages ("KEY/x0-x1_y0-y1_z0-z1", or the shard file).
   virtual std::string describe(const Vec3& cell) const = 0;
 };
@@ -27,18 +27,18 @@ class ChunkSource {
 // One object per chunk, named by its bounds (spec section 2.1).
 class UnshardedChunkSource : public ChunkSource {
  public:
-  UnshardedChunkSource(std::shared_ptr<Storage> storage, const Scale& scale);
-  void fetch(const std::vector<Vec3>& cells, const ObjectCallback& on_chunk) override;
+  UnshardedChunkSource(std::shared_ptr<io::Storage> storage, const Scale& scale);
+  void fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk) override;
   std::string describe(const Vec3& cell) const override;
 
  private:
   std::string key(const Vec3& cell) const;
-  std::shared_ptr<Storage> storage_;
+  std::shared_ptr<io::Storage> storage_;
   Scale scale_;
 };
 
 // The chunk source for a scale: sharded or not.
-std::unique_ptr<ChunkSource> make_chunk_source(std::shared_ptr<Storage> storage,
+std::unique_ptr<ChunkSource> make_chunk_source(std::shared_ptr<io::Storage> storage,
                                                const Scale& scale);
 
 }  // namespace imagery::precomputed

@@ -5,7 +5,7 @@
 #include <span>
 #include <string>
 
-#include "imagery/precomputed/chunk_copy.h"
+#include "imagery/precomputed/internal/chunk_copy.h"
 
 namespace imagery::precomputed {
 

@@ -1,4 +1,4 @@
-#include "imagery/precomputed/http_storage.h"
+#include "imagery/io/internal/http_storage.h"
 
 #include <curl/curl.h>
 
@@ -14,9 +14,9 @@
 
 #include "imagery/core/error.h"
 #include "imagery/core/task_group.h"
-#include "imagery/precomputed/storage_key.h"
+#include "imagery/io/internal/storage_key.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 namespace {
 
@@ -542,4 +542,4 @@ HttpStats http_stats() {
   return {g_requests.load(), g_bytes.load()};
 }
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

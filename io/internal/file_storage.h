@@ -4,9 +4,9 @@
 
 #include <string>
 
-#include "imagery/precomputed/storage.h"
+#include "imagery/io/storage.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 class FileStorage : public Storage {
  public:
@@ -20,4 +20,4 @@ class FileStorage : public Storage {
   std::string root_;
 };
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

@@ -11,9 +11,9 @@
 #include <mutex>
 #include <string>
 
-#include "imagery/precomputed/storage.h"
+#include "imagery/io/storage.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 class DiskCacheStorage : public Storage {
  public:
@@ -42,4 +42,4 @@ class DiskCacheStorage : public Storage {
   std::int64_t size_ = -1;  // bytes in the cache (guarded by mutex_), -1 until first measured
 };
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

@@ -1,4 +1,4 @@
-#include "imagery/precomputed/gzip.h"
+#include "imagery/io/gzip.h"
 
 #include <libdeflate.h>
 #include <zlib.h>
@@ -9,7 +9,7 @@
 
 #include "imagery/core/error.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 bool has_gzip_magic(std::span<const std::byte> b) {
   return b.size() >= 2 && b[0] == std::byte{0x1f} && b[1] == std::byte{0x8b};
@@ -135,4 +135,4 @@ Bytes gzip_compress(std::span<const std::byte> in, int level) {
   return out;
 }
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

@@ -18,9 +18,9 @@
 #include <memory>
 #include <string>
 
-#include "imagery/precomputed/chunk_source.h"
-#include "imagery/precomputed/shard_cache.h"
-#include "imagery/precomputed/shard_location.h"
+#include "imagery/precomputed/internal/chunk_source.h"
+#include "imagery/precomputed/internal/shard_cache.h"
+#include "imagery/precomputed/internal/shard_location.h"
 
 namespace imagery::precomputed {
 
@@ -38,10 +38,10 @@ struct ShardReadOptions {
 class ShardedChunkSource : public ChunkSource {
  public:
   // Throws kInvalidArgument when `scale` is not sharded or its sharding cannot be addressed.
-  ShardedChunkSource(std::shared_ptr<Storage> storage, const Scale& scale,
+  ShardedChunkSource(std::shared_ptr<io::Storage> storage, const Scale& scale,
                      ShardCaches& caches = ShardCaches::shared(), ShardReadOptions options = {});
 
-  void fetch(const std::vector<Vec3>& cells, const ObjectCallback& on_chunk) override;
+  void fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk) override;
   // "<shard file> (chunk id N)".
   std::string describe(const Vec3& cell) const override;
 
@@ -54,11 +54,11 @@ class ShardedChunkSource : public ChunkSource {
   struct Wanted;
   void read_shard_indices(std::vector<Wanted>& wanted);
   void read_minishard_indices(std::vector<Wanted>& wanted);
-  void read_chunks(const std::vector<Wanted>& wanted, const ObjectCallback& on_chunk);
+  void read_chunks(const std::vector<Wanted>& wanted, const io::ObjectCallback& on_chunk);
   std::string shard_cache_key(std::uint64_t shard, std::uint64_t first_minishard) const;
   std::string minishard_cache_key(std::uint64_t shard, std::uint64_t minishard) const;
 
-  std::shared_ptr<Storage> storage_;
+  std::shared_ptr<io::Storage> storage_;
   Scale scale_;
   ShardingSpec spec_;
   Vec3 grid_;

@@ -10,9 +10,9 @@
 #include <string>
 #include <vector>
 
-#include "imagery/precomputed/gzip.h"
+#include "imagery/io/gzip.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 struct StoredObject {
   Bytes bytes;
@@ -57,4 +57,4 @@ class Storage {
                                       std::uint64_t length);
 };
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

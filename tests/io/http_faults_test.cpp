@@ -4,8 +4,8 @@
 #include <chrono>
 #include <cstring>
 
-#include "imagery/precomputed/gzip.h"
-#include "imagery/precomputed/http_storage.h"
+#include "imagery/io/gzip.h"
+#include "imagery/io/internal/http_storage.h"
 #include "imagery/precomputed/volume.h"
 #include "support/error_of.h"
 #include "support/fault_server.h"
@@ -170,7 +170,7 @@ TEST_CASE("a gzip body without Content-Encoding is recognised by its magic",
     serve_info(s);
     s.Get(kChunkPath, [&](const httplib::Request&, httplib::Response& r) {
       const std::string raw = chunk_bytes();
-      auto gz = gzip_compress(std::as_bytes(std::span(raw.data(), raw.size())));
+      auto gz = io::gzip_compress(std::as_bytes(std::span(raw.data(), raw.size())));
       r.set_content(std::string(reinterpret_cast<const char*>(gz.data()), gz.size()),
                     "application/octet-stream");
     });
@@ -252,7 +252,7 @@ TEST_CASE("a server that ignores Range gets the range cut out locally",
       r.set_content(chunk_bytes(), "application/octet-stream");  // 200 with the whole object
     });
   });
-  HttpStorage storage(server.url("vol"), {});
+  io::HttpStorage storage(server.url("vol"), {});
   auto bytes = storage.read_range("blob", 10, 5);
   REQUIRE(bytes);
   REQUIRE(bytes->size() == 5);

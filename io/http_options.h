@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <string>
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 struct HttpOptions {
   // Bearer token sent as "Authorization: Bearer ..." (never printed or logged).
@@ -30,4 +30,4 @@ struct HttpOptions {
   bool verify_tls = true;
 };
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

@@ -1,11 +1,11 @@
-#include "imagery/precomputed/memory_cache.h"
+#include "imagery/io/internal/memory_cache.h"
 
 #include <cstdlib>
 
 #include "imagery/core/thread_pool.h"
-#include "imagery/precomputed/storage_key.h"
+#include "imagery/io/internal/storage_key.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 std::shared_ptr<const StoredObject> MemoryCache::get(const std::string& key) {
   std::lock_guard lock(mutex_);
@@ -139,4 +139,4 @@ std::optional<Bytes> CachingStorage::read_range(const std::string& key, std::uin
   return read_one_range(key, offset, length);
 }
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

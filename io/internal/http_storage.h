@@ -11,10 +11,10 @@
 
 #include <string>
 
-#include "imagery/precomputed/http_options.h"
-#include "imagery/precomputed/storage.h"
+#include "imagery/io/http_options.h"
+#include "imagery/io/storage.h"
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 class HttpStorage : public Storage {
  public:
@@ -41,4 +41,4 @@ struct HttpStats {
 };
 HttpStats http_stats();
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io

@@ -1,11 +1,11 @@
-#include "imagery/precomputed/credentials.h"
+#include "imagery/io/credentials.h"
 
 #include <cstdlib>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <vector>
 
-namespace imagery::precomputed {
+namespace imagery::io {
 
 namespace {
 // The host a request to `url` goes to, as libcurl reads it: the authority ends at '/', '?' or
@@ -51,4 +51,4 @@ std::string find_token_for(const std::string& url) {
   return "";
 }
 
-}  // namespace imagery::precomputed
+}  // namespace imagery::io
