@@ -77,21 +77,5 @@ Bbox parse_bounds(const std::string& text, const std::string& flag) {
   return b;
 }
 
-int parse_mip(const std::string& text, const precomputed::VolumeInfo& info,
-              const std::string& source, const std::string& flag) {
-  if (text.find(',') != std::string::npos) {
-    auto r = parse_numbers(text, 3, flag);
-    if (auto mip = info.mip_with_resolution({r[0], r[1], r[2]})) return *mip;
-    std::string have;
-    for (const auto& s : info.scales) have += (have.empty() ? "" : ", ") + s.resolution.to_string();
-    fail(ErrorCode::kNotFound, flag + ": " + source + " has no scale at resolution " + text +
-                                   " nm (it has " + have + ")");
-  }
-  auto v = parse_integers(text, 1, flag);
-  if (v[0] < 0 || v[0] >= static_cast<std::int64_t>(info.scales.size()))
-    fail(ErrorCode::kNotFound, flag + ": " + source + " has no mip " + text + " (mips 0.." +
-                                   std::to_string(info.scales.size() - 1) + ")");
-  return static_cast<int>(v[0]);
-}
 
 }  // namespace imagery::cli

@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "imagery/core/bbox.h"
-#include "imagery/precomputed/info.h"
+#include "imagery/core/error.h"
 
 namespace imagery::cli {
 
@@ -20,8 +20,14 @@ std::vector<double> parse_numbers(const std::string& text, std::size_t count,
                                   const std::string& flag);
 // "X0,Y0,Z0,X1,Y1,Z1" as a half-open box; max must exceed min on every axis.
 Bbox parse_bounds(const std::string& text, const std::string& flag);
-// A mip given as an index ("2") or as a resolution ("8,8,40", exact match).
-int parse_mip(const std::string& text, const precomputed::VolumeInfo& info,
-              const std::string& source, const std::string& flag);
+// fn(), with what it throws put behind "FLAG: " (library messages do not know the flag).
+template <class Fn>
+auto with_flag(const std::string& flag, Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Error& e) {
+    throw Error(e.code(), flag + ": " + e.what(), e.remedy());
+  }
+}
 
 }  // namespace imagery::cli

@@ -19,17 +19,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "imagery/cli/batch_jobs.h"
 #include "imagery/cli/batch_report.h"
 #include "imagery/cli/batch_row.h"
+#include "imagery/cli/command_context.h"
 #include "imagery/cli/commands.h"
-#include "imagery/cli/figure_job.h"
 #include "imagery/cli/json_file.h"
 #include "imagery/cli/manifest.h"
 #include "imagery/cli/shard_selection.h"
 #include "imagery/cli/shared_volumes.h"
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
-#include "imagery/io/internal/http_storage.h"
+#include "imagery/figure/make_figure.h"
 
 namespace imagery::cli {
 
@@ -45,14 +46,6 @@ struct BatchArgs {
   bool overwrite = false, dry_run = false;
   double progress_interval = 30;
   std::size_t max_failures = 0;
-};
-
-// One row of this shard: its figure, or why it cannot be drawn.
-struct Job {
-  std::size_t line = 0;
-  std::string name;
-  std::optional<BatchRow> row;
-  std::string error;
 };
 
 std::atomic<int> stop_signal{0};
@@ -92,118 +85,8 @@ json read_defaults(const std::string& path) {
   return j;
 }
 
-// The rows of this shard, each parsed and checked; names repeated anywhere in the manifest are
-// errors on every later row (each shard sees the whole manifest, so this agrees across shards).
-std::vector<Job> shard_jobs(const Manifest& m, const json& defaults, const std::string& out_dir,
-                            const ShardSelection& shard) {
-  const auto [first, last] = shard_rows(shard, m.rows.size());
-  std::map<std::string, std::size_t> first_line;
-  std::vector<std::optional<std::size_t>> repeats(m.rows.size());
-  for (std::size_t i = 0; i < last; ++i) {
-    if (!m.rows[i].error.empty()) continue;
-    try {
-      auto [it, inserted] = first_line.emplace(row_name(m.rows[i].values), m.rows[i].line);
-      if (!inserted) repeats[i] = it->second;
-    } catch (const Error&) {
-    }
-  }
-  std::vector<Job> jobs;
-  for (std::size_t i = first; i < last; ++i) {
-    const ManifestRow& row = m.rows[i];
-    Job job;
-    job.line = row.line;
-    try {
-      job.name = row.error.empty() ? row_name(row.values) : "";
-    } catch (const Error&) {
-    }
-    try {
-      if (repeats[i])
-        fail(ErrorCode::kInvalidArgument,
-             "name '" + job.name + "' was taken by line " + std::to_string(*repeats[i]));
-      job.row = figure_for_row(row, defaults, out_dir);
-    } catch (const Error& e) {
-      job.error = m.name + ":" + std::to_string(row.line) + ": " + e.what();
-    }
-    jobs.push_back(std::move(job));
-  }
-  return jobs;
-}
-
-// Does `path` fit a per-slice pattern ("a_{i}.png" fits "a_12.png")?
-bool fits_slice_pattern(const std::string& path, const std::string& pattern) {
-  const std::size_t at = pattern.find("{i}");
-  if (at == std::string::npos) return path == pattern;
-  const std::string prefix = pattern.substr(0, at), suffix = pattern.substr(at + 3);
-  if (path.size() <= prefix.size() + suffix.size() || path.compare(0, at, prefix) != 0 ||
-      path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
-    return false;
-  for (std::size_t i = at; i < path.size() - suffix.size(); ++i)
-    if (path[i] < '0' || path[i] > '9') return false;
-  return true;
-}
-
-// The .npy files `save_arrays` adds (the image's only when there is an image), as make_figure
-// writes them.
-std::vector<std::string> array_outputs(const FigureArgs& f) {
-  std::vector<std::string> out;
-  if (f.save_arrays.empty()) return out;
-  if (!f.image.empty()) out.push_back(f.save_arrays + "_image.npy");
-  out.push_back(f.save_arrays + "_seg.npy");
-  return out;
-}
-
-// Deletes the temporary files a killed earlier run left for this shard's outputs (and only
-// those: other shards may be writing into the same folder right now).
-std::size_t remove_abandoned_files(const std::string& out_dir, const std::vector<Job>& jobs) {
-  std::set<std::string> exact;
-  std::vector<std::string> patterns;
-  for (const Job& job : jobs)
-    if (job.row) {
-      for (const std::string& path : array_outputs(job.row->figure)) exact.insert(path);
-      const std::string& png = job.row->figure.output;
-      exact.insert(sidecar_path(png));
-      if (png.find("{i}") == std::string::npos)
-        exact.insert(png);
-      else
-        patterns.push_back(png);
-    }
-  std::size_t removed = 0;
-  std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(
-           out_dir, fs::directory_options::skip_permission_denied, ec);
-       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-    if (!it->is_regular_file(ec)) continue;
-    const auto target = atomic_file_target(it->path().filename().string());
-    if (!target) continue;
-    const std::string final_path = (it->path().parent_path() / *target).string();
-    bool owned = exact.count(final_path) > 0;
-    for (std::size_t p = 0; !owned && p < patterns.size(); ++p)
-      owned = fits_slice_pattern(final_path, patterns[p]);
-    if (owned && fs::remove(it->path(), ec)) ++removed;
-  }
-  return removed;
-}
-
-// A row is done when its sidecar (written last) exists and lists pictures that all exist.
-bool already_done(const FigureArgs& f) {
-  std::ifstream in(sidecar_path(f.output));
-  if (!in) return false;
-  try {
-    const json sidecar = json::parse(in);
-    const json& pictures = sidecar.at("pictures");
-    if (!pictures.is_array() || pictures.empty()) return false;
-    for (const json& p : pictures)
-      if (!fs::exists(p.get<std::string>())) return false;
-    for (const std::string& path : array_outputs(f))
-      if (!fs::exists(path)) return false;
-    return true;
-  } catch (const json::exception&) {
-    return false;
-  }
-}
-
 RowOutcome run_job(const Job& job, const BatchArgs& a, const GlobalOptions& global,
-                   SharedVolumes& volumes) {
+                   io::Context& context, SharedVolumes& volumes) {
   RowOutcome o;
   o.line = job.line;
   o.name = job.name;
@@ -217,29 +100,31 @@ RowOutcome run_job(const Job& job, const BatchArgs& a, const GlobalOptions& glob
     failed(ErrorCode::kInvalidArgument, job.error);
     return o;
   }
-  const FigureArgs& f = job.row->figure;
-  if (!a.overwrite && already_done(f)) {
+  const figure::FigureSpec& spec = job.row->spec;
+  if (!a.overwrite && !figure::finished_files(spec).empty()) {
     o.status = RowOutcome::Status::kSkipped;
     o.reason = "exists";
     return o;
   }
   if (a.dry_run) {
     o.status = RowOutcome::Status::kPlanned;
-    o.reason = fs::exists(f.output) ? "overwrite" : "new";
+    o.reason = fs::exists(figure::sidecar_path(spec.output.path)) ? "overwrite" : "new";
     return o;
   }
   try {
-    fs::create_directories(fs::path(f.output).parent_path());
-    FigureFiles files =
-        make_figure(f, global, [&](const std::string& s) { return volumes.open(s); });
+    fs::create_directories(fs::path(spec.output.path).parent_path());
+    figure::MakeOptions options;
+    options.render.max_memory_bytes = global.max_memory_bytes();
+    options.render.open = [&](const std::string& s) { return volumes.open(s); };
+    figure::FigureFiles files = figure::make_figure(spec, context, options, key_name);
     o.pictures = std::move(files.pictures);
   } catch (const Error& e) {
-    failed(e.code(), e.what());
+    failed(e.code(), message_with_hint("batch", e));
   } catch (const fs::filesystem_error& e) {
     failed(ErrorCode::kIoError,
-           "cannot create the folder of " + f.output + ": " + e.code().message());
+           "cannot create the folder of " + spec.output.path + ": " + e.code().message());
   } catch (const std::bad_alloc&) {
-    failed(ErrorCode::kResourceExhausted, "out of memory rendering " + f.output);
+    failed(ErrorCode::kResourceExhausted, "out of memory rendering " + spec.output.path);
   } catch (const std::exception& e) {
     failed(ErrorCode::kInternal, std::string("internal error: ") + e.what());
   }
@@ -321,7 +206,10 @@ CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
       remove_abandoned_files(a->out_dir, jobs);
     }
     BatchReport report(status, jobs.size(), global.quiet, a->progress_interval);
-    SharedVolumes volumes(open_options(global));
+    auto context = make_context(global);
+    // The token goes to the hosts of the sources the manifest names, and nowhere else.
+    SharedVolumes volumes(*context,
+                          [&](const std::string& source) { grant_token(*context, global, source); });
     StopSignals signals;
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stopped{false};
@@ -333,7 +221,7 @@ CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
         }
         const std::size_t i = next.fetch_add(1);
         if (i >= jobs.size()) return;
-        report.record(run_job(jobs[i], *a, global, volumes));
+        report.record(run_job(jobs[i], *a, global, *context, volumes));
       }
     };
     const std::size_t threads = std::min<std::size_t>(
@@ -344,7 +232,7 @@ CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
     if (threads > 0) worker();
     for (std::thread& t : pool) t.join();
     if (stopped && next.load() < jobs.size() && stop_signal.load()) report.interrupted();
-    const io::HttpStats http = io::http_stats();
+    const io::HttpStats http = context->http_stats();
     report.set_network(http.requests, http.bytes);
     report.finish(manifest.name, shard.index, shard.count);
     return report.exit_code();

@@ -1,33 +1,34 @@
-// How one manifest row becomes one figure: the defaults file's values overlaid by the row's, each
-// key a long option of `imagery figure` without its dashes (`root_ids` may be spelt with an
-// underscore), parsed by the very same option definitions so every flag means what it means on
-// the command line. The row's `name` places the output: DIR/NAME.png and DIR/NAME.json.
-//
-// Values: strings, numbers, booleans (flags, or "true"/"false" in CSV), arrays (joined with commas,
-// nested arrays flattened, so "bounds": [[0,0,0],[64,64,1]] works; `color` takes one ID=COLOR per
-// item, `colors` joins with ';'), objects only for `color` ({"ID": "COLOR"}), null to drop a
-// default. `save_arrays: true` also writes DIR/NAME_image.npy and DIR/NAME_seg.npy. Keys starting
-// with '_' are ignored, so a manifest may carry its own columns (`_synapse_id`).
+// How one manifest row becomes one FigureSpec: the defaults file's values overlaid by the row's,
+// key by key ('-' and '_' alike), then read by the figure schema's one reader
+// (figure/figure_spec_json.h), so a row, a --defaults file and a sidecar say the same things the
+// same way. The row's `name` places the output: DIR/NAME.png and DIR/NAME.json (a row may give
+// `output`, relative to DIR, instead; in --defaults, a sidecar's `output` is replaced by the
+// row's). `save_arrays: true` also writes DIR/NAME_image.npy and DIR/NAME_seg.npy. Keys starting
+// with '_' are the user's own columns and are ignored (`_synapse_id`).
 #pragma once
 
 #include <cstddef>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
-#include "imagery/cli/figure_job.h"
 #include "imagery/cli/manifest.h"
+#include "imagery/figure/figure_spec.h"
 
 namespace imagery::cli {
 
 struct BatchRow {
   std::size_t line = 0;
-  std::string name;  // as the row gave it (without ".png")
-  FigureArgs figure;
+  std::string name;  // as the row gave it (without the extension)
+  figure::FigureSpec spec;
 };
 
-// Checks the defaults object (JSON of the same keys; no `name`). Throws kInvalidArgument naming
-// `file` and the key.
+// How a manifest names a key in messages: 'root_ids'.
+std::string key_name(std::string_view key);
+
+// Checks the defaults object (schema keys, no `name`). Throws kInvalidArgument naming `file` and
+// the key.
 void check_batch_defaults(const nlohmann::json& defaults, const std::string& file);
 
 // The row's output name, or throws kInvalidArgument when it is missing or would leave the output
@@ -35,11 +36,11 @@ void check_batch_defaults(const nlohmann::json& defaults, const std::string& fil
 std::string row_name(const nlohmann::json& values);
 
 // The figure of a row; throws kInvalidArgument with a message naming the key at fault (the caller
-// adds the line). Everything checkable without a source is checked (plan_figure).
+// adds the line). Everything checkable without a source is checked (check_figure_spec).
 BatchRow figure_for_row(const ManifestRow& row, const nlohmann::json& defaults,
                         const std::string& out_dir);
 
-// The columns of a CSV header that are not options (for one clear error before any row runs).
+// The columns of a CSV header that are not figure keys (for one clear error before any row runs).
 std::vector<std::string> unknown_columns(const std::vector<std::string>& columns);
 
 }  // namespace imagery::cli

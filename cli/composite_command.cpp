@@ -1,26 +1,23 @@
 // `imagery composite --seg SEG.npy [--imagery IMG.npy] ... -o OUT.png`: ImageryClient's
 // composite_overlay from .npy arrays, one picture (2-D input), one picture per slice (3-D input,
 // OUT containing "{i}"), or the slices stacked into one RGB picture (--stack).
-#include <charconv>
-#include <cmath>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "imagery/cli/command_context.h"
 #include "imagery/cli/commands.h"
-#include "imagery/cli/overlay_options.h"
+#include "imagery/cli/figure_options.h"
+#include "imagery/cli/phase_timer.h"
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
 #include "imagery/core/npy.h"
-#include "imagery/overlay/display_window.h"
+#include "imagery/figure/figure_spec.h"
+#include "imagery/figure/figure_spec_json.h"
 #include "imagery/overlay/figure_png.h"
-#include "imagery/overlay/object_colors.h"
-#include "imagery/overlay/object_labels.h"
 #include "imagery/overlay/series.h"
-#include "imagery/overlay/stack.h"
-#include "imagery/palettes/palette.h"
-#include "imagery/palettes/parse_color.h"
+#include "imagery/overlay/style.h"
 
 namespace imagery::cli {
 
@@ -28,7 +25,6 @@ namespace {
 
 struct CompositeArgs {
   std::string seg, imagery;
-  OverlayArgs overlay;
   std::string output;
 };
 
@@ -60,19 +56,22 @@ CommandRunner add_composite_command(CLI::App& app, const GlobalOptions& global) 
       ->required();
   cmd->add_option("--imagery", a->imagery,
                   "Imagery .npy of the same shape, drawn under the objects");
-  add_overlay_options(cmd, a->overlay);
+  add_overlay_options(cmd);
   cmd->add_option("-o,--output", a->output,
                   "Output PNG; for one file per slice it must contain {i}")
       ->required();
 
-  return [a, &global] {
+  return [a, cmd, &global] {
     PhaseTimer timer(global);
-    const OverlayArgs& o = a->overlay;
-    check_overlay_options(o);
-    color_choice(o);  // bad --color/--colors fail before anything is read
-    root_ids(o);
-    display_window(o);
-    const bool per_slice_files = a->output.find("{i}") != std::string::npos && o.stack.empty();
+    // The overlay options mean what they mean for `imagery figure`: one reader for both.
+    figure::FigureSpec spec;
+    figure::apply_figure_json(given_options_json(cmd), spec, {flag_name, ""});
+    const overlay::OverlayStyle& style = spec.style;
+    overlay::check_style(style, flag_name);
+    if (spec.output.png_level < 0 || spec.output.png_level > 9)
+      fail(ErrorCode::kInvalidArgument,
+           "--png-level must be 0-9, got " + std::to_string(spec.output.png_level));
+    const bool per_slice_files = a->output.find("{i}") != std::string::npos && !style.stack;
 
     // Fail on an unwritable output before the expensive part; per-slice files are opened once
     // the slice count is known, still before compositing.
@@ -90,23 +89,27 @@ CommandRunner add_composite_command(CLI::App& app, const GlobalOptions& global) 
                                               " has shape " + shape_text(seg));
     }
     const bool three_d = seg.ndim >= 3;
-    const int dim = three_d ? o.dim : 2;
+    const int dim = three_d ? style.dim : 2;
     const std::int64_t slices = overlay::slice_count(seg.array.shape(), dim);
-    if (three_d && o.stack.empty() && slices > 1 && !per_slice_files)
+    if (three_d && !style.stack && slices > 1 && !per_slice_files)
       fail(ErrorCode::kInvalidArgument,
            "-o " + a->output + ": a 3-D input gives " + std::to_string(slices) +
                " pictures; put {i} in the output name (e.g. slice_{i}.png) "
                "or use --stack");
     if (per_slice_files)
       for (std::int64_t i = 0; i < slices; ++i)
-        outputs.push_back(std::make_unique<AtomicFile>(slice_path(a->output, i)));
+        outputs.push_back(std::make_unique<AtomicFile>(figure::slice_path(a->output, i)));
 
+    auto context = make_context(global);
     timer.start("composite");
-    std::vector<overlay::Image> pictures =
-        render_overlay(o, seg.array, img ? &img->array : nullptr, three_d, "--seg " + a->seg);
+    const std::vector<overlay::Image> pictures =
+        overlay::composite_overlay(seg.array, img ? &img->array : nullptr, style, three_d,
+                                   &context->pool(), "--seg " + a->seg);
 
     timer.start("encode");
-    std::vector<std::vector<std::byte>> encoded = encode_pictures(pictures, o.png_level);
+    std::vector<std::vector<std::byte>> encoded;
+    for (const overlay::Image& p : pictures)
+      encoded.push_back(overlay::encode_figure_png(p, {spec.output.png_level, &context->pool()}));
 
     timer.start("write");
     for (std::size_t i = 0; i < outputs.size(); ++i) {

@@ -1,13 +1,16 @@
-// `imagery cutout SOURCE --bounds ... -o OUT.npy`: a cutout as a NumPy array
-// equal to what CloudVolume's download() returns.
+// `imagery cutout SOURCE --bounds ... -o OUT.npy`: a cutout as a NumPy array equal to what
+// CloudVolume's download() returns, from any source a driver reads.
 #include <memory>
 
 #include "imagery/cli/arguments.h"
+#include "imagery/cli/command_context.h"
 #include "imagery/cli/commands.h"
+#include "imagery/cli/phase_timer.h"
 #include "imagery/cli/progress_bar.h"
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/npy.h"
-#include "imagery/precomputed/volume.h"
+#include "imagery/volume/mip.h"
+#include "imagery/volume/open_volume.h"
 
 namespace imagery::cli {
 
@@ -39,13 +42,19 @@ CommandRunner add_cutout_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("-o,--output", args->output, "Output .npy file")->required();
   return [args, &global] {
     PhaseTimer timer(global);
-    Bbox bounds = parse_bounds(args->bounds, "--bounds");
+    const Bbox bounds = parse_bounds(args->bounds, "--bounds");
+    const volume::MipSelector selector = with_flag("--mip", [&] {
+      return volume::MipSelector::parse(args->mip);
+    });
     AtomicFile output(args->output);  // fail on an unwritable output before reading anything
+    auto context = make_context(global);
+    grant_token(*context, global, args->source);
     timer.start("open");
-    auto volume = precomputed::Volume::open(args->source, open_options(global));
-    int mip = args->mip.empty() ? volume.info().default_mip()
-                                : parse_mip(args->mip, volume.info(), args->source, "--mip");
-    precomputed::CutoutOptions options = cutout_options(global);
+    auto volume = volume::open_volume(args->source, *context);
+    const volume::Metadata& m = volume->metadata();
+    const int mip = with_flag("--mip", [&] { return volume::select_mip(m, selector); });
+    volume::ReadOptions options;
+    options.max_output_bytes = global.max_memory_bytes();
     options.fill_missing = args->fill_missing;
     options.bounded = !args->unbounded;
     ProgressBar progress("chunks", global.quiet);
@@ -53,8 +62,10 @@ CommandRunner add_cutout_command(CLI::App& app, const GlobalOptions& global) {
       progress.update(done, total, bytes);
     };
     timer.start("read");
-    Array array = volume.download_mip0(bounds, mip, options);
-    options.on_progress = nullptr;
+    // Bounds are mip-0 voxels: floor(min / f), ceil(max / f) at the mip, as CloudVolume does.
+    const Bbox at_mip = downsample_bounds(bounds, m.downsample_factor(mip));
+    const Array array = volume->read(at_mip, mip, options);
+    progress.finish();
     timer.start("write");
     write_npy(output, array, 4);
     return 0;

@@ -1,12 +1,12 @@
-// `imagery info SOURCE [--json]`: what a volume holds, mip by mip.
-#include <cstdio>
+// `imagery info SOURCE [--json]`: what a volume holds, mip by mip, for any driver.
 #include <iostream>
 #include <memory>
 #include <sstream>
 
+#include "imagery/cli/command_context.h"
 #include "imagery/cli/commands.h"
-#include "imagery/precomputed/info.h"
-#include "imagery/precomputed/volume.h"
+#include "imagery/cli/phase_timer.h"
+#include "imagery/volume/open_volume.h"
 
 namespace imagery::cli {
 
@@ -21,45 +21,31 @@ std::string xyz(const Vec3& v) {
   return std::to_string(v.x) + " x " + std::to_string(v.y) + " x " + std::to_string(v.z);
 }
 
-std::string sharding_summary(const precomputed::Scale& s) {
-  if (!s.sharding) return "no";
-  const auto& sh = *s.sharding;
-  return std::string("yes (") +
-         (sh.hash == precomputed::ShardHash::kIdentity ? "identity" : "murmurhash3") +
-         ", preshift " + std::to_string(sh.preshift_bits) + ", minishard " +
-         std::to_string(sh.minishard_bits) + ", shard " + std::to_string(sh.shard_bits) +
-         " bits, index " +
-         (sh.minishard_index_encoding == precomputed::ShardEncoding::kGzip ? "gzip" : "raw") +
-         ", data " + (sh.data_encoding == precomputed::ShardEncoding::kGzip ? "gzip" : "raw") + ")";
+std::string bare(const std::string& bracketed) {
+  return bracketed.size() >= 2 ? bracketed.substr(1, bracketed.size() - 2) : bracketed;
 }
 
-void print_table(const precomputed::Volume& volume) {
-  const auto& info = volume.info();
+void print_table(const volume::Volume& volume) {
+  const volume::Metadata& m = volume.metadata();
   std::ostringstream out;
-  out << "source:      " << volume.source() << "\n"
-      << "type:        " << info.type << "\n"
-      << "data type:   " << dtype_name(info.data_type) << "\n"
-      << "channels:    " << info.num_channels << "\n"
-      << "default mip: " << info.default_mip() << "\n";
+  out << "source:      " << m.url << "\n"
+      << "format:      " << m.driver << "\n"
+      << "type:        " << (m.is_segmentation() ? "segmentation" : "image") << "\n"
+      << "data type:   " << dtype_name(m.dtype) << "\n"
+      << "channels:    " << m.channels << "\n"
+      << "default mip: " << m.default_mip << "\n";
   std::vector<std::vector<std::string>> rows{{"mip", "key", "resolution (nm)", "size",
                                               "voxel offset", "chunk size", "encoding", "sharded"}};
-  for (std::size_t i = 0; i < info.scales.size(); ++i) {
-    const auto& s = info.scales[i];
-    std::string encoding(precomputed::encoding_name(s.encoding));
-    if (s.encoding == precomputed::Encoding::kCompressedSegmentation)
-      encoding += " (block " + xyz(s.compressed_segmentation_block_size) + ")";
-    if (!precomputed::encoding_is_supported(s.encoding)) encoding += " (unsupported)";
-    std::string chunk = xyz(s.chunk_size());
-    for (std::size_t c = 1; c < s.chunk_sizes.size(); ++c) chunk += ", " + xyz(s.chunk_sizes[c]);
+  for (std::size_t i = 0; i < m.scales.size(); ++i) {
+    const volume::ScaleInfo& s = m.scales[i];
+    std::string encoding = s.encoding;
+    if (!s.encoding_detail.empty()) encoding += " (" + s.encoding_detail + ")";
+    if (!s.readable) encoding += " (unsupported)";
     std::string key = s.key;
-    if (s.is_placeholder()) key += " (placeholder)";
-    if (s.hidden) key += " (hidden)";
-    std::string res = s.resolution.to_string();
-    res = res.substr(1, res.size() - 2);
-    std::string off = s.voxel_offset.to_string();
-    off = off.substr(1, off.size() - 2);
-    rows.push_back(
-        {std::to_string(i), key, res, xyz(s.size), off, chunk, encoding, sharding_summary(s)});
+    if (!s.note.empty()) key += " (" + s.note + ")";
+    rows.push_back({std::to_string(i), key, bare(s.resolution.to_string()),
+                    xyz(s.bounds.size()), bare(s.bounds.min.to_string()), xyz(s.chunk_size),
+                    encoding, s.sharding.empty() ? "no" : "yes (" + s.sharding + ")"});
   }
   std::vector<std::size_t> widths(rows[0].size(), 0);
   for (const auto& r : rows)
@@ -83,16 +69,18 @@ CommandRunner add_info_command(CLI::App& app, const GlobalOptions& global) {
       app.add_subcommand("info", "Show a volume's type, data type, channels and mip levels");
   cmd->add_option("source", args->source, "Volume: path, file://, http(s)://, gs://, s3://")
       ->required();
-  cmd->add_flag("--json", args->json, "Print the validated info as JSON");
+  cmd->add_flag("--json", args->json, "Print the format's validated metadata as JSON");
   return [args, &global] {
+    auto context = make_context(global);
+    grant_token(*context, global, args->source);
     PhaseTimer timer(global);
     timer.start("read");
-    auto volume = precomputed::Volume::open(args->source, open_options(global));
+    auto volume = volume::open_volume(args->source, *context);
     timer.stop();
     if (args->json)
-      std::cout << precomputed::info_to_json(volume.info()) << "\n";
+      std::cout << volume->native_metadata_json() << "\n";
     else
-      print_table(volume);
+      print_table(*volume);
     return 0;
   };
 }

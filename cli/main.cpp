@@ -6,8 +6,10 @@
 #include <exception>
 #include <vector>
 
+#include "imagery/cli/command_context.h"
 #include "imagery/cli/commands.h"
 #include "imagery/core/error.h"
+#include "imagery/version.h"
 
 int main(int argc, char** argv) {
   using namespace imagery;
@@ -45,12 +47,17 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "imagery: usage error: %s (see imagery --help)\n", e.what());
     return 2;
   }
+  std::string command;
   try {
     for (auto& [sub, run] : commands)
-      if (sub->parsed()) return run();
+      if (sub->parsed()) {
+        command = sub->get_name();
+        return run();
+      }
   } catch (const Error& e) {
+    // The library's message, with what this command's flags can do about it.
     std::fprintf(stderr, "imagery: %s: %s\n", std::string(error_code_name(e.code())).c_str(),
-                 e.what());
+                 cli::message_with_hint(command, e).c_str());
     return exit_code_for(e.code());
   } catch (const std::bad_alloc&) {
     std::fprintf(stderr, "imagery: out of memory\n");

@@ -12,7 +12,14 @@ ProgressBar::ProgressBar(std::string unit, bool quiet)
       start_(std::chrono::steady_clock::now()) {}
 
 ProgressBar::~ProgressBar() {
+  finish();
+}
+
+void ProgressBar::finish() {
+  std::lock_guard lock(mutex_);
   if (drawn_) std::fprintf(stderr, "\r\033[K");
+  drawn_ = false;
+  enabled_ = false;
 }
 
 void ProgressBar::update(std::size_t done, std::size_t total, std::uint64_t bytes) {

@@ -3,6 +3,7 @@
 // --quiet. Safe to update from several threads.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -16,11 +17,13 @@ class ProgressBar {
   ProgressBar(std::string unit, bool quiet);
   ~ProgressBar();
   void update(std::size_t done, std::size_t total, std::uint64_t bytes);
+  // Clears the bar (the work it showed is over).
+  void finish();
   bool enabled() const { return enabled_; }
 
  private:
   std::string unit_;
-  bool enabled_;
+  std::atomic<bool> enabled_;
   bool drawn_ = false;
   std::mutex mutex_;
   std::chrono::steady_clock::time_point start_, last_draw_;

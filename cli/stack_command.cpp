@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "imagery/cli/commands.h"
+#include "imagery/cli/phase_timer.h"
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
 #include "imagery/overlay/figure_png.h"

@@ -1,6 +1,7 @@
 #include "imagery/client/client.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
 #include <future>
@@ -8,11 +9,9 @@
 
 #include "imagery/client/resample.h"
 #include "imagery/core/error.h"
+#include "imagery/version.h"
 #include "imagery/overlay/object_labels.h"
-
-#ifndef IMAGERY_VERSION
-#define IMAGERY_VERSION "unknown"
-#endif
+#include "imagery/volume/open_volume.h"
 
 namespace imagery::client {
 
@@ -22,7 +21,7 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
 }
 
-const precomputed::Volume& need(const std::optional<precomputed::Volume>& v, const char* what) {
+const volume::Volume& need(const std::shared_ptr<const volume::Volume>& v, const char* what) {
   if (!v)
     fail(ErrorCode::kInvalidArgument,
          std::string("this client has no ") + what + " source (give one when creating it)");
@@ -32,45 +31,56 @@ const precomputed::Volume& need(const std::optional<precomputed::Volume>& v, con
 }  // namespace
 
 const char* version() {
-  return IMAGERY_VERSION;
+  return kVersion;
 }
 
-Client Client::open(const ClientSources& sources, const ClientOptions& options) {
+Client Client::open(const ClientSources& sources, const ClientOptions& options,
+                    io::Context& context) {
   if (sources.image.empty() && sources.segmentation.empty())
     fail(ErrorCode::kInvalidArgument,
          "a client needs an image source, a segmentation source or both");
-  std::optional<precomputed::Volume> image, seg;
+  std::shared_ptr<const volume::Volume> image, seg;
   // Both infos are read concurrently (each may be a network round trip).
-  std::future<precomputed::Volume> seg_future;
+  std::future<std::shared_ptr<const volume::Volume>> seg_future;
   if (!sources.segmentation.empty())
     seg_future = std::async(std::launch::async, [&] {
-      return precomputed::Volume::open(sources.segmentation, options.open);
+      return volume::open_volume(sources.segmentation, context);
     });
   try {
-    if (!sources.image.empty()) image = precomputed::Volume::open(sources.image, options.open);
+    if (!sources.image.empty()) image = volume::open_volume(sources.image, context);
   } catch (...) {
     if (seg_future.valid()) seg_future.wait();
     throw;
   }
   if (seg_future.valid()) seg = seg_future.get();
-  return Client(std::move(image), std::move(seg), options);
+  ClientOptions with_pool = options;
+  if (!with_pool.pool) with_pool.pool = &context.pool();
+  return Client(std::move(image), std::move(seg), with_pool);
 }
 
-Client::Client(std::optional<precomputed::Volume> image,
-               std::optional<precomputed::Volume> segmentation, const ClientOptions& options)
+Client::Client(std::shared_ptr<const volume::Volume> image,
+               std::shared_ptr<const volume::Volume> segmentation, const ClientOptions& options)
     : image_(std::move(image)),
       segmentation_(std::move(segmentation)),
       bounded_(options.bounded),
       fill_missing_(options.fill_missing),
-      max_output_bytes_(options.max_output_bytes) {
+      max_output_bytes_(options.max_output_bytes),
+      pool_(options.pool),
+      stop_(options.stop),
+      on_progress_(options.on_progress) {
   if (!image_ && !segmentation_)
     fail(ErrorCode::kInvalidArgument,
          "a client needs an image source, a segmentation source or both");
-  if (image_)
-    image_mip_ = check_mip(*image_, options.image_mip, image_->info().default_mip(), "image");
+  auto choose = [](const volume::Volume& v, const volume::MipSelector& mip, const char* what) {
+    try {
+      return volume::select_mip(v.metadata(), mip);
+    } catch (const Error& e) {
+      fail(e.code(), std::string(what) + " source " + e.what(), e.remedy());
+    }
+  };
+  if (image_) image_mip_ = choose(*image_, options.image_mip, "image");
   if (segmentation_)
-    segmentation_mip_ = check_mip(*segmentation_, options.segmentation_mip,
-                                  segmentation_->info().default_mip(), "segmentation");
+    segmentation_mip_ = choose(*segmentation_, options.segmentation_mip, "segmentation");
   if (options.resolution) {
     resolution_ = *options.resolution;
     for (int d = 0; d < 3; ++d)
@@ -78,39 +88,39 @@ Client::Client(std::optional<precomputed::Volume> image,
         fail(ErrorCode::kInvalidArgument,
              "resolution " + resolution_.to_string() + ": every value must be > 0 nm");
   } else {
-    const precomputed::Volume& v = image_ ? *image_ : *segmentation_;
-    resolution_ = v.info().scales[static_cast<std::size_t>(v.info().default_mip())].resolution;
+    const volume::Metadata& m = (image_ ? *image_ : *segmentation_).metadata();
+    resolution_ = m.scale(m.default_mip).resolution;
   }
 }
 
-int Client::check_mip(const precomputed::Volume& v, std::optional<int> mip, int fallback,
+int Client::check_mip(const volume::Volume& v, std::optional<int> mip, int fallback,
                       const char* what) const {
   int m = mip.value_or(fallback);
-  const int count = static_cast<int>(v.info().scales.size());
+  const int count = static_cast<int>(v.metadata().scales.size());
   if (m < 0 || m >= count)
-    fail(ErrorCode::kNotFound, std::string(what) + " source " + v.source() + " has no mip " +
+    fail(ErrorCode::kNotFound, std::string(what) + " source " + v.url() + " has no mip " +
                                    std::to_string(m) + " (mips 0.." + std::to_string(count - 1) +
                                    ")");
   return m;
 }
 
-const precomputed::Volume& Client::image_volume() const {
+const volume::Volume& Client::image_volume() const {
   return need(image_, "image");
 }
-const precomputed::Volume& Client::segmentation_volume() const {
+const volume::Volume& Client::segmentation_volume() const {
   return need(segmentation_, "segmentation");
 }
 
 Vec3d Client::image_resolution(std::optional<int> mip) const {
   const auto& v = image_volume();
   int m = check_mip(v, mip, image_mip_, "image");
-  return v.info().scales[static_cast<std::size_t>(m)].resolution;
+  return v.metadata().scale(m).resolution;
 }
 
 Vec3d Client::segmentation_resolution(std::optional<int> mip) const {
   const auto& v = segmentation_volume();
   int m = check_mip(v, mip, segmentation_mip_, "segmentation");
-  return v.info().scales[static_cast<std::size_t>(m)].resolution;
+  return v.metadata().scale(m).resolution;
 }
 
 Vec3d Client::image_bbox_size_from_dimensions(const Vec3& pixels, std::optional<int> mip) const {
@@ -150,9 +160,9 @@ Region Client::segmentation_region_from_size(const Vec3d& center, const Vec3& pi
   return region_from_size(center, pixels, resolution_, segmentation_resolution(m), m, true);
 }
 
-Bbox Client::voxels_for(const Region& region, const precomputed::Volume& v, int mip,
+Bbox Client::voxels_for(const Region& region, const volume::Volume& v, int mip,
                         bool is_segmentation) const {
-  const Vec3d& res = v.info().scales[static_cast<std::size_t>(mip)].resolution;
+  const Vec3d& res = v.metadata().scale(mip).resolution;
   Bbox b = coordinates_to_voxels(region.bounds, resolution_, res);
   if (region.exact_voxels && region.exact_mip == mip &&
       region.exact_for_segmentation == is_segmentation)
@@ -161,7 +171,7 @@ Bbox Client::voxels_for(const Region& region, const precomputed::Volume& v, int 
     fail(ErrorCode::kInvalidArgument,
          "bounds " + region.bounds.to_string() + " at " + resolution_.to_string() +
              " nm are smaller than one voxel at mip " + std::to_string(mip) + " (" +
-             res.to_string() + " nm) of " + v.source());
+             res.to_string() + " nm) of " + v.url());
   return b;
 }
 
@@ -175,12 +185,15 @@ Bbox Client::segmentation_voxels(const Region& region, std::optional<int> mip) c
   return voxels_for(region, v, check_mip(v, mip, segmentation_mip_, "segmentation"), true);
 }
 
-Array Client::download(const precomputed::Volume& v, const Bbox& voxels, int mip) const {
-  precomputed::CutoutOptions o;
+Array Client::download(const volume::Volume& v, const Bbox& voxels, int mip,
+                       const volume::ProgressCallback& progress) const {
+  volume::ReadOptions o;
+  o.on_progress = progress;
   o.bounded = bounded_;
   o.fill_missing = fill_missing_;
   o.max_output_bytes = max_output_bytes_;
-  return v.download(voxels, mip, o);
+  o.stop = stop_;
+  return v.read(voxels, mip, o);
 }
 
 namespace {
@@ -188,18 +201,17 @@ namespace {
 // onto a fine grid): the budget applies to the result as well.
 void check_resample_budget(const Array& src, const Bbox& target, std::size_t budget,
                            const std::string& what) {
-  const std::uint64_t bytes =
-      precomputed::decoded_chunk_bytes(target.size(), static_cast<int>(src.shape().c), src.dtype());
+  const std::uint64_t bytes = array_bytes(target.size(), src.shape().c, src.dtype());
   if (bytes > budget)
     fail(ErrorCode::kResourceExhausted,
          what + " resampled onto " + target.to_string() + " needs " + std::to_string(bytes) +
-             " bytes, more than the memory budget of " + std::to_string(budget) +
-             " (raise it with --max-memory)");
+             " bytes, more than the memory budget of " + std::to_string(budget),
+         Remedy::kRaiseMemoryBudget);
 }
 
 // One unit per coordinate over the region: the truncated coordinate box.
 Cutout scaled(Cutout c, const Region& region, const Vec3d& coord_res, std::size_t budget,
-              const std::string& what) {
+              const std::string& what, ThreadPool* pool) {
   Bbox target;
   for (int d = 0; d < 3; ++d) {
     if (!(std::fabs(region.bounds.min[d]) < 0x1p62) || !(std::fabs(region.bounds.max[d]) < 0x1p62))
@@ -209,7 +221,7 @@ Cutout scaled(Cutout c, const Region& region, const Vec3d& coord_res, std::size_
     target.max[d] = static_cast<std::int64_t>(std::trunc(region.bounds.max[d]));
   }
   check_resample_budget(c.data, target, budget, what);
-  c.data = resample_nearest(c.data, c.voxels, c.resolution, target, coord_res);
+  c.data = resample_nearest(c.data, c.voxels, c.resolution, target, coord_res, pool);
   c.voxels = target;
   c.resolution = coord_res;
   return c;
@@ -223,10 +235,10 @@ Cutout Client::image_cutout(const Region& region, std::optional<int> mip,
   c.mip = check_mip(v, mip, image_mip_, "image");
   c.resolution = image_resolution(c.mip);
   c.voxels = voxels_for(region, v, c.mip, false);
-  c.data = download(v, c.voxels, c.mip);
+  c.data = download(v, c.voxels, c.mip, on_progress_);
   if (scale_to_bounds)
     return scaled(std::move(c), region, resolution_, max_output_bytes_,
-                  "the image of " + v.source());
+                  "the image of " + v.url(), pool_);
   return c;
 }
 
@@ -238,11 +250,11 @@ Cutout Client::segmentation_cutout(const Region& region,
   c.mip = check_mip(v, mip, segmentation_mip_, "segmentation");
   c.resolution = segmentation_resolution(c.mip);
   c.voxels = voxels_for(region, v, c.mip, true);
-  c.data = download(v, c.voxels, c.mip);
+  c.data = download(v, c.voxels, c.mip, on_progress_);
   if (root_ids) keep_only_ids(c.data, *root_ids);
   if (scale_to_bounds)
     return scaled(std::move(c), region, resolution_, max_output_bytes_,
-                  "the segmentation of " + v.source());
+                  "the segmentation of " + v.url(), pool_);
   return c;
 }
 
@@ -253,11 +265,35 @@ std::map<std::uint64_t, Array> Client::split_segmentation_cutout(
   overlay::SplitOptions options;
   options.root_ids = root_ids;
   options.include_zero = include_zero;
-  auto labels = overlay::ObjectLabels::split(c.data, options, segmentation_volume().source());
+  auto labels = overlay::ObjectLabels::split(c.data, options, segmentation_volume().url());
   std::map<std::uint64_t, Array> masks;
   for (std::size_t i = 0; i < labels.object_count(); ++i)
     masks.emplace(labels.ids()[i], labels.mask(i));
   return masks;
+}
+
+AlignedBoxes Client::aligned_boxes(const Region& region, std::optional<int> image_mip,
+                                   std::optional<int> segmentation_mip) const {
+  AlignedBoxes b;
+  b.has_image = image_ != nullptr;
+  b.has_segmentation = segmentation_ != nullptr;
+  if (image_) {
+    b.image_mip = check_mip(*image_, image_mip, image_mip_, "image");
+    b.image_resolution = image_resolution(b.image_mip);
+    b.image_voxels = voxels_for(region, *image_, b.image_mip, false);
+  }
+  if (segmentation_) {
+    b.segmentation_mip =
+        check_mip(*segmentation_, segmentation_mip, segmentation_mip_, "segmentation");
+    b.segmentation_resolution = segmentation_resolution(b.segmentation_mip);
+    // On the image grid the segmentation voxels are those the image voxels' centres fall in.
+    b.segmentation_voxels =
+        image_ ? source_box(b.image_voxels, b.image_resolution, b.segmentation_resolution)
+               : voxels_for(region, *segmentation_, b.segmentation_mip, true);
+  }
+  b.grid_voxels = image_ ? b.image_voxels : b.segmentation_voxels;
+  b.grid_resolution = image_ ? b.image_resolution : b.segmentation_resolution;
+  return b;
 }
 
 AlignedCutout Client::image_and_segmentation_cutout(
@@ -265,33 +301,42 @@ AlignedCutout Client::image_and_segmentation_cutout(
     std::optional<int> image_mip, std::optional<int> segmentation_mip) const {
   AlignedCutout out;
   if (!image_ && !segmentation_) return out;
-  if (image_) {
-    out.image.mip = check_mip(*image_, image_mip, image_mip_, "image");
-    out.image.resolution = image_resolution(out.image.mip);
-    out.image.voxels = voxels_for(region, *image_, out.image.mip, false);
-  }
-  if (segmentation_) {
-    Cutout& s = out.segmentation;
-    s.mip = check_mip(*segmentation_, segmentation_mip, segmentation_mip_, "segmentation");
-    s.resolution = segmentation_resolution(s.mip);
-    // On the image grid the segmentation voxels are those the image voxels' centres fall in.
-    out.segmentation_voxels = image_
-                                  ? source_box(out.image.voxels, out.image.resolution, s.resolution)
-                                  : voxels_for(region, *segmentation_, s.mip, true);
-  }
+  const AlignedBoxes boxes = aligned_boxes(region, image_mip, segmentation_mip);
+  out.image.mip = boxes.image_mip;
+  out.image.resolution = boxes.image_resolution;
+  out.image.voxels = boxes.image_voxels;
+  out.segmentation.mip = boxes.segmentation_mip;
+  out.segmentation.resolution = boxes.segmentation_resolution;
+  out.segmentation_voxels = boxes.segmentation_voxels;
+  // Progress of both reads as one: chunks done and bytes of either over the chunks of both.
+  struct Progress {
+    std::atomic<std::size_t> done[2] = {0, 0}, total[2] = {0, 0};
+    std::atomic<std::uint64_t> bytes[2] = {0, 0};
+  } progress;
+  auto reporter = [&](int which) -> volume::ProgressCallback {
+    if (!on_progress_) return {};
+    return [this, &progress, which](std::size_t done, std::size_t total, std::uint64_t bytes) {
+      progress.done[which] = done;
+      progress.total[which] = total;
+      progress.bytes[which] = bytes;
+      on_progress_(progress.done[0] + progress.done[1], progress.total[0] + progress.total[1],
+                   progress.bytes[0] + progress.bytes[1]);
+    };
+  };
   // The segmentation's chunks are fetched on another thread while this one fetches the image's.
   std::future<Array> seg_future;
   if (segmentation_)
     seg_future = std::async(std::launch::async, [&] {
       auto t0 = std::chrono::steady_clock::now();
-      Array a = download(*segmentation_, out.segmentation_voxels, out.segmentation.mip);
+      Array a =
+          download(*segmentation_, out.segmentation_voxels, out.segmentation.mip, reporter(1));
       out.fetch_segmentation_ms = ms_since(t0);
       return a;
     });
   try {
     if (image_) {
       auto t0 = std::chrono::steady_clock::now();
-      out.image.data = download(*image_, out.image.voxels, out.image.mip);
+      out.image.data = download(*image_, out.image.voxels, out.image.mip, reporter(0));
       out.fetch_image_ms = ms_since(t0);
     }
   } catch (...) {
@@ -308,10 +353,10 @@ AlignedCutout Client::image_and_segmentation_cutout(
       out.segmentation.data = std::move(seg);
     else {
       check_resample_budget(seg, out.image.voxels, max_output_bytes_,
-                            "the segmentation of " + segmentation_->source());
+                            "the segmentation of " + segmentation_->url());
       out.segmentation.data =
           resample_nearest(seg, out.segmentation_voxels, out.segmentation.resolution,
-                           out.image.voxels, out.image.resolution);
+                           out.image.voxels, out.image.resolution, pool_);
     }
     out.segmentation.voxels = out.image.voxels;
     out.segmentation.resolution = out.image.resolution;

@@ -1,26 +1,32 @@
 // Client: an image source and a segmentation source seen in one coordinate space, ImageryClient's
-// job done natively. Coordinates are read at the client's resolution (nm per unit); every cutout
-// converts its region to voxels of the chosen mip of each source (see bounds.h), fetches the
-// chunks, and can put the segmentation onto the image grid (see resample.h).
+// job done natively. The sources are volumes of any driver (volume/volume.h). Coordinates are
+// read at the client's resolution (nm per unit); every cutout converts its region to voxels of
+// the chosen mip of each source (see bounds.h), reads them, and can put the segmentation onto
+// the image grid (see resample.h).
 //
+//   imagery::io::Context ctx;
 //   auto c = imagery::client::Client::open({.image = "https://.../em",
-//                                           .segmentation = "https://.../seg"});
+//                                           .segmentation = "https://.../seg"}, {}, ctx);
 //   auto region = imagery::client::Region::centered({52000, 31000, 2100}, {512, 512, 1});
 //   auto both = c.image_and_segmentation_cutout(region);   // both.image, both.segmentation
 //
 // Errors: kNotFound (a missing source or mip), kInvalidArgument (a region smaller than one voxel,
-// a source the call needs but the client lacks), and whatever Volume::download throws.
+// a source the call needs but the client lacks), and whatever the volumes' read() throws.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <stop_token>
 #include <string>
 #include <vector>
 
 #include "imagery/client/bounds.h"
 #include "imagery/core/array.h"
-#include "imagery/precomputed/volume.h"
+#include "imagery/core/thread_pool.h"
+#include "imagery/io/context.h"
+#include "imagery/volume/mip.h"
+#include "imagery/volume/volume.h"
 
 namespace imagery::client {
 
@@ -34,11 +40,12 @@ struct ClientOptions {
   // shows coordinates), else the segmentation's. ImageryClient's default is the resolution of the
   // chosen image mip instead; the two agree unless image_mip is given.
   std::optional<Vec3d> resolution;
-  // Mips used when a call names none. Default: VolumeInfo::default_mip(), the first scale whose
-  // key does not contain "placeholder" (any case) and that is not hidden. ImageryClient skips
-  // only keys exactly equal to "placeholder"; we keep the stricter rule, which CloudVolume itself
-  // uses for its warning, because a scale named e.g. "placeholder_4nm" has no chunks either.
-  std::optional<int> image_mip, segmentation_mip;
+  // Mips used when a call names none, by index or resolution. Default: the volume's default mip,
+  // for precomputed the first scale whose key does not contain "placeholder" (any case) and that
+  // is not hidden. ImageryClient skips only keys exactly equal to "placeholder"; we keep the
+  // stricter rule, which CloudVolume itself uses for its warning, because a scale named e.g.
+  // "placeholder_4nm" has no chunks either.
+  volume::MipSelector image_mip, segmentation_mip;
   // CloudVolume's client defaults as ImageryClient opens volumes: requests may reach outside
   // the volume, and missing chunks read as 0.
   bool bounded = false;
@@ -46,7 +53,13 @@ struct ClientOptions {
   // Every array a call builds (each cutout, and the segmentation put onto the image grid) is
   // refused with kResourceExhausted before allocation when larger than this (--max-memory).
   std::size_t max_output_bytes = std::size_t{16} << 30;
-  precomputed::OpenOptions open;
+  // Puts segmentations onto the image grid in parallel (Client::open uses the context's pool).
+  ThreadPool* pool = nullptr;
+  // Cancels the reads of every cutout (kCancelled).
+  std::stop_token stop;
+  // Progress of each call's reads (both sources of an aligned cutout summed), from worker
+  // threads.
+  volume::ProgressCallback on_progress;
 };
 
 // One source's cutout and where it lies.
@@ -55,6 +68,18 @@ struct Cutout {
   Bbox voxels;  // covered voxels at `mip` (after scale_to_bounds: coordinate units)
   int mip = 0;
   Vec3d resolution;  // nm per voxel of `data`
+};
+
+// What image_and_segmentation_cutout reads, worked out without reading: the voxels of each
+// source at its mip, and the grid both end up on (the image's, or the segmentation's alone).
+struct AlignedBoxes {
+  bool has_image = false, has_segmentation = false;
+  int image_mip = 0, segmentation_mip = 0;
+  Vec3d image_resolution, segmentation_resolution;
+  Bbox image_voxels;         // at image_mip
+  Bbox segmentation_voxels;  // read at segmentation_mip
+  Bbox grid_voxels;          // the result's voxels (the image's when there is one)
+  Vec3d grid_resolution;
 };
 
 // Image and segmentation on the image grid.
@@ -67,17 +92,18 @@ struct AlignedCutout {
 
 class Client {
  public:
-  // Opens the sources (either may be empty, not both). Throws kInvalidArgument for no source,
-  // kNotFound for a missing source or a mip it lacks.
-  static Client open(const ClientSources& sources, const ClientOptions& options = {});
-  // From volumes already opened.
-  Client(std::optional<precomputed::Volume> image, std::optional<precomputed::Volume> segmentation,
-         const ClientOptions& options = {});
+  // Opens the sources in `context` (either may be empty, not both; both at once). Throws
+  // kInvalidArgument for no source, kNotFound for a missing source or a mip it lacks.
+  static Client open(const ClientSources& sources, const ClientOptions& options = {},
+                     io::Context& context = io::Context::default_context());
+  // From volumes already opened (either may be null, not both).
+  Client(std::shared_ptr<const volume::Volume> image,
+         std::shared_ptr<const volume::Volume> segmentation, const ClientOptions& options = {});
 
-  bool has_image() const { return image_.has_value(); }
-  bool has_segmentation() const { return segmentation_.has_value(); }
-  const precomputed::Volume& image_volume() const;
-  const precomputed::Volume& segmentation_volume() const;
+  bool has_image() const { return image_ != nullptr; }
+  bool has_segmentation() const { return segmentation_ != nullptr; }
+  const volume::Volume& image_volume() const;
+  const volume::Volume& segmentation_volume() const;
   const Vec3d& resolution() const { return resolution_; }
   int image_mip() const { return image_mip_; }
   int segmentation_mip() const { return segmentation_mip_; }
@@ -111,23 +137,30 @@ class Client {
   std::map<std::uint64_t, Array> split_segmentation_cutout(
       const Region& region, const std::optional<std::vector<std::uint64_t>>& root_ids = {},
       bool include_zero = false, std::optional<int> mip = {}) const;
+  // The boxes image_and_segmentation_cutout would read (no I/O).
+  AlignedBoxes aligned_boxes(const Region& region, std::optional<int> image_mip = {},
+                             std::optional<int> segmentation_mip = {}) const;
   // Both cutouts fetched concurrently, the segmentation resampled onto the image grid.
   AlignedCutout image_and_segmentation_cutout(
       const Region& region, const std::optional<std::vector<std::uint64_t>>& root_ids = {},
       std::optional<int> image_mip = {}, std::optional<int> segmentation_mip = {}) const;
 
  private:
-  int check_mip(const precomputed::Volume& v, std::optional<int> mip, int fallback,
+  int check_mip(const volume::Volume& v, std::optional<int> mip, int fallback,
                 const char* what) const;
-  Bbox voxels_for(const Region& region, const precomputed::Volume& v, int mip,
+  Bbox voxels_for(const Region& region, const volume::Volume& v, int mip,
                   bool is_segmentation) const;
-  Array download(const precomputed::Volume& v, const Bbox& voxels, int mip) const;
+  Array download(const volume::Volume& v, const Bbox& voxels, int mip,
+                 const volume::ProgressCallback& progress) const;
 
-  std::optional<precomputed::Volume> image_, segmentation_;
+  std::shared_ptr<const volume::Volume> image_, segmentation_;
   Vec3d resolution_;
   int image_mip_ = 0, segmentation_mip_ = 0;
   bool bounded_ = false, fill_missing_ = true;
   std::size_t max_output_bytes_ = std::size_t{16} << 30;
+  ThreadPool* pool_ = nullptr;
+  std::stop_token stop_;
+  volume::ProgressCallback on_progress_;
 };
 
 // Sets every voxel whose id is not in `ids` to 0 (any integer dtype; ids as 64-bit patterns).

@@ -35,7 +35,7 @@ Bbox source_box(const Bbox& dst_box, const Vec3d& dst_resolution, const Vec3d& s
 }
 
 Array resample_nearest(const Array& src, const Bbox& src_box, const Vec3d& src_resolution,
-                       const Bbox& dst_box, const Vec3d& dst_resolution) {
+                       const Bbox& dst_box, const Vec3d& dst_resolution, ThreadPool* pool) {
   const Shape4& ss = src.shape();
   Vec3 size = dst_box.size();
   Array dst(src.dtype(), {size.x, size.y, size.z, ss.c});
@@ -49,7 +49,7 @@ Array resample_nearest(const Array& src, const Bbox& src_box, const Vec3d& src_r
   const std::byte* in = src.bytes();
   std::byte* out = dst.bytes();
   const std::int64_t rows = size.y * size.z * ss.c;
-  ThreadPool::shared().parallel_for(static_cast<std::size_t>(rows), [&](std::size_t row) {
+  parallel_for(pool, static_cast<std::size_t>(rows), [&](std::size_t row) {
     const std::int64_t r = static_cast<std::int64_t>(row);
     const std::int64_t y = r % size.y, z = (r / size.y) % size.z, c = r / (size.y * size.z);
     const std::byte* src_row = in + src.index(0, idx[1][y], idx[2][z], c) * es;

@@ -10,6 +10,7 @@
 
 #include "imagery/core/array.h"
 #include "imagery/core/bbox.h"
+#include "imagery/core/thread_pool.h"
 #include "imagery/core/vec3.h"
 
 namespace imagery::client {
@@ -22,8 +23,10 @@ std::vector<std::int64_t> nearest_indices(std::int64_t lo, std::int64_t hi, doub
 Bbox source_box(const Bbox& dst_box, const Vec3d& dst_resolution, const Vec3d& src_resolution);
 
 // Resamples `src` (covering `src_box` at `src_resolution`, shape X, Y, Z, C) onto `dst_box` at
-// `dst_resolution`. Indices outside src_box are clamped to its edge.
+// `dst_resolution`. Indices outside src_box are clamped to its edge. Rows are copied on `pool`
+// (serially without one).
 Array resample_nearest(const Array& src, const Bbox& src_box, const Vec3d& src_resolution,
-                       const Bbox& dst_box, const Vec3d& dst_resolution);
+                       const Bbox& dst_box, const Vec3d& dst_resolution,
+                       ThreadPool* pool = nullptr);
 
 }  // namespace imagery::client

@@ -6,6 +6,14 @@
 
 namespace imagery {
 
+std::uint64_t array_bytes(const Vec3& size, std::int64_t channels, DataType dtype) {
+  std::uint64_t bytes = dtype_size(dtype);
+  for (std::int64_t n : {size.x, size.y, size.z, channels})
+    if (n < 0 || __builtin_mul_overflow(bytes, static_cast<std::uint64_t>(n), &bytes))
+      return UINT64_MAX;
+  return bytes;
+}
+
 Array::Array(DataType dtype, Shape4 shape) : dtype_(dtype), shape_(shape) {
   if (shape.x < 0 || shape.y < 0 || shape.z < 0 || shape.c < 0)
     fail(ErrorCode::kInvalidArgument, "array shape must not be negative");

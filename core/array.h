@@ -22,6 +22,10 @@ struct Shape4 {
   constexpr Vec3 xyz() const { return {x, y, z}; }
 };
 
+// Bytes of an array of `size` voxels x `channels` of `dtype`, saturating at UINT64_MAX instead of
+// overflowing (sizes come from untrusted metadata and user boxes).
+std::uint64_t array_bytes(const Vec3& size, std::int64_t channels, DataType dtype);
+
 namespace detail {
 // Large arrays come straight from the kernel (already zero, backed by huge pages where the
 // system allows): page faults on fresh cutouts cost more than decoding them otherwise.

@@ -25,4 +25,9 @@ struct Bbox {
 // The overlap of two boxes; empty() when they do not meet.
 Bbox intersect(const Bbox& a, const Bbox& b);
 
+// Bounds in mip-0 voxels to bounds at a scale that is `factor` times coarser per axis:
+// floor(min / f), ceil(max / f), as CloudVolume does (exact ratios such as 12/4 stay exact).
+// Throws kInvalidArgument when the result leaves the range of voxel indices.
+Bbox downsample_bounds(const Bbox& mip0, const Vec3d& factor);
+
 }  // namespace imagery

@@ -48,6 +48,8 @@ int exit_code_for(ErrorCode code) {
       return 1;
     case ErrorCode::kInternal:
       return 1;
+    case ErrorCode::kCancelled:
+      return 8;
   }
   return 1;
 }
@@ -70,6 +72,8 @@ std::string_view error_code_name(ErrorCode code) {
       return "i/o error";
     case ErrorCode::kInternal:
       return "internal error";
+    case ErrorCode::kCancelled:
+      return "cancelled";
   }
   return "error";
 }

@@ -17,7 +17,7 @@ namespace imagery {
 
 class TaskGroup {
  public:
-  explicit TaskGroup(ThreadPool& pool = ThreadPool::shared());
+  explicit TaskGroup(ThreadPool& pool);
   // Waits for the tasks (without rethrowing: call wait() to see errors).
   ~TaskGroup();
   TaskGroup(const TaskGroup&) = delete;

@@ -75,9 +75,9 @@ void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_
   if (state->error) std::rethrow_exception(state->error);
 }
 
-ThreadPool& ThreadPool::shared() {
-  static ThreadPool pool(std::max(1u, std::thread::hardware_concurrency()));
-  return pool;
+void parallel_for(ThreadPool* pool, std::size_t n, const std::function<void(std::size_t)>& fn) {
+  if (pool) return pool->parallel_for(n, fn);
+  for (std::size_t i = 0; i < n; ++i) fn(i);
 }
 
 }  // namespace imagery

@@ -1,5 +1,6 @@
 // ThreadPool: a fixed set of worker threads for CPU work (chunk decoding,
-// compositing). parallel_for runs n tasks across the workers and the caller.
+// compositing). parallel_for runs n tasks across the workers and the caller. A pool belongs
+// to a Context (io/context.h) or to whoever made it; there is no process-wide one.
 #pragma once
 
 #include <condition_variable>
@@ -26,9 +27,6 @@ class ThreadPool {
   // done and rethrows the first exception any call threw (the rest still run to completion).
   void parallel_for(std::size_t n, const std::function<void(std::size_t)>& fn);
 
-  // The process-wide pool, sized to the machine (hardware threads, at least 1).
-  static ThreadPool& shared();
-
  private:
   void work();
 
@@ -38,5 +36,9 @@ class ThreadPool {
   std::condition_variable cv_;
   bool stopping_ = false;
 };
+
+// pool->parallel_for(n, fn), or the n calls one after the other on this thread when pool is null
+// (for algorithms that take an optional pool).
+void parallel_for(ThreadPool* pool, std::size_t n, const std::function<void(std::size_t)>& fn);
 
 }  // namespace imagery

@@ -7,10 +7,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <vector>
 
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
-#include "imagery/core/thread_pool.h"
 #include "imagery/io/internal/storage_key.h"
 
 namespace imagery::io {
@@ -52,16 +52,25 @@ void touch(const std::string& path) {
 
 }  // namespace
 
-DiskCacheStorage::DiskCacheStorage(std::shared_ptr<Storage> inner, std::string cache_dir,
-                                   std::uint64_t limit_bytes)
-    : inner_(std::move(inner)), dir_(std::move(cache_dir)), limit_(limit_bytes) {
+DiskCacheFolder::DiskCacheFolder(std::string dir, std::uint64_t limit_bytes)
+    : dir_(std::move(dir)), limit_(limit_bytes) {
   std::error_code ec;
   fs::create_directories(dir_, ec);
   if (ec || !fs::is_directory(dir_))
     fail(ErrorCode::kIoError, "cannot use cache folder " + dir_ + ": " + ec.message());
+  thread_ = std::thread([this] { background(); });
 }
 
-std::string DiskCacheStorage::path_for(const std::string& url) const {
+DiskCacheFolder::~DiskCacheFolder() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  thread_.join();
+}
+
+std::string DiskCacheFolder::path_for(const std::string& url) const {
   std::string rest = url;
   std::string out = dir_;
   if (auto p = rest.find("://"); p != std::string::npos) {
@@ -78,70 +87,102 @@ std::string DiskCacheStorage::path_for(const std::string& url) const {
   return out;
 }
 
-std::optional<StoredObject> DiskCacheStorage::lookup(const std::string& path) const {
-  for (bool gz : {false, true}) {
-    const std::string p = gz ? path + ".gz" : path;
-    if (auto bytes = read_whole(p)) {
-      touch(p);
-      return StoredObject{std::move(*bytes), gz, p};
-    }
-  }
-  return std::nullopt;
-}
-
-void DiskCacheStorage::store(const std::string& path, const Bytes& bytes, bool gzip) {
+void DiskCacheFolder::store(const std::string& path, std::span<const std::byte> bytes) {
   try {
     fs::create_directories(fs::path(path).parent_path());
-    write_file_atomically(gzip ? path + ".gz" : path, bytes);
+    write_file_atomically(path, bytes);
   } catch (const std::exception&) {
     return;  // a cache that cannot be written must not fail the read
   }
-  account_and_evict(static_cast<std::int64_t>(bytes.size()));
+  bool wake = false;
+  {
+    std::lock_guard lock(mutex_);
+    bytes_ += bytes.size();
+    if (busy_) stored_since_scan_ += bytes.size();
+    if (measured_ && bytes_ > limit_ && !evict_wanted_) {
+      evict_wanted_ = true;
+      wake = true;
+    }
+  }
+  if (wake) cv_.notify_all();
 }
 
-void DiskCacheStorage::account_and_evict(std::int64_t added) {
-  // All accounting happens under one lock, each store counting itself before it checks the limit.
-  // A file another thread wrote may be counted twice; that only evicts early, never lets the cache
-  // grow past its limit.
-  std::lock_guard lock(mutex_);
+DiskCacheFolder::State DiskCacheFolder::settle() {
+  std::unique_lock lock(mutex_);
+  cv_.wait(lock, [&] { return measured_ && !busy_ && !evict_wanted_; });
+  return {bytes_, scans_};
+}
+
+// Measures the folder (and with `evict`, removes the least recently used files down to 90 % of
+// the limit); returns the bytes left. Runs without the lock: stores go on meanwhile.
+std::uint64_t DiskCacheFolder::scan_and_evict(bool evict) {
   struct Entry {
     fs::file_time_type time;
     std::uintmax_t size;
     fs::path path;
   };
-  auto scan = [&] {
-    std::vector<Entry> entries;
-    std::error_code ec;
-    for (auto it = fs::recursive_directory_iterator(dir_, ec);
-         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
-      if (!it->is_regular_file(ec)) continue;
-      entries.push_back({it->last_write_time(ec), it->file_size(ec), it->path()});
-    }
-    return entries;
-  };
-  if (size_ < 0) {
-    size_ = 0;
-    for (const auto& e : scan()) size_ += static_cast<std::int64_t>(e.size);
-  } else {
-    size_ += added;
+  std::vector<Entry> entries;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(dir_, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    std::error_code file_ec;
+    if (!it->is_regular_file(file_ec)) continue;
+    entries.push_back({it->last_write_time(file_ec), it->file_size(file_ec), it->path()});
   }
-  if (static_cast<std::uint64_t>(size_) <= limit_) return;
-  auto entries = scan();
+  std::uint64_t total = 0;
+  for (const auto& e : entries) total += e.size;
+  if (!evict || total <= limit_) return total;
   std::sort(entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return a.time < b.time; });
-  std::int64_t total = 0;
-  for (const auto& e : entries) total += static_cast<std::int64_t>(e.size);
-  const auto target = static_cast<std::int64_t>(limit_ / 10 * 9);
+  const std::uint64_t target = limit_ / 10 * 9;
   for (const auto& e : entries) {
     if (total <= target) break;
-    std::error_code ec;
-    if (fs::remove(e.path, ec)) total -= static_cast<std::int64_t>(e.size);
+    std::error_code rm_ec;
+    if (fs::remove(e.path, rm_ec)) total -= e.size;
   }
-  size_ = total;
+  return total;
 }
 
-void DiskCacheStorage::read_many(const std::vector<std::string>& keys,
-                                 const ObjectCallback& on_done) {
+void DiskCacheFolder::background() {
+  bool evict = false;
+  for (;;) {
+    const std::uint64_t found = scan_and_evict(evict);
+    {
+      std::unique_lock lock(mutex_);
+      ++scans_;
+      // What the scan saw, plus what was stored while it ran (a file stored early in the scan may
+      // be counted twice: that only evicts early, never lets the folder grow past its limit).
+      bytes_ = found + stored_since_scan_;
+      stored_since_scan_ = 0;
+      measured_ = true;
+      evict_wanted_ = bytes_ > limit_;
+      busy_ = false;
+      cv_.notify_all();
+      cv_.wait(lock, [&] { return stopping_ || evict_wanted_; });
+      if (stopping_) return;
+      busy_ = true;
+      evict = true;
+    }
+  }
+}
+
+DiskCacheStorage::DiskCacheStorage(std::shared_ptr<Storage> inner,
+                                   std::shared_ptr<DiskCacheFolder> folder, ThreadPool& pool)
+    : Storage(pool), inner_(std::move(inner)), folder_(std::move(folder)) {}
+
+std::optional<StoredObject> DiskCacheStorage::lookup(const std::string& path) const {
+  for (bool gz : {false, true}) {
+    const std::string p = gz ? path + ".gz" : path;
+    if (auto bytes = read_whole(p)) {
+      touch(p);
+      return StoredObject{SharedBytes(std::move(*bytes)), gz, p};
+    }
+  }
+  return std::nullopt;
+}
+
+void DiskCacheStorage::do_read_many(const std::vector<std::string>& keys,
+                                  const ObjectCallback& on_done, std::stop_token stop) {
   for (const auto& key : keys) check_storage_key(key, describe(""));  // hits skip inner_'s check
   std::vector<std::string> misses;
   std::vector<std::size_t> miss_index;
@@ -157,7 +198,7 @@ void DiskCacheStorage::read_many(const std::vector<std::string>& keys,
   }
   std::vector<std::size_t> vanished;  // removed by another process between the check and the read
   std::mutex vanished_mutex;
-  ThreadPool::shared().parallel_for(hits.size(), [&](std::size_t h) {
+  pool().parallel_for(hits.size(), [&](std::size_t h) {
     auto object = lookup(hits[h].second);
     if (!object) {
       std::lock_guard lock(vanished_mutex);
@@ -171,14 +212,20 @@ void DiskCacheStorage::read_many(const std::vector<std::string>& keys,
     miss_index.push_back(i);
   }
   if (misses.empty()) return;
-  inner_->read_many(misses, [&](std::size_t j, std::optional<StoredObject> object) {
-    if (object) store(path_for(inner_->describe(misses[j])), object->bytes, object->gzip_encoded);
+  inner_->read_many(
+      misses,
+      [&](std::size_t j, std::optional<StoredObject> object) {
+    if (object) {
+      const std::string path = path_for(inner_->describe(misses[j]));
+      folder_->store(object->gzip_encoded ? path + ".gz" : path, object->bytes.span());
+    }
     on_done(miss_index[j], std::move(object));
-  });
+      },
+      stop);
 }
 
-void DiskCacheStorage::read_ranges(const std::vector<RangeRequest>& requests,
-                                   const RangeCallback& on_done) {
+void DiskCacheStorage::do_read_ranges(const std::vector<RangeRequest>& requests,
+                                    const RangeCallback& on_done, std::stop_token stop) {
   for (const auto& r : requests) check_storage_key(r.key, describe(""));
   std::vector<RangeRequest> misses;
   std::vector<std::size_t> miss_index;
@@ -190,25 +237,29 @@ void DiskCacheStorage::read_ranges(const std::vector<RangeRequest>& requests,
     auto bytes = read_whole(range_path(requests[i]));
     if (bytes && bytes->size() == requests[i].length) {
       touch(range_path(requests[i]));
-      on_done(i, std::move(bytes));
+      on_done(i, SharedBytes(std::move(*bytes)));
     } else {
       misses.push_back(requests[i]);
       miss_index.push_back(i);
     }
   }
   if (misses.empty()) return;
-  inner_->read_ranges(misses, [&](std::size_t j, std::optional<Bytes> bytes) {
-    if (bytes) store(range_path(misses[j]), *bytes, false);
+  inner_->read_ranges(
+      misses,
+      [&](std::size_t j, std::optional<SharedBytes> bytes) {
+    if (bytes) folder_->store(range_path(misses[j]), bytes->span());
     on_done(miss_index[j], std::move(bytes));
-  });
+      },
+      stop);
 }
 
 std::optional<StoredObject> DiskCacheStorage::read(const std::string& key) {
   return read_one(key);
 }
 
-std::optional<Bytes> DiskCacheStorage::read_range(const std::string& key, std::uint64_t offset,
-                                                  std::uint64_t length) {
+std::optional<SharedBytes> DiskCacheStorage::read_range(const std::string& key,
+                                                        std::uint64_t offset,
+                                                        std::uint64_t length) {
   return read_one_range(key, offset, length);
 }
 

@@ -78,7 +78,8 @@ int open_existing(const std::string& path, std::uint64_t* size) {
 
 }  // namespace
 
-FileStorage::FileStorage(std::string root) : root_(std::move(root)) {
+FileStorage::FileStorage(std::string root, ThreadPool& pool)
+    : Storage(pool), root_(std::move(root)) {
   while (root_.size() > 1 && root_.back() == '/') root_.pop_back();
 }
 
@@ -95,12 +96,12 @@ std::optional<StoredObject> FileStorage::read(const std::string& key) {
     if (raw_fd < 0) continue;
     Fd fd(raw_fd);
     if (size == 0) continue;
-    return StoredObject{read_fd(fd.get(), path, 0, size), gz, path};
+    return StoredObject{SharedBytes(read_fd(fd.get(), path, 0, size)), gz, path};
   }
   return std::nullopt;
 }
 
-std::optional<Bytes> FileStorage::read_range(const std::string& key, std::uint64_t offset,
+std::optional<SharedBytes> FileStorage::read_range(const std::string& key, std::uint64_t offset,
                                              std::uint64_t length) {
   check_storage_key(key, describe(""));
   std::string path = describe(key);
@@ -112,7 +113,7 @@ std::optional<Bytes> FileStorage::read_range(const std::string& key, std::uint64
     fail(ErrorCode::kDataLoss, path + ": range " + std::to_string(offset) + "+" +
                                    std::to_string(length) + " is past the end of the file (" +
                                    std::to_string(size) + " bytes)");
-  return read_fd(fd.get(), path, offset, length);
+  return SharedBytes(read_fd(fd.get(), path, offset, length));
 }
 
 }  // namespace imagery::io

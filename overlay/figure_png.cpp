@@ -15,7 +15,7 @@ std::vector<std::byte> encode_figure_png(const Image& image, const FigurePngOpti
   if (image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * image.channels)
     fail(ErrorCode::kInvalidArgument, "PNG encoding: pixel buffer does not match the picture size");
   return encode_png_parallel(image.pixels.data(), image.width, image.height, image.channels,
-                             options.level);
+                             options.level, options.pool);
 }
 
 Image decode_figure_png(std::span<const std::byte> bytes, const std::string& name) {

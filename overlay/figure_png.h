@@ -9,12 +9,14 @@
 #include <string>
 #include <vector>
 
+#include "imagery/core/thread_pool.h"
 #include "imagery/overlay/image.h"
 
 namespace imagery::overlay {
 
 struct FigurePngOptions {
-  int level = 1;  // zlib level 0-9
+  int level = 1;               // zlib level 0-9
+  ThreadPool* pool = nullptr;  // deflates strips in parallel (the bytes are the same without)
 };
 
 std::vector<std::byte> encode_figure_png(const Image& image, const FigurePngOptions& options = {});

@@ -105,19 +105,19 @@ bool write_chunks(std::uint32_t w, std::uint32_t h, int color_type, const unsign
 }  // namespace
 
 std::vector<std::byte> encode_png_parallel(const std::uint8_t* pixels, std::uint32_t width,
-                                           std::uint32_t height, int channels, int level) {
+                                           std::uint32_t height, int channels, int level,
+                                           ThreadPool* pool) {
   if (channels < 1 || channels > 4 || width == 0 || height == 0 || width > PNG_UINT_31_MAX ||
       height > PNG_UINT_31_MAX)
     fail(ErrorCode::kInvalidArgument, "PNG encoding: unsupported picture layout");
   if (level < 0 || level > 9)
     fail(ErrorCode::kInvalidArgument, "PNG level must be 0-9, not " + std::to_string(level));
   const std::size_t rowbytes = static_cast<std::size_t>(width) * channels;
-  // Strips of at least ~256 KiB keep the restart cost (a fresh 32 KiB window) negligible; two
-  // per worker balance uneven strips.
-  ThreadPool& pool = ThreadPool::shared();
+  // Strips of at least ~256 KiB keep the restart cost (a fresh 32 KiB window) negligible. Their
+  // number depends on the picture alone, never on the pool, so the bytes are the same on every
+  // machine.
   const std::size_t min_rows = std::max<std::size_t>(1, (std::size_t{256} << 10) / (rowbytes + 1));
-  std::size_t strips = std::min<std::size_t>(std::max<std::size_t>(1, 2 * (pool.size() + 1)),
-                                             std::max<std::size_t>(1, height / min_rows));
+  std::size_t strips = std::min<std::size_t>(16, std::max<std::size_t>(1, height / min_rows));
   const std::uint32_t rows_per_strip = static_cast<std::uint32_t>((height + strips - 1) / strips);
   strips = (height + rows_per_strip - 1) / rows_per_strip;
   std::vector<Strip> parts(strips);
@@ -126,10 +126,7 @@ std::vector<std::byte> encode_png_parallel(const std::uint8_t* pixels, std::uint
     const std::uint32_t y1 = std::min(height, y0 + rows_per_strip);
     deflate_strip(pixels, rowbytes, y0, y1, i + 1 == strips, level, parts[i]);
   };
-  if (strips == 1)
-    run(0);
-  else
-    pool.parallel_for(strips, run);
+  parallel_for(strips == 1 ? nullptr : pool, strips, run);
 
   // zlib header (deflate, 32 KiB window, FLEVEL from the level), strips, combined Adler-32.
   std::vector<unsigned char> z;

@@ -47,7 +47,7 @@ std::int64_t slice_count(const Shape4& shape, int dim) {
 std::vector<Image> composite_series(const ObjectLabels& labels,
                                     const std::vector<palettes::Rgb8>& colors,
                                     const std::vector<std::uint8_t>& grey, int dim,
-                                    const CompositeOptions& options) {
+                                    const CompositeOptions& options, ThreadPool* pool) {
   const Shape4& shape = labels.shape();
   if (!grey.empty() && grey.size() != labels.ranks().size())
     fail(ErrorCode::kInvalidArgument, "imagery and segmentation differ in size");
@@ -84,7 +84,7 @@ std::vector<Image> composite_series(const ObjectLabels& labels,
   if (count == 1)
     draw(0);
   else
-    ThreadPool::shared().parallel_for(pictures.size(), draw);
+    parallel_for(pool, pictures.size(), draw);
   return pictures;
 }
 

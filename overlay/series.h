@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "imagery/core/thread_pool.h"
 #include "imagery/overlay/composite.h"
 #include "imagery/overlay/image.h"
 #include "imagery/overlay/object_labels.h"
@@ -19,10 +20,11 @@ std::pair<std::uint32_t, std::uint32_t> slice_size(const Shape4& shape, int dim)
 std::int64_t slice_count(const Shape4& shape, int dim);
 
 // One RGBA picture per slice. `grey` is imagery of the same (X, Y, Z) shape in x-fastest order,
-// or empty; `colors` has one colour per object of `labels`. Slices are drawn in parallel.
+// or empty; `colors` has one colour per object of `labels`. Slices are drawn in parallel on
+// `pool` (one after the other without one).
 std::vector<Image> composite_series(const ObjectLabels& labels,
                                     const std::vector<palettes::Rgb8>& colors,
                                     const std::vector<std::uint8_t>& grey, int dim,
-                                    const CompositeOptions& options);
+                                    const CompositeOptions& options, ThreadPool* pool = nullptr);
 
 }  // namespace imagery::overlay

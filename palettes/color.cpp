@@ -21,4 +21,14 @@ std::vector<Rgb8> to_uint8(const std::vector<RgbF>& colors) {
   return out;
 }
 
+std::string hex(const Rgb8& color) {
+  static const char* digits = "0123456789abcdef";
+  std::string out = "#";
+  for (std::uint8_t v : {color.r, color.g, color.b}) {
+    out += digits[v >> 4];
+    out += digits[v & 15];
+  }
+  return out;
+}
+
 }  // namespace imagery::palettes

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace imagery::palettes {
@@ -23,5 +24,8 @@ struct Rgb8 {
 std::uint8_t to_uint8(double component);
 Rgb8 to_uint8(const RgbF& color);
 std::vector<Rgb8> to_uint8(const std::vector<RgbF>& colors);
+
+// "#rrggbb" (lower case), which parse_color reads back exactly.
+std::string hex(const Rgb8& color);
 
 }  // namespace imagery::palettes

@@ -15,15 +15,17 @@ std::string UnshardedChunkSource::key(const Vec3& cell) const {
 
 std::string UnshardedChunkSource::describe(const Vec3& cell) const { return storage_->describe(key(cell)); }
 
-void UnshardedChunkSource::fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk) {
+void UnshardedChunkSource::fetch(const std::vector<Vec3>& cells,
+                                 const io::ObjectCallback& on_chunk, std::stop_token stop) {
   std::vector<std::string> keys;
   keys.reserve(cells.size());
   for (const auto& c : cells) keys.push_back(key(c));
-  storage_->read_many(keys, on_chunk);
+  storage_->read_many(keys, on_chunk, stop);
 }
 
-std::unique_ptr<ChunkSource> make_chunk_source(std::shared_ptr<io::Storage> storage, const Scale& scale) {
-  if (scale.sharding) return std::make_unique<ShardedChunkSource>(std::move(storage), scale);
+std::unique_ptr<ChunkSource> make_chunk_source(std::shared_ptr<io::Storage> storage,
+                                               const Scale& scale, ShardCaches& caches) {
+  if (scale.sharding) return std::make_unique<ShardedChunkSource>(std::move(storage), scale, caches);
   return std::make_unique<UnshardedChunkSource>(std::move(storage), scale);
 }
 

@@ -1,5 +1,7 @@
 #include "imagery/precomputed/info.h"
 
+#include "imagery/core/array.h"
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -253,11 +255,7 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
 }  // namespace
 
 std::uint64_t decoded_chunk_bytes(const Vec3& chunk_size, int channels, DataType dtype) {
-  std::uint64_t bytes = dtype_size(dtype);
-  for (std::int64_t n : {chunk_size.x, chunk_size.y, chunk_size.z, std::int64_t{channels}})
-    if (n < 0 || __builtin_mul_overflow(bytes, static_cast<std::uint64_t>(n), &bytes))
-      return UINT64_MAX;
-  return bytes;
+  return array_bytes(chunk_size, channels, dtype);
 }
 
 std::string_view encoding_name(Encoding e) {

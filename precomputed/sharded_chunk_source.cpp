@@ -1,5 +1,7 @@
 #include "imagery/precomputed/internal/sharded_chunk_source.h"
 
+#include "imagery/io/gzip.h"
+
 #include <algorithm>
 #include <exception>
 #include <map>
@@ -21,22 +23,26 @@ constexpr std::uint64_t kMaxMinishardIndexBytes = std::uint64_t{256} << 20;
 // read_ranges itself throws is known to come from the storage and can be told apart: those get
 // `context` in front (the storage's message already names the file and the range).
 void read_batch(io::Storage& storage, const std::vector<io::RangeRequest>& requests,
-                const io::RangeCallback& on_done, const std::string& context) {
+                const io::RangeCallback& on_done, const std::string& context,
+                const std::stop_token& stop) {
   if (requests.empty()) return;
   std::mutex mutex;
   std::exception_ptr callback_error;
   try {
-    storage.read_ranges(requests, [&](std::size_t i, std::optional<Bytes> bytes) {
-      try {
-        on_done(i, std::move(bytes));
-      } catch (...) {
-        std::lock_guard lock(mutex);
-        if (!callback_error) callback_error = std::current_exception();
-      }
-    });
+    storage.read_ranges(
+        requests,
+        [&](std::size_t i, std::optional<SharedBytes> bytes) {
+          try {
+            on_done(i, std::move(bytes));
+          } catch (...) {
+            std::lock_guard lock(mutex);
+            if (!callback_error) callback_error = std::current_exception();
+          }
+        },
+        stop);
   } catch (const Error& e) {
     if (callback_error) std::rethrow_exception(callback_error);
-    fail(e.code(), context + ": " + e.what());
+    fail(e.code(), context + ": " + e.what(), e.remedy());
   }
   if (callback_error) std::rethrow_exception(callback_error);
 }
@@ -77,8 +83,9 @@ void coalesce(const std::string& key, std::vector<Part> parts, const ShardReadOp
   }
 }
 
-// The bytes of `part` out of what its request returned (moved when the part is all of it).
-Bytes slice(Bytes& fetched, const CoalescedRead& read, const Part& part, const std::string& file) {
+// The bytes of `part` out of what its request returned (a view: nothing is copied).
+SharedBytes slice(const SharedBytes& fetched, const CoalescedRead& read, const Part& part,
+                  const std::string& file) {
   // Storage promises exactly the bytes asked for; a back end that breaks that promise must not
   // turn into reads outside the buffer.
   if (fetched.size() != read.request.length)
@@ -86,10 +93,7 @@ Bytes slice(Bytes& fetched, const CoalescedRead& read, const Part& part, const s
                                    " bytes at " + std::to_string(read.request.offset) + ", got " +
                                    std::to_string(fetched.size()));
   const std::uint64_t from = part.bytes.begin - read.request.offset;
-  if (read.parts.size() == 1 && from == 0 && part.bytes.size() == fetched.size())
-    return std::move(fetched);
-  return Bytes(fetched.begin() + static_cast<std::ptrdiff_t>(from),
-               fetched.begin() + static_cast<std::ptrdiff_t>(from + part.bytes.size()));
+  return fetched.slice(static_cast<std::size_t>(from), static_cast<std::size_t>(part.bytes.size()));
 }
 
 std::vector<io::RangeRequest> requests_of(const std::vector<CoalescedRead>& reads) {
@@ -160,7 +164,8 @@ std::string ShardedChunkSource::minishard_cache_key(std::uint64_t shard,
          std::to_string(minishard);
 }
 
-void ShardedChunkSource::read_shard_indices(std::vector<Wanted>& wanted) {
+void ShardedChunkSource::read_shard_indices(std::vector<Wanted>& wanted,
+                                            const std::stop_token& stop) {
   // (shard, first minishard of the bytes read): the whole index, or one entry of it.
   using TableKey = std::pair<std::uint64_t, std::uint64_t>;
   auto table_key = [&](const Wanted& w) {
@@ -186,7 +191,7 @@ void ShardedChunkSource::read_shard_indices(std::vector<Wanted>& wanted) {
   std::vector<std::shared_ptr<const ShardIndexTable>> read(requested.size());
   read_batch(
       *storage_, requests_of(reads),
-      [&](std::size_t r, std::optional<Bytes> bytes) {
+      [&](std::size_t r, std::optional<SharedBytes> bytes) {
         for (const Part& part : reads[r].parts) {
           auto table = std::make_shared<ShardIndexTable>();
           const TableKey key = requested[part.item];
@@ -200,12 +205,14 @@ void ShardedChunkSource::read_shard_indices(std::vector<Wanted>& wanted) {
         }
       },
       "sharded scale " + scale_.key + ": cannot read a shard index (" +
-          std::to_string(whole_index_ ? index_size_ : 16) + " bytes)");
+          std::to_string(whole_index_ ? index_size_ : 16) + " bytes)",
+      stop);
   for (std::size_t i = 0; i < requested.size(); ++i) tables[requested[i]] = read[i];
   for (auto& w : wanted) w.shard_index = tables.at(table_key(w));
 }
 
-void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted) {
+void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted,
+                                                const std::stop_token& stop) {
   using MinishardId = std::pair<std::uint64_t, std::uint64_t>;  // (shard, minishard)
   std::map<MinishardId, std::shared_ptr<const MinishardIndex>> indices;
   std::map<MinishardId, const ShardIndexTable*> tables;
@@ -246,7 +253,7 @@ void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted) {
   std::vector<std::shared_ptr<const MinishardIndex>> read(requested.size());
   read_batch(
       *storage_, requests_of(reads),
-      [&](std::size_t r, std::optional<Bytes> bytes) {
+      [&](std::size_t r, std::optional<SharedBytes> bytes) {
         const std::string shard = storage_->describe(reads[r].request.key);
         if (!bytes)
           fail(ErrorCode::kNotFound,
@@ -254,18 +261,22 @@ void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted) {
         for (const Part& part : reads[r].parts) {
           const auto [shard_number, minishard] = requested[part.item];
           const std::string what = "minishard " + std::to_string(minishard) + " index of " + shard;
-          Bytes stored = slice(*bytes, reads[r], part, shard);
+          const SharedBytes stored = slice(*bytes, reads[r], part, shard);
+          Bytes inflated;
+          std::span<const std::byte> index_bytes = stored.span();
+          if (spec_.minishard_index_encoding == ShardEncoding::kGzip) {
+            inflated = io::gunzip(stored.span(), what, 0, kMaxMinishardIndexBytes);
+            index_bytes = inflated;
+          }
           auto index = std::make_shared<const MinishardIndex>(
-              decode_minishard_index(spec_.minishard_index_encoding == ShardEncoding::kGzip
-                                         ? io::gunzip(stored, what, 0, kMaxMinishardIndexBytes)
-                                         : std::move(stored),
-                                     index_size_, what));
+              decode_minishard_index(index_bytes, index_size_, what));
           caches_.minishard_indices.put(minishard_cache_key(shard_number, minishard), index,
                                         index->size_bytes());
           read[part.item] = std::move(index);
         }
       },
-      "sharded scale " + scale_.key + ": cannot read a minishard index");
+      "sharded scale " + scale_.key + ": cannot read a minishard index",
+      stop);
   for (std::size_t i = 0; i < requested.size(); ++i) indices[requested[i]] = read[i];
   for (auto& w : wanted)
     if (!w.shard_index->missing)
@@ -273,7 +284,8 @@ void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted) {
 }
 
 void ShardedChunkSource::read_chunks(const std::vector<Wanted>& wanted,
-                                     const io::ObjectCallback& on_chunk) {
+                                     const io::ObjectCallback& on_chunk,
+                                     const std::stop_token& stop) {
   std::map<std::uint64_t, std::vector<Part>> by_shard;
   std::vector<std::size_t> missing;
   for (std::size_t k = 0; k < wanted.size(); ++k) {
@@ -302,7 +314,7 @@ void ShardedChunkSource::read_chunks(const std::vector<Wanted>& wanted,
   const bool gzip = spec_.data_encoding == ShardEncoding::kGzip;
   read_batch(
       *storage_, requests_of(reads),
-      [&](std::size_t r, std::optional<Bytes> bytes) {
+      [&](std::size_t r, std::optional<SharedBytes> bytes) {
         const std::string shard = storage_->describe(reads[r].request.key);
         if (!bytes)
           fail(ErrorCode::kNotFound,
@@ -317,19 +329,21 @@ void ShardedChunkSource::read_chunks(const std::vector<Wanted>& wanted,
           on_chunk(w.cell_index, std::move(object));
         }
       },
-      "sharded scale " + scale_.key + ": cannot read chunk data");
+      "sharded scale " + scale_.key + ": cannot read chunk data",
+      stop);
 }
 
-void ShardedChunkSource::fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk) {
+void ShardedChunkSource::fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk,
+                               std::stop_token stop) {
   std::vector<Wanted> wanted(cells.size());
   for (std::size_t i = 0; i < cells.size(); ++i) {
     wanted[i].cell_index = i;
     wanted[i].chunk_id = chunk_id(cells[i]);
     wanted[i].location = locate_chunk(wanted[i].chunk_id, spec_);
   }
-  read_shard_indices(wanted);
-  read_minishard_indices(wanted);
-  read_chunks(wanted, on_chunk);
+  read_shard_indices(wanted, stop);
+  read_minishard_indices(wanted, stop);
+  read_chunks(wanted, on_chunk, stop);
 }
 
 }  // namespace imagery::precomputed

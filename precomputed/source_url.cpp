@@ -1,68 +1,21 @@
 #include "imagery/precomputed/source_url.h"
 
-#include <algorithm>
-
 #include "imagery/core/error.h"
 
 namespace imagery::precomputed {
 
-namespace {
-bool starts_with(const std::string& s, const char* prefix) {
-  return s.rfind(prefix, 0) == 0;
-}
-
-std::string after(const std::string& s, const char* prefix) {
-  return s.substr(std::char_traits<char>::length(prefix));
-}
-}  // namespace
-
-SourceUrl parse_source_url(const std::string& source) {
-  SourceUrl url;
-  url.original = source;
+io::StorageUrl parse_source_url(const std::string& source) {
   std::string s = source;
-  if (starts_with(s, "precomputed://")) s = after(s, "precomputed://");
-  if (auto bar = s.rfind('|'); bar != std::string::npos && s.back() == ':') {
+  if (s.rfind("precomputed://", 0) == 0) s = s.substr(14);
+  if (auto bar = s.rfind('|'); bar != std::string::npos && !s.empty() && s.back() == ':') {
     std::string format = s.substr(bar + 1);
     if (format != "neuroglancer-precomputed:")
       fail(ErrorCode::kInvalidArgument,
            "source " + source + ": unsupported format '" + format + "'");
     s.resize(bar);
   }
-  // Trailing slashes go, but never into the scheme's "://".
-  const std::size_t scheme_end = s.find("://") == std::string::npos ? 0 : s.find("://") + 3;
-  while (s.size() > std::max<std::size_t>(scheme_end, 1) && s.back() == '/') s.pop_back();
-  auto need_path = [&](const std::string& rest) {
-    if (rest.empty() || rest == "/")
-      fail(ErrorCode::kInvalidArgument, "source " + source + ": no path after the scheme");
-    return rest;
-  };
-  if (starts_with(s, "file://")) {
-    url.kind = SourceUrl::Kind::kFile;
-    url.location = need_path(after(s, "file://"));
-  } else if (starts_with(s, "http://") || starts_with(s, "https://")) {
-    url.kind = SourceUrl::Kind::kHttp;
-    url.location = s;
-    need_path(s.substr(s.find("://") + 3));
-  } else if (starts_with(s, "gs://")) {
-    url.kind = SourceUrl::Kind::kHttp;
-    url.location = "https://storage.googleapis.com/" + need_path(after(s, "gs://"));
-  } else if (starts_with(s, "s3://")) {
-    std::string rest = need_path(after(s, "s3://"));
-    url.kind = SourceUrl::Kind::kHttp;
-    if (starts_with(rest, "https://") || starts_with(rest, "http://"))
-      url.location = rest;  // s3://https://host/bucket/path: a custom endpoint
-    else
-      url.location = "https://s3.amazonaws.com/" + rest;
-  } else if (s.find("://") != std::string::npos) {
-    fail(ErrorCode::kInvalidArgument, "source " + source + ": unsupported scheme '" +
-                                          s.substr(0, s.find("://")) +
-                                          "://' (use a path, file://, http(s)://, gs:// or s3://)");
-  } else {
-    if (s.empty()) fail(ErrorCode::kInvalidArgument, "source is empty");
-    url.kind = SourceUrl::Kind::kFile;
-    url.location = s;
-  }
-  return url;
+  if (s.empty()) fail(ErrorCode::kInvalidArgument, "source is empty");
+  return io::parse_storage_url(s, source);
 }
 
 }  // namespace imagery::precomputed

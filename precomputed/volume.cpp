@@ -6,20 +6,19 @@
 #include <cstdlib>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
+#include <set>
 
 #include "imagery/core/error.h"
+#include "imagery/io/gzip.h"
+#include "imagery/io/open_storage.h"
 #include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/precomputed/internal/chunk_source.h"
 #include "imagery/precomputed/internal/codec_jpeg.h"
 #include "imagery/precomputed/internal/codec_png.h"
 #include "imagery/precomputed/internal/codec_raw.h"
 #include "imagery/precomputed/internal/compressed_segmentation.h"
-
-#include "imagery/io/credentials.h"
-#include "imagery/io/internal/disk_cache.h"
-#include "imagery/io/internal/file_storage.h"
-#include "imagery/io/internal/http_storage.h"
-#include "imagery/io/internal/memory_cache.h"
+#include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/source_url.h"
 
 namespace imagery::precomputed {
@@ -36,14 +35,32 @@ std::size_t most_inflated_chunk(std::uint64_t decoded) {
   return static_cast<std::size_t>(std::min<std::uint64_t>(decoded, kMaxChunkBytes) * 4 + (1 << 20));
 }
 
+// A chunk's bytes after transport compression is undone: the stored bytes themselves, or the
+// inflated ones.
+struct Payload {
+  SharedBytes stored;
+  Bytes inflated;
+  bool is_inflated = false;
+  std::span<const std::byte> bytes() const {
+    return is_inflated ? std::span<const std::byte>(inflated) : stored.span();
+  }
+};
+
 // Undoes transport compression: declared gzip, or (for encodings that cannot start with the gzip
 // magic, and for raw chunks of the wrong length) sniffed gzip. Inflating stops past `max_output`.
-Bytes take_payload(io::StoredObject&& object, std::size_t raw_size, const std::string& name,
-                   std::size_t max_output) {
+Payload take_payload(io::StoredObject&& object, std::size_t raw_size, const std::string& name,
+                     std::size_t max_output) {
+  Payload p;
   bool gz = object.gzip_encoded;
-  if (!gz && io::has_gzip_magic(object.bytes)) gz = raw_size == 0 || object.bytes.size() != raw_size;
-  if (!gz) return std::move(object.bytes);
-  return io::gunzip(object.bytes, name, raw_size, max_output);
+  if (!gz && io::has_gzip_magic(object.bytes))
+    gz = raw_size == 0 || object.bytes.size() != raw_size;
+  if (!gz) {
+    p.stored = std::move(object.bytes);
+    return p;
+  }
+  p.inflated = io::gunzip(object.bytes, name, raw_size, max_output);
+  p.is_inflated = true;
+  return p;
 }
 
 void decode_chunk(const Scale& scale, int channels, std::span<const std::byte> payload,
@@ -76,57 +93,102 @@ std::string byte_text(std::uint64_t bytes) {
   return std::to_string(bytes) + " bytes (" + gb + " GB)";
 }
 
-}  // namespace
 
-VolumeInfo read_info(io::Storage& storage, const std::string& source) {
+std::string read_info_text(io::Storage& storage, const std::string& source,
+                           std::string* location) {
   auto object = storage.read("info");
   if (!object)
     fail(ErrorCode::kNotFound, "no precomputed volume at " + source + " (" +
                                    storage.describe("info") + " does not exist)");
-  std::string name = object->location;
+  *location = object->location;
   if (object->bytes.size() > kMaxInfoBytes)
     fail(ErrorCode::kResourceExhausted,
-         "info " + name + " has " + std::to_string(object->bytes.size()) +
+         "info " + *location + " has " + std::to_string(object->bytes.size()) +
              " bytes, more than any info needs (" + std::to_string(kMaxInfoBytes) + ")");
-  Bytes text = take_payload(std::move(*object), 0, "info " + name, kMaxInfoBytes);
-  return parse_info(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()),
-                    name);
+  const Payload text = take_payload(std::move(*object), 0, "info " + *location, kMaxInfoBytes);
+  const auto bytes = text.bytes();
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
 }
 
-Volume Volume::open(const std::string& source, const OpenOptions& options) {
-  SourceUrl url = parse_source_url(source);
-  if (url.kind == SourceUrl::Kind::kFile) {
-    auto storage = std::make_shared<io::FileStorage>(url.location);
-    VolumeInfo info = read_info(*storage, source);
-    return Volume(std::move(storage), std::move(info), source);
-  }
-  io::HttpOptions http = options.http;
-  if (http.token.empty()) http.token = io::find_token_for(url.location);
-  std::shared_ptr<io::Storage> storage = std::make_shared<io::HttpStorage>(url.location, http);
-  if (!options.disk_cache_dir.empty())
-    storage = std::make_shared<io::DiskCacheStorage>(storage, options.disk_cache_dir,
-                                                 options.disk_cache_bytes);
-  if (options.memory_cache)
-    storage = std::make_shared<io::CachingStorage>(storage, io::MemoryCache::shared());
-  static std::mutex mutex;
-  static std::map<std::string, std::shared_ptr<const VolumeInfo>> infos;
+// The `redirect` of an info document ("" when it has none or is not JSON: parse_info reports).
+std::string redirect_of(const std::string& text) {
+  const auto doc = nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/false);
+  if (!doc.is_object()) return "";
+  const auto it = doc.find("redirect");
+  if (it == doc.end() || !it->is_string()) return "";
+  return it->get<std::string>();
+}
+
+// How many `redirect` hops are followed (CloudVolume's limit).
+constexpr int kMaxInfoRedirects = 10;
+
+// A source opened once per context: where its redirects led and the info found there.
+struct OpenedSource {
+  std::string final_source;
   std::shared_ptr<const VolumeInfo> info;
-  {
-    std::lock_guard lock(mutex);
-    if (auto it = infos.find(url.location); it != infos.end()) info = it->second;
-  }
-  if (!info) {
-    info = std::make_shared<const VolumeInfo>(read_info(*storage, source));
-    std::lock_guard lock(mutex);
-    infos.emplace(url.location, info);
-  }
-  return Volume(std::move(storage), *info, source);
+};
+
+struct InfoCache {
+  // Infos are small; a thousand of them stay well under this.
+  LruCache<OpenedSource> infos{std::size_t{64} << 20};
+};
+
+}  // namespace
+
+VolumeInfo read_info(io::Storage& storage, const std::string& source) {
+  std::string location;
+  const std::string text = read_info_text(storage, source, &location);
+  return parse_info(text, location);
 }
 
-Volume::Volume(std::shared_ptr<io::Storage> storage, VolumeInfo info, std::string source)
+Volume Volume::open(const std::string& source) {
+  return open(source, io::Context::default_context());
+}
+
+Volume Volume::open(const std::string& source, io::Context& context) {
+  io::StorageUrl url = parse_source_url(source);
+  const bool remote = url.kind != io::StorageUrl::Kind::kFile;
+  auto& cache = context.resource<InfoCache>().infos;
+  if (remote)
+    if (auto hit = cache.get(url.location)) {
+      auto storage = io::open_storage(parse_source_url(hit->final_source), context);
+      return Volume(std::move(storage), *hit->info, source, context);
+    }
+  std::set<std::string> seen{url.location};
+  std::string current = source;
+  for (int hop = 0;; ++hop) {
+    auto storage = io::open_storage(url, context);
+    std::string location;
+    const std::string text = read_info_text(*storage, current, &location);
+    const std::string redirect = redirect_of(text);
+    if (redirect.empty() || redirect == current || redirect == url.location) {
+      auto info = std::make_shared<const VolumeInfo>(parse_info(text, location));
+      if (remote) {
+        auto opened = std::make_shared<OpenedSource>();
+        opened->final_source = current;
+        opened->info = info;
+        cache.put(parse_source_url(source).location, opened, text.size() + 1024);
+      }
+      return Volume(std::move(storage), *info, source, context);
+    }
+    if (hop >= kMaxInfoRedirects)
+      fail(ErrorCode::kDataLoss, "info " + location + ": more than " +
+                                     std::to_string(kMaxInfoRedirects) +
+                                     " redirects (the last to " + redirect + ")");
+    url = parse_source_url(redirect);
+    if (!seen.insert(url.location).second)
+      fail(ErrorCode::kDataLoss, "info " + location + " redirects to " + redirect +
+                                     ", which redirects back (a loop)");
+    current = redirect;
+  }
+}
+
+Volume::Volume(std::shared_ptr<io::Storage> storage, VolumeInfo info, std::string source,
+               io::Context& context)
     : storage_(std::move(storage)),
       info_(std::make_shared<const VolumeInfo>(std::move(info))),
-      source_(std::move(source)) {}
+      source_(std::move(source)),
+      context_(&context) {}
 
 Bbox Volume::mip0_to_mip(const Bbox& mip0_bounds, int mip) const {
   info_->scale(mip, source_);
@@ -137,7 +199,8 @@ Array Volume::download_mip0(const Bbox& mip0_bounds, int mip, const CutoutOption
   return download(mip0_to_mip(mip0_bounds, mip), mip, options);
 }
 
-Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options) const {
+Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options,
+                       CutoutReport* report) const {
   const Scale& scale = info_->scale(mip, source_);
   const std::string scale_name = source_ + " mip " + std::to_string(mip) + " (" + scale.key + ")";
   if (bounds.empty())
@@ -151,8 +214,8 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
   if (options.bounded && !inside)
     fail(ErrorCode::kInvalidArgument,
          "cutout bounds " + bounds.to_string() + " reach outside " + scale_name + " bounds " +
-             scale.bounds().to_string() +
-             " (pass --unbounded, or bounded=false, to read outside as 0)");
+             scale.bounds().to_string(),
+         Remedy::kReadOutside);
   for (int d = 0; d < 3; ++d)
     if (std::llabs(bounds.min[d]) > kMaxCoordinate || std::llabs(bounds.max[d]) > kMaxCoordinate)
       fail(ErrorCode::kInvalidArgument, "cutout bounds " + bounds.to_string() + " of " +
@@ -163,15 +226,16 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
   if (bytes > options.max_output_bytes)
     fail(ErrorCode::kResourceExhausted,
          "cutout " + bounds.to_string() + " of " + scale_name + " needs " + byte_text(bytes) +
-             ", more than the memory budget of " + byte_text(options.max_output_bytes) +
-             " (raise it with --max-memory)");
+             ", more than the memory budget of " + byte_text(options.max_output_bytes),
+         Remedy::kRaiseMemoryBudget);
   const std::uint64_t chunk_bytes =
       decoded_chunk_bytes(scale.chunk_size(), info_->num_channels, info_->data_type);
   if (chunk_bytes > options.max_output_bytes)
     fail(ErrorCode::kResourceExhausted,
          scale_name + " has chunks of " + scale.chunk_size().to_string() + " voxels, " +
              byte_text(chunk_bytes) + " each decoded, more than the memory budget of " +
-             byte_text(options.max_output_bytes) + " (raise it with --max-memory)");
+             byte_text(options.max_output_bytes),
+         Remedy::kRaiseMemoryBudget);
   const ChunkGrid grid(scale);
   // Each chunk costs a key, a request and bookkeeping: tiny chunks over a big box would need
   // gigabytes before the first byte arrives.
@@ -184,38 +248,58 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
 
   const std::vector<Vec3> cells = grid.cells_overlapping(bounds);
   const int channels = info_->num_channels;
-  auto source = make_chunk_source(storage_, scale);
-  std::atomic<std::size_t> done{0};
+  auto source = make_chunk_source(storage_, scale, context_->resource<ShardCaches>());
+  std::atomic<std::size_t> done{0}, missing{0};
   std::atomic<std::uint64_t> stored_bytes{0};
-  source->fetch(cells, [&](std::size_t i, std::optional<io::StoredObject> object) {
-    struct Report {  // reports progress however the chunk ends
-      const CutoutOptions& options;
-      std::atomic<std::size_t>& done;
-      std::atomic<std::uint64_t>& bytes;
-      std::size_t total;
-      ~Report() {
-        const std::size_t d = done.fetch_add(1) + 1;
-        if (options.on_progress) options.on_progress(d, total, bytes.load());
-      }
-    } report{options, done, stored_bytes, cells.size()};
-    if (object) stored_bytes.fetch_add(object->bytes.size());
-    const Bbox cell = grid.cell_bounds(cells[i]);
-    const ChunkTarget target{&out, bounds, cell};
-    if (!object) {
-      if (!options.fill_missing)
-        fail(ErrorCode::kNotFound,
-             "chunk " + source->describe(cells[i]) + " of " + source_ +
-                 " is missing (pass --fill-missing, or fill_missing, to read missing chunks as 0)");
-      zero_region(cell, target);
-      return;
-    }
-    const std::string name = "chunk " + object->location;
-    const std::uint64_t decoded = decoded_chunk_bytes(cell.size(), channels, info_->data_type);
-    const std::size_t raw_size =
-        scale.encoding == Encoding::kRaw ? static_cast<std::size_t>(decoded) : 0;
-    Bytes payload = take_payload(std::move(*object), raw_size, name, most_inflated_chunk(decoded));
-    decode_chunk(scale, channels, payload, target, name);
-  });
+  // Called once per chunk however it ends; what the callback throws fails the cutout (and is
+  // never thrown from a destructor).
+  auto progress = [&] {
+    const std::size_t d = done.fetch_add(1) + 1;
+    if (options.on_progress) options.on_progress(d, cells.size(), stored_bytes.load());
+  };
+  source->fetch(
+      cells,
+      [&](std::size_t i, std::optional<io::StoredObject> object) {
+        try {
+          if (object) stored_bytes.fetch_add(object->bytes.size());
+          const Bbox cell = grid.cell_bounds(cells[i]);
+          const ChunkTarget target{&out, bounds, cell};
+          if (!object) {
+            if (!options.fill_missing)
+              fail(ErrorCode::kNotFound,
+                   "chunk " + source->describe(cells[i]) + " of " + source_ + " is missing",
+                   Remedy::kFillMissing);
+            missing.fetch_add(1);
+            zero_region(cell, target);
+          } else {
+            const std::string name = "chunk " + object->location;
+            const std::uint64_t decoded =
+                decoded_chunk_bytes(cell.size(), channels, info_->data_type);
+            const std::size_t raw_size =
+                scale.encoding == Encoding::kRaw ? static_cast<std::size_t>(decoded) : 0;
+            const Payload payload =
+                take_payload(std::move(*object), raw_size, name, most_inflated_chunk(decoded));
+            decode_chunk(scale, channels, payload.bytes(), target, name);
+          }
+        } catch (...) {
+          try {
+            progress();
+          } catch (...) {
+            // The chunk's own failure is the one to report.
+          }
+          throw;
+        }
+        progress();
+      },
+      options.stop);
+  if (report) *report = {cells.size(), missing.load(), stored_bytes.load()};
+  if (cells.empty())
+    context_->warn("cutout " + bounds.to_string() + " lies wholly outside " + scale_name +
+                   " bounds " + scale.bounds().to_string() + ": it is all 0");
+  else if (missing.load() == cells.size())
+    context_->warn("every chunk of cutout " + bounds.to_string() + " of " + scale_name + " (" +
+                   std::to_string(cells.size()) + " chunk" + (cells.size() == 1 ? "" : "s") +
+                   ") is missing: it is all 0 (check the source and the coordinates)");
   return out;
 }
 

@@ -2,6 +2,8 @@
 
 #include <cstring>
 #include <filesystem>
+#include <optional>
+#include <thread>
 
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/thread_pool.h"
@@ -45,7 +47,10 @@ void VolumeWriter::write(const Array& data, const Bbox& bounds, int mip,
   std::filesystem::create_directories(dir);
   const auto cells = grid.cells_overlapping(bounds);
   const std::size_t es = data.element_size();
-  ThreadPool::shared().parallel_for(cells.size(), [&](std::size_t i) {
+  std::optional<ThreadPool> own_pool;
+  ThreadPool& pool = options.pool ? *options.pool
+                                  : own_pool.emplace(std::max(1u, std::thread::hardware_concurrency()));
+  pool.parallel_for(cells.size(), [&](std::size_t i) {
     const Bbox cell = grid.cell_bounds(cells[i]);
     const Vec3 s = cell.size();
     // Gather the chunk (x-fastest, planar channels).

@@ -6,12 +6,14 @@
 #include <string>
 
 #include "imagery/core/array.h"
+#include "imagery/core/thread_pool.h"
 #include "imagery/precomputed/info.h"
 
 namespace imagery::precomputed {
 
 struct WriteOptions {
   bool gzip = false;  // store chunks as NAME.gz
+  ThreadPool* pool = nullptr;  // encodes chunks in parallel (nullptr: a pool made for the call)
   int gzip_level = 6;
   int jpeg_quality = 85;
 };

@@ -10,9 +10,9 @@ namespace imagery::io {
 
 class FileStorage : public Storage {
  public:
-  explicit FileStorage(std::string root);
+  FileStorage(std::string root, ThreadPool& pool);
   std::optional<StoredObject> read(const std::string& key) override;
-  std::optional<Bytes> read_range(const std::string& key, std::uint64_t offset,
+  std::optional<SharedBytes> read_range(const std::string& key, std::uint64_t offset,
                                   std::uint64_t length) override;
   std::string describe(const std::string& key) const override;
 

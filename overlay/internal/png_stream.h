@@ -9,10 +9,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "imagery/core/thread_pool.h"
+
 namespace imagery::overlay {
 
-// `pixels`: rows top to bottom, `channels` 1-4 interleaved 8-bit samples; `level` 0-9.
+// `pixels`: rows top to bottom, `channels` 1-4 interleaved 8-bit samples; `level` 0-9. Strips
+// are deflated on `pool` (one after the other without one); the bytes do not depend on it.
 std::vector<std::byte> encode_png_parallel(const std::uint8_t* pixels, std::uint32_t width,
-                                           std::uint32_t height, int channels, int level);
+                                           std::uint32_t height, int channels, int level,
+                                           ThreadPool* pool = nullptr);
 
 }  // namespace imagery::overlay

@@ -36,8 +36,6 @@ class ChunkGrid {
 // "x0-x1_y0-y1_z0-z1" of a chunk's absolute bounds (negative numbers keep their sign).
 std::string chunk_name(const Bbox& cell);
 
-// Bounds in mip-0 voxels to bounds at a scale that is `factor` times coarser per axis:
-// floor(min / f), ceil(max / f), as CloudVolume does.
-Bbox downsample_bounds(const Bbox& mip0, const Vec3d& factor);
+// downsample_bounds (mip-0 voxels to a coarser scale) is in core/bbox.h.
 
 }  // namespace imagery::precomputed

@@ -9,6 +9,7 @@
 
 #include "imagery/core/vec3.h"
 #include "imagery/precomputed/info.h"
+#include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/io/storage.h"
 
 namespace imagery::precomputed {
@@ -19,7 +20,9 @@ class ChunkSource {
   // Fetches the stored bytes of every grid cell and calls on_chunk(i, object) as each arrives
   // (nullopt: the chunk is missing), possibly from several threads at once. Throws the first
   // error after every fetch has finished.
-  virtual void fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk) = 0;
+  // When `stop` is requested, fetching ends with kCancelled.
+  virtual void fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk,
+                     std::stop_token stop = {}) = 0;
   // Where cell's bytes live, for messages ("KEY/x0-x1_y0-y1_z0-z1", or the shard file).
   virtual std::string describe(const Vec3& cell) const = 0;
 };
@@ -28,7 +31,8 @@ class ChunkSource {
 class UnshardedChunkSource : public ChunkSource {
  public:
   UnshardedChunkSource(std::shared_ptr<io::Storage> storage, const Scale& scale);
-  void fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk) override;
+  void fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk,
+             std::stop_token stop = {}) override;
   std::string describe(const Vec3& cell) const override;
 
  private:
@@ -37,8 +41,8 @@ class UnshardedChunkSource : public ChunkSource {
   Scale scale_;
 };
 
-// The chunk source for a scale: sharded or not.
+// The chunk source for a scale: sharded (with the shard-index caches to use) or not.
 std::unique_ptr<ChunkSource> make_chunk_source(std::shared_ptr<io::Storage> storage,
-                                               const Scale& scale);
+                                               const Scale& scale, ShardCaches& caches);
 
 }  // namespace imagery::precomputed

@@ -39,9 +39,10 @@ class ShardedChunkSource : public ChunkSource {
  public:
   // Throws kInvalidArgument when `scale` is not sharded or its sharding cannot be addressed.
   ShardedChunkSource(std::shared_ptr<io::Storage> storage, const Scale& scale,
-                     ShardCaches& caches = ShardCaches::shared(), ShardReadOptions options = {});
+                     ShardCaches& caches, ShardReadOptions options = {});
 
-  void fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk) override;
+  void fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk,
+             std::stop_token stop = {}) override;
   // "<shard file> (chunk id N)".
   std::string describe(const Vec3& cell) const override;
 
@@ -52,9 +53,10 @@ class ShardedChunkSource : public ChunkSource {
 
  private:
   struct Wanted;
-  void read_shard_indices(std::vector<Wanted>& wanted);
-  void read_minishard_indices(std::vector<Wanted>& wanted);
-  void read_chunks(const std::vector<Wanted>& wanted, const io::ObjectCallback& on_chunk);
+  void read_shard_indices(std::vector<Wanted>& wanted, const std::stop_token& stop);
+  void read_minishard_indices(std::vector<Wanted>& wanted, const std::stop_token& stop);
+  void read_chunks(const std::vector<Wanted>& wanted, const io::ObjectCallback& on_chunk,
+                   const std::stop_token& stop);
   std::string shard_cache_key(std::uint64_t shard, std::uint64_t first_minishard) const;
   std::string minishard_cache_key(std::uint64_t shard, std::uint64_t minishard) const;
 

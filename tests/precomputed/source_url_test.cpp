@@ -15,30 +15,30 @@ using namespace imagery::precomputed;
 TEST_CASE("source URLs map onto files and public HTTPS endpoints", "[precomputed][url]") {
   struct Case {
     const char* source;
-    SourceUrl::Kind kind;
+    io::StorageUrl::Kind kind;
     const char* location;
   };
   const Case cases[] = {
-      {"/data/vol", SourceUrl::Kind::kFile, "/data/vol"},
-      {"relative/vol/", SourceUrl::Kind::kFile, "relative/vol"},
-      {"file:///data/vol", SourceUrl::Kind::kFile, "/data/vol"},
-      {"precomputed://file:///data/vol", SourceUrl::Kind::kFile, "/data/vol"},
-      {"https://host.org/a/b", SourceUrl::Kind::kHttp, "https://host.org/a/b"},
-      {"precomputed://http://127.0.0.1:8080/vol/", SourceUrl::Kind::kHttp,
+      {"/data/vol", io::StorageUrl::Kind::kFile, "/data/vol"},
+      {"relative/vol/", io::StorageUrl::Kind::kFile, "relative/vol"},
+      {"file:///data/vol", io::StorageUrl::Kind::kFile, "/data/vol"},
+      {"precomputed://file:///data/vol", io::StorageUrl::Kind::kFile, "/data/vol"},
+      {"https://host.org/a/b", io::StorageUrl::Kind::kHttp, "https://host.org/a/b"},
+      {"precomputed://http://127.0.0.1:8080/vol/", io::StorageUrl::Kind::kHttp,
        "http://127.0.0.1:8080/vol"},
-      {"gs://bucket/path/to/layer", SourceUrl::Kind::kHttp,
+      {"gs://bucket/path/to/layer", io::StorageUrl::Kind::kHttp,
        "https://storage.googleapis.com/bucket/path/to/layer"},
-      {"precomputed://gs://bucket/layer", SourceUrl::Kind::kHttp,
+      {"precomputed://gs://bucket/layer", io::StorageUrl::Kind::kHttp,
        "https://storage.googleapis.com/bucket/layer"},
-      {"s3://bucket/layer", SourceUrl::Kind::kHttp, "https://s3.amazonaws.com/bucket/layer"},
-      {"s3://https://s3.example.org/bucket/layer", SourceUrl::Kind::kHttp,
+      {"s3://bucket/layer", io::StorageUrl::Kind::kHttp, "https://s3.amazonaws.com/bucket/layer"},
+      {"s3://https://s3.example.org/bucket/layer", io::StorageUrl::Kind::kHttp,
        "https://s3.example.org/bucket/layer"},
-      {"gs://bucket/layer|neuroglancer-precomputed:", SourceUrl::Kind::kHttp,
+      {"gs://bucket/layer|neuroglancer-precomputed:", io::StorageUrl::Kind::kHttp,
        "https://storage.googleapis.com/bucket/layer"},
   };
   for (const auto& c : cases) {
     INFO(c.source);
-    SourceUrl u = parse_source_url(c.source);
+    io::StorageUrl u = parse_source_url(c.source);
     CHECK(u.kind == c.kind);
     CHECK(u.location == c.location);
     CHECK(u.original == c.source);

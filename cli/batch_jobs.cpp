@@ -1,0 +1,131 @@
+#include "imagery/cli/batch_jobs.h"
+
+#include <filesystem>
+#include <map>
+#include <set>
+
+#include "imagery/core/atomic_file.h"
+#include "imagery/core/error.h"
+
+namespace imagery::cli {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+OwnedFiles owned_files(const figure::FigureSpec& spec) {
+  OwnedFiles out;
+  const std::string& picture = spec.output.path;
+  out.exact.push_back(figure::sidecar_path(picture));
+  if (picture.find("{i}") == std::string::npos)
+    out.exact.push_back(picture);
+  else
+    out.patterns.push_back(picture);
+  const std::string prefix = spec.output.arrays_prefix();
+  if (!prefix.empty()) {
+    if (spec.image) out.exact.push_back(prefix + "_image.npy");
+    out.exact.push_back(prefix + "_seg.npy");
+  }
+  return out;
+}
+
+bool fits_slice_pattern(const std::string& path, const std::string& pattern) {
+  const std::size_t at = pattern.find("{i}");
+  if (at == std::string::npos) return path == pattern;
+  const std::string prefix = pattern.substr(0, at), suffix = pattern.substr(at + 3);
+  if (path.size() <= prefix.size() + suffix.size() || path.compare(0, at, prefix) != 0 ||
+      path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
+    return false;
+  for (std::size_t i = at; i < path.size() - suffix.size(); ++i)
+    if (path[i] < '0' || path[i] > '9') return false;
+  return true;
+}
+
+std::vector<Job> shard_jobs(const Manifest& m, const json& defaults, const std::string& out_dir,
+                            const ShardSelection& shard) {
+  const auto [first, last] = shard_rows(shard, m.rows.size());
+  // Every row up to the shard's end is parsed, so that collisions with rows of earlier shards
+  // are seen (the parse is cheap: nothing is opened).
+  std::vector<std::optional<BatchRow>> rows(last);
+  std::vector<std::string> errors(last);
+  for (std::size_t i = 0; i < last; ++i) {
+    try {
+      rows[i] = figure_for_row(m.rows[i], defaults, out_dir);
+    } catch (const Error& e) {
+      errors[i] = e.what();
+    }
+  }
+  std::map<std::string, std::size_t> owner;  // exact file -> line
+  std::vector<std::pair<std::string, std::size_t>> patterns;
+  std::vector<std::optional<std::string>> collision(last);
+  for (std::size_t i = 0; i < last; ++i) {
+    if (!rows[i]) continue;
+    const OwnedFiles files = owned_files(rows[i]->spec);
+    const std::size_t line = m.rows[i].line;
+    std::optional<std::string> clash;
+    for (const std::string& f : files.exact) {
+      if (auto it = owner.find(f); it != owner.end() && !clash)
+        clash = f + " is taken by line " + std::to_string(it->second);
+      for (const auto& [p, l] : patterns)
+        if (!clash && fits_slice_pattern(f, p))
+          clash = f + " is taken by line " + std::to_string(l);
+    }
+    for (const std::string& p : files.patterns)
+      for (const auto& [f, l] : owner)
+        if (!clash && fits_slice_pattern(f, p))
+          clash = f + " is taken by line " + std::to_string(l);
+    if (clash) {
+      collision[i] = "the figure's files collide with an earlier row's: " + *clash;
+      continue;  // it owns nothing: the earlier row keeps its files
+    }
+    for (const std::string& f : files.exact) owner.emplace(f, line);
+    for (const std::string& p : files.patterns) patterns.emplace_back(p, line);
+  }
+  std::vector<Job> jobs;
+  for (std::size_t i = first; i < last; ++i) {
+    Job job;
+    job.line = m.rows[i].line;
+    if (rows[i]) {
+      job.name = rows[i]->name;
+      if (collision[i])
+        job.error = m.name + ":" + std::to_string(job.line) + ": " + *collision[i];
+      else
+        job.row = std::move(rows[i]);
+    } else {
+      try {
+        if (m.rows[i].error.empty()) job.name = row_name(m.rows[i].values);
+      } catch (const Error&) {
+      }
+      job.error = m.name + ":" + std::to_string(job.line) + ": " + errors[i];
+    }
+    jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+std::size_t remove_abandoned_files(const std::string& out_dir, const std::vector<Job>& jobs) {
+  std::set<std::string> exact;
+  std::vector<std::string> patterns;
+  for (const Job& job : jobs)
+    if (job.row) {
+      const OwnedFiles files = owned_files(job.row->spec);
+      exact.insert(files.exact.begin(), files.exact.end());
+      patterns.insert(patterns.end(), files.patterns.begin(), files.patterns.end());
+    }
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (auto it = fs::recursive_directory_iterator(
+           out_dir, fs::directory_options::skip_permission_denied, ec);
+       !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+    if (!it->is_regular_file(ec)) continue;
+    const auto target = atomic_file_target(it->path().filename().string());
+    if (!target) continue;
+    const std::string final_path = (it->path().parent_path() / *target).string();
+    bool owned = exact.count(final_path) > 0;
+    for (std::size_t p = 0; !owned && p < patterns.size(); ++p)
+      owned = fits_slice_pattern(final_path, patterns[p]);
+    if (owned && fs::remove(it->path(), ec)) ++removed;
+  }
+  return removed;
+}
+
+}  // namespace imagery::cli

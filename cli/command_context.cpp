@@ -1,0 +1,69 @@
+#include "imagery/cli/command_context.h"
+
+#include <cstdlib>
+
+#include "imagery/volume/open_volume.h"
+
+namespace imagery::cli {
+
+namespace {
+// GB (or MB) from the command line as bytes, clamped so that 1e30 does not overflow the cast.
+std::uint64_t bytes_of(double amount, double unit) {
+  const double bytes = amount * unit;
+  if (!(bytes < 1.8e19)) return UINT64_MAX;
+  return static_cast<std::uint64_t>(bytes);
+}
+}  // namespace
+
+std::unique_ptr<io::Context> make_context(const GlobalOptions& global) {
+  io::ContextOptions o;
+  o.http.max_in_flight = global.max_requests;
+  o.http.verify_tls = !global.insecure;
+  o.disk_cache_dir = global.cache_dir;
+  o.disk_cache_bytes = bytes_of(global.cache_size_gb, 1e9);
+  o.memory_cache_bytes = static_cast<std::size_t>(bytes_of(global.cache_mem_mb, 1048576.0));
+  return std::make_unique<io::Context>(std::move(o));
+}
+
+std::string given_token(const GlobalOptions& global) {
+  if (!global.token.empty()) return global.token;
+  if (const char* env = std::getenv("IMAGERY_TOKEN")) return env;
+  return "";
+}
+
+void grant_token(io::Context& context, const GlobalOptions& global, const std::string& source) {
+  const std::string token = given_token(global);
+  if (token.empty() || source.empty()) return;
+  const std::string location = volume::fetch_location(source);
+  if (!location.empty()) context.credentials().grant(location, token);
+}
+
+std::string remedy_hint(std::string_view command, Remedy remedy) {
+  const bool batch = command == "batch";
+  const bool figure = command == "figure" || batch;
+  switch (remedy) {
+    case Remedy::kNone:
+      return "";
+    case Remedy::kReadOutside:
+      if (batch) return " (leave out 'bounded' to read outside as 0)";
+      if (figure) return " (leave out --bounded to read outside as 0)";
+      return " (pass --unbounded to read outside as 0)";
+    case Remedy::kFillMissing:
+      if (batch) return " (leave out 'no_fill_missing' to read missing chunks as 0)";
+      if (figure) return " (leave out --no-fill-missing to read missing chunks as 0)";
+      return " (pass --fill-missing to read missing chunks as 0)";
+    case Remedy::kRaiseMemoryBudget:
+      return " (raise it with --max-memory)";
+    case Remedy::kGiveToken:
+      return " (pass a token with --token or the IMAGERY_TOKEN environment variable)";
+    case Remedy::kSkipTlsVerification:
+      return " (--insecure skips the check)";
+  }
+  return "";
+}
+
+std::string message_with_hint(std::string_view command, const Error& error) {
+  return std::string(error.what()) + remedy_hint(command, error.remedy());
+}
+
+}  // namespace imagery::cli

@@ -1,0 +1,35 @@
+// What every command of the program shares: the Context built from the global options, the
+// token given with --token (or $IMAGERY_TOKEN) granted to exactly the hosts of the sources
+// named on the command line (or in a batch's manifest), and the hint each command adds to an
+// error whose remedy is one of its flags.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "imagery/cli/global_options.h"
+#include "imagery/core/error.h"
+#include "imagery/io/context.h"
+
+namespace imagery::cli {
+
+// A fresh context with the options' caches, limits and TLS setting.
+std::unique_ptr<io::Context> make_context(const GlobalOptions& global);
+
+// The token of --token, else $IMAGERY_TOKEN, else "".
+std::string given_token(const GlobalOptions& global);
+
+// Grants the given token (if any) to the origin `source` is fetched from (nothing for local
+// paths). Call it for every source the user named, and only for those: hosts a source leads to
+// (a redirect, a graphene layer's bucket) get no token from the command line.
+void grant_token(io::Context& context, const GlobalOptions& global, const std::string& source);
+
+// " (pass --fill-missing to read missing chunks as 0)": what `command` says about a remedy, ""
+// for none.
+std::string remedy_hint(std::string_view command, Remedy remedy);
+
+// The error's message with the command's hint.
+std::string message_with_hint(std::string_view command, const Error& error);
+
+}  // namespace imagery::cli

@@ -1,0 +1,628 @@
+#include "imagery/figure/figure_spec_json.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <limits>
+
+#include "imagery/core/error.h"
+#include "imagery/overlay/outline.h"
+#include "imagery/palettes/parse_color.h"
+
+namespace imagery::figure {
+
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+const std::vector<std::string> kKeys = {
+    "format",      "image",        "image_mip",    "seg",       "seg_mip",
+    "bounds",      "center",       "size",         "image_size", "resolution",
+    "bounded",     "fill_missing", "no_fill_missing", "root_ids", "include_zero",
+    "outline",     "side",         "width",        "merge_outline", "no_merge_outline",
+    "overlap",     "no_overlap",   "alpha",        "palette",   "husl_h",
+    "husl_s",      "husl_l",       "color",        "colors",    "dim",
+    "stack",       "spacing",      "window",       "rgb",       "output",
+    "png_level",   "save_arrays",  "rendered"};
+
+std::string trim(const std::string& s) {
+  const auto b = s.find_first_not_of(" \t");
+  if (b == std::string::npos) return "";
+  return s.substr(b, s.find_last_not_of(" \t") - b + 1);
+}
+
+std::vector<std::string> split(const std::string& text, char sep) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t end = text.find(sep, start);
+    parts.push_back(text.substr(start, end - start));
+    if (end == std::string::npos) return parts;
+    start = end + 1;
+  }
+}
+
+std::string quoted_key(std::string_view key) {
+  return "'" + std::string(key) + "'";
+}
+
+// Reads one document into a spec, naming keys the caller's way.
+class Reader {
+ public:
+  Reader(FigureSpec& spec, const SpecReadOptions& options)
+      : spec_(spec), options_(options), name_(options.name ? options.name : quoted_key) {}
+
+  void apply(const json& doc) {
+    if (!doc.is_object()) fail_plain("expected a JSON object of figure options");
+    for (auto it = doc.begin(); it != doc.end(); ++it) {
+      const std::string key = canonical_key(it.key());
+      if (!is_figure_key(key))
+        fail_plain(name_(it.key()) + " is not a figure option (known: " + known_keys() + ")");
+      if (it.value().is_null()) {
+        reset(key);
+        continue;
+      }
+      key_ = key;
+      set(key, it.value());
+    }
+    build_region();
+  }
+
+ private:
+  [[noreturn]] void fail_plain(const std::string& message) const {
+    fail(ErrorCode::kInvalidArgument,
+         options_.where.empty() ? message : options_.where + ": " + message);
+  }
+  [[noreturn]] void bad(const std::string& what) const { fail_plain(name_(key_) + ": " + what); }
+
+  static std::string known_keys() {
+    std::string s;
+    for (const auto& k : kKeys)
+      if (k != "format" && k != "rendered") s += (s.empty() ? "" : ", ") + k;
+    return s;
+  }
+
+  // A key set to null goes back to its default.
+  void reset(const std::string& key) {
+    FigureSpec fresh;
+    const overlay::OverlayStyle& ds = fresh.style;
+    overlay::OverlayStyle& s = spec_.style;
+    if (key == "image") spec_.image.reset();
+    else if (key == "seg") spec_.segmentation.reset();
+    else if (key == "image_mip") { if (spec_.image) spec_.image->mip = {}; }
+    else if (key == "seg_mip") { if (spec_.segmentation) spec_.segmentation->mip = {}; }
+    else if (key == "resolution") spec_.resolution.reset();
+    else if (key == "bounded") spec_.bounded = fresh.bounded;
+    else if (key == "fill_missing" || key == "no_fill_missing") spec_.fill_missing = true;
+    else if (key == "root_ids") s.root_ids.reset();
+    else if (key == "include_zero") s.include_zero = ds.include_zero;
+    else if (key == "outline") s.composite.outline = ds.composite.outline;
+    else if (key == "side") s.composite.side = ds.composite.side;
+    else if (key == "width") s.composite.width = ds.composite.width;
+    else if (key == "merge_outline" || key == "no_merge_outline") s.composite.merge_outline = true;
+    else if (key == "overlap" || key == "no_overlap") s.composite.overlap = true;
+    else if (key == "alpha") s.composite.alpha = ds.composite.alpha;
+    else if (key == "palette") s.colors.palette = ds.colors.palette;
+    else if (key == "husl_h") s.colors.params.h = ds.colors.params.h;
+    else if (key == "husl_s") s.colors.params.s = ds.colors.params.s;
+    else if (key == "husl_l") s.colors.params.l = ds.colors.params.l;
+    else if (key == "color") s.colors.by_id.clear();
+    else if (key == "colors") s.colors.by_rank.clear();
+    else if (key == "dim") s.dim = ds.dim;
+    else if (key == "stack") s.stack.reset();
+    else if (key == "spacing") s.spacing = ds.spacing;
+    else if (key == "window") s.window = ds.window;
+    else if (key == "rgb") s.rgb = ds.rgb;
+    else if (key == "output") spec_.output.path.clear();
+    else if (key == "png_level") spec_.output.png_level = fresh.output.png_level;
+    else if (key == "save_arrays") {
+      spec_.output.save_arrays.clear();
+      spec_.output.arrays_beside_output = false;
+    }
+    // A null region key leaves the region as it is: another key sets it.
+  }
+
+  // The region from the region keys this document named (a document naming none leaves it).
+  void build_region() {
+    const int modes = !bounds_.empty() + !size_.empty() + !pixels_.empty();
+    if (modes == 0 && center_.empty()) return;
+    const auto n = name_;
+    if (modes != 1)
+      fail_plain("give exactly one of " + n("bounds") + ", " + n("center") + " with " + n("size") +
+                 ", " + n("center") + " with " + n("image_size"));
+    if (!bounds_.empty()) {
+      if (!center_.empty())
+        fail_plain(n("center") + " cannot be combined with " + n("bounds"));
+      spec_.region = RegionSpec::corners({bounds_[0], bounds_[1], bounds_[2]},
+                                         {bounds_[3], bounds_[4], bounds_[5]});
+      return;
+    }
+    if (center_.empty())
+      fail_plain((size_.empty() ? n("image_size") : n("size")) + " needs " + n("center"));
+    const Vec3d center{center_[0], center_[1], center_[2]};
+    if (!size_.empty()) {
+      spec_.region = RegionSpec::centered(center, {size_[0], size_[1], size_.size() > 2 ? size_[2] : 0},
+                                          size_.size() > 2);
+    } else {
+      Vec3 pixels{static_cast<std::int64_t>(pixels_[0]), static_cast<std::int64_t>(pixels_[1]),
+                  pixels_.size() > 2 ? static_cast<std::int64_t>(pixels_[2]) : 0};
+      spec_.region = RegionSpec::centered_pixels(center, pixels, pixels_.size() > 2);
+    }
+  }
+
+  void set(const std::string& key, const json& v) {
+    overlay::OverlayStyle& s = spec_.style;
+    if (key == "format") {
+      if (!v.is_string() || v.get<std::string>() != kFigureFormat)
+        bad("this reader knows " + std::string(kFigureFormat) + ", not " + v.dump());
+    } else if (key == "rendered") {
+      // What an earlier run drew: a record, never an input.
+    } else if (key == "image") {
+      source(spec_.image).url = text(v);
+    } else if (key == "seg") {
+      source(spec_.segmentation).url = text(v);
+    } else if (key == "image_mip") {
+      source(spec_.image).mip = mip(v);
+    } else if (key == "seg_mip") {
+      source(spec_.segmentation).mip = mip(v);
+    } else if (key == "bounds") {
+      bounds_ = numbers(v, 6, 6);
+    } else if (key == "center") {
+      center_ = numbers(v, 3, 3);
+    } else if (key == "size") {
+      size_ = numbers(v, 2, 3);
+    } else if (key == "image_size") {
+      const std::vector<double> p = numbers(v, 2, 3);
+      for (double d : p)
+        if (d != std::floor(d) || d < 1 || d > 1e9)
+          bad("pixel counts must be whole numbers >= 1, got " + v.dump());
+      pixels_ = p;
+    } else if (key == "resolution") {
+      const std::vector<double> r = numbers(v, 3, 3);
+      spec_.resolution = Vec3d{r[0], r[1], r[2]};
+    } else if (key == "bounded") {
+      spec_.bounded = boolean(v);
+    } else if (key == "fill_missing") {
+      spec_.fill_missing = boolean(v);
+    } else if (key == "no_fill_missing") {
+      spec_.fill_missing = !boolean(v);
+    } else if (key == "root_ids") {
+      s.root_ids = ids(v);
+    } else if (key == "include_zero") {
+      s.include_zero = boolean(v);
+    } else if (key == "outline") {
+      s.composite.outline = boolean(v);
+    } else if (key == "side") {
+      const auto side = overlay::parse_side(text(v));
+      if (!side) bad("must be out or in, got '" + text(v) + "'");
+      s.composite.side = *side;
+    } else if (key == "width") {
+      s.composite.width = integer(v);
+    } else if (key == "merge_outline") {
+      s.composite.merge_outline = boolean(v);
+    } else if (key == "no_merge_outline") {
+      s.composite.merge_outline = !boolean(v);
+    } else if (key == "overlap") {
+      s.composite.overlap = boolean(v);
+    } else if (key == "no_overlap") {
+      s.composite.overlap = !boolean(v);
+    } else if (key == "alpha") {
+      s.composite.alpha = number(v);
+    } else if (key == "palette") {
+      s.colors.palette = text(v);
+    } else if (key == "husl_h") {
+      s.colors.params.h = number(v);
+    } else if (key == "husl_s") {
+      s.colors.params.s = number(v);
+    } else if (key == "husl_l") {
+      s.colors.params.l = number(v);
+    } else if (key == "color") {
+      colors_by_id(v);
+    } else if (key == "colors") {
+      colors_by_rank(v);
+    } else if (key == "dim") {
+      s.dim = integer(v);
+    } else if (key == "stack") {
+      const std::string t = text(v);
+      if (t.empty()) {
+        s.stack.reset();
+      } else {
+        const auto d = overlay::parse_direction(t);
+        if (!d) bad("must be horizontal or vertical, got '" + t + "'");
+        s.stack = *d;
+      }
+    } else if (key == "spacing") {
+      s.spacing = integer(v);
+    } else if (key == "window") {
+      window(v);
+    } else if (key == "rgb") {
+      s.rgb = boolean(v);
+    } else if (key == "output") {
+      spec_.output.path = text(v);
+    } else if (key == "png_level") {
+      spec_.output.png_level = integer(v);
+    } else if (key == "save_arrays") {
+      if (v.is_boolean() || (v.is_string() && is_bool_text(v.get<std::string>()))) {
+        // true: beside the output (OUT.png -> OUT_image.npy, OUT_seg.npy).
+        spec_.output.arrays_beside_output = boolean(v);
+        spec_.output.save_arrays.clear();
+      } else {
+        spec_.output.save_arrays = text(v);
+        spec_.output.arrays_beside_output = false;
+      }
+    }
+  }
+
+  SourceSpec& source(std::optional<SourceSpec>& s) {
+    if (!s) s.emplace();
+    return *s;
+  }
+
+  std::string text(const json& v) const {
+    if (v.is_string()) return trim(v.get<std::string>());
+    bad(std::string("expected a string, got ") + v.type_name());
+  }
+
+  static bool is_bool_text(const std::string& raw) {
+    const std::string s = trim(raw);
+    return s == "true" || s == "false" || s == "yes" || s == "no";
+  }
+
+  bool boolean(const json& v) const {
+    if (v.is_boolean()) return v.get<bool>();
+    if (v.is_number_integer()) {
+      const auto i = v.get<std::int64_t>();
+      if (i == 0 || i == 1) return i == 1;
+    }
+    if (v.is_string()) {
+      const std::string s = trim(v.get<std::string>());
+      if (s == "true" || s == "yes" || s == "1") return true;
+      if (s == "false" || s == "no" || s == "0") return false;
+    }
+    bad("expected true or false, got " + v.dump());
+  }
+
+  // A number: JSON, or a numeric string (CSV). Finite always.
+  double number(const json& v) const {
+    double d = 0;
+    if (v.is_number()) {
+      d = v.get<double>();
+    } else if (v.is_string()) {
+      const std::string s = trim(v.get<std::string>());
+      auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), d);
+      if (s.empty() || ec != std::errc() || end != s.data() + s.size())
+        bad("'" + s + "' is not a number");
+    } else {
+      bad(std::string("expected a number, got ") + v.type_name());
+    }
+    if (!std::isfinite(d)) bad("not a finite number");
+    return d;
+  }
+
+  // A whole number that fits an int (checked before any cast).
+  int integer(const json& v) const {
+    const double d = number(v);
+    if (d != std::floor(d) || d < std::numeric_limits<int>::min() ||
+        d > std::numeric_limits<int>::max())
+      bad("expected a whole number, got " + v.dump());
+    return static_cast<int>(d);
+  }
+
+  // Between `min` and `max` numbers: a JSON array (nested arrays are flattened, so
+  // [[0,0,0],[64,64,1]] works) or "a,b,c".
+  std::vector<double> numbers(const json& v, std::size_t min, std::size_t max) const {
+    std::vector<double> out;
+    if (v.is_string()) {
+      for (const std::string& part : split(v.get<std::string>(), ','))
+        out.push_back(number(json(trim(part))));
+    } else if (v.is_array()) {
+      flatten(v, out);
+    } else {
+      bad(std::string("expected numbers, got ") + v.type_name());
+    }
+    if (out.size() < min || out.size() > max) {
+      const std::string want = min == max ? std::to_string(min) + " numbers"
+                                          : std::to_string(min) + " or " + std::to_string(max) +
+                                                " numbers";
+      bad("expected " + want + ", got " + std::to_string(out.size()) + " (" + v.dump() + ")");
+    }
+    return out;
+  }
+  void flatten(const json& v, std::vector<double>& out) const {
+    if (out.size() > 64) bad("too many numbers");
+    if (v.is_array())
+      for (const json& item : v) flatten(item, out);
+    else
+      out.push_back(number(v));
+  }
+
+  volume::MipSelector mip(const json& v) const {
+    if (v.is_number_integer()) {
+      const auto i = v.get<std::int64_t>();
+      if (i < 0 || i > 1000) bad("no mip " + v.dump());
+      return volume::MipSelector::index(static_cast<int>(i));
+    }
+    if (v.is_array()) {
+      const std::vector<double> r = numbers(v, 3, 3);
+      if (!(r[0] > 0 && r[1] > 0 && r[2] > 0)) bad("resolutions must be > 0 nm");
+      return volume::MipSelector::resolution({r[0], r[1], r[2]});
+    }
+    const std::string t = text(v);
+    try {
+      return volume::MipSelector::parse(t);
+    } catch (const Error& e) {
+      bad(e.what());
+    }
+  }
+
+  // An object id: an unsigned 64-bit integer, or a negative one for signed segmentations (kept as
+  // its two's complement, which is how ObjectLabels stores signed ids).
+  std::uint64_t id(const json& v) const {
+    if (v.is_number_unsigned()) return v.get<std::uint64_t>();
+    if (v.is_number_integer()) return static_cast<std::uint64_t>(v.get<std::int64_t>());
+    if (!v.is_string()) bad(std::string("expected an object id, got ") + v.type_name());
+    const std::string t = trim(v.get<std::string>());
+    const char* first = t.data();
+    const char* last = t.data() + t.size();
+    std::uint64_t out = 0;
+    std::from_chars_result r{};
+    if (!t.empty() && t.front() == '-') {
+      std::int64_t s = 0;
+      r = std::from_chars(first, last, s);
+      out = static_cast<std::uint64_t>(s);
+    } else {
+      r = std::from_chars(first, last, out);
+    }
+    if (t.empty() || r.ec != std::errc() || r.ptr != last) bad("'" + t + "' is not an object id");
+    return out;
+  }
+
+  std::vector<std::uint64_t> ids(const json& v) const {
+    std::vector<std::uint64_t> out;
+    if (v.is_string()) {
+      const std::string t = trim(v.get<std::string>());
+      if (t.empty()) return out;
+      for (const std::string& part : split(t, ',')) out.push_back(id(json(part)));
+    } else if (v.is_array()) {
+      for (const json& item : v) out.push_back(id(item));
+    } else {
+      out.push_back(id(v));
+    }
+    return out;
+  }
+
+  void colors_by_id(const json& v) {
+    std::vector<std::pair<std::uint64_t, palettes::Rgb8>> by_id;
+    auto add = [&](const json& id_value, const std::string& color) {
+      by_id.emplace_back(id(id_value), palettes::parse_color(color, name_(key_)));
+    };
+    auto add_item = [&](const std::string& item) {
+      const std::size_t eq = item.find('=');
+      if (eq == std::string::npos) bad("expected ID=COLOR, got '" + item + "'");
+      add(json(trim(item.substr(0, eq))), trim(item.substr(eq + 1)));
+    };
+    if (v.is_object()) {
+      for (auto it = v.begin(); it != v.end(); ++it) add(json(it.key()), text(it.value()));
+    } else if (v.is_array()) {
+      for (const json& item : v) add_item(text(item));
+    } else {
+      for (const std::string& item : split(text(v), ';'))
+        if (!trim(item).empty()) add_item(trim(item));
+    }
+    spec_.style.colors.by_id = std::move(by_id);
+    spec_.style.colors.source = name_("color");
+  }
+
+  void colors_by_rank(const json& v) {
+    std::vector<palettes::Rgb8> by_rank;
+    std::vector<std::string> items;
+    if (v.is_array()) {
+      for (const json& item : v) items.push_back(text(item));
+    } else {
+      for (const std::string& item : split(text(v), ';')) items.push_back(trim(item));
+    }
+    for (const std::string& item : items) by_rank.push_back(palettes::parse_color(item, name_(key_)));
+    spec_.style.colors.by_rank = std::move(by_rank);
+    spec_.style.colors.source = name_("colors");
+  }
+
+  void window(const json& v) {
+    if (v.is_array()) {
+      const std::vector<double> w = numbers(v, 2, 2);
+      overlay::DisplayWindow d;
+      d.mode = overlay::DisplayWindow::Mode::kRange;
+      d.min = w[0];
+      d.max = w[1];
+      if (!(d.min < d.max)) bad("MIN must be below MAX, got " + v.dump());
+      spec_.style.window = d;
+      return;
+    }
+    const std::string t = text(v);
+    if (t.empty() || t == "clip") {
+      spec_.style.window = {};
+      return;
+    }
+    spec_.style.window = overlay::parse_display_window(t, name_(key_));
+  }
+
+  FigureSpec& spec_;
+  const SpecReadOptions& options_;
+  overlay::FieldNamer name_;
+  std::string key_;
+  std::vector<double> bounds_, center_, size_, pixels_;  // the region keys of this document
+};
+
+// A coordinate: written as an integer when it is one (coordinates usually are).
+ordered_json coordinate(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 9.0e15) return static_cast<std::int64_t>(v);
+  return v;
+}
+
+ordered_json ovec(const Vec3d& v) {
+  return ordered_json::array({coordinate(v.x), coordinate(v.y), coordinate(v.z)});
+}
+
+ordered_json mip_json(const volume::MipSelector& m) {
+  if (const int* i = std::get_if<int>(&m.choice)) return *i;
+  if (const Vec3d* r = std::get_if<Vec3d>(&m.choice)) return ovec(*r);
+  return nullptr;
+}
+
+std::string id_text(std::uint64_t id) {
+  return std::to_string(id);
+}
+
+}  // namespace
+
+std::string canonical_key(std::string_view key) {
+  std::string k(key);
+  std::replace(k.begin(), k.end(), '-', '_');
+  return k;
+}
+
+const std::vector<std::string>& figure_keys() {
+  return kKeys;
+}
+
+bool is_figure_key(std::string_view key) {
+  const std::string k = canonical_key(key);
+  return std::find(kKeys.begin(), kKeys.end(), k) != kKeys.end();
+}
+
+void apply_figure_json(const json& doc, FigureSpec& spec, const SpecReadOptions& options) {
+  Reader(spec, options).apply(upgrade_legacy_sidecar(doc, options));
+}
+
+FigureSpec read_figure_spec(const json& doc, const SpecReadOptions& options) {
+  FigureSpec spec;
+  apply_figure_json(doc, spec, options);
+  return spec;
+}
+
+json upgrade_legacy_sidecar(const json& doc, const SpecReadOptions& options) {
+  if (!doc.is_object() || doc.contains("format") || !doc.contains("command")) return doc;
+  const std::string where = options.where.empty() ? "" : options.where + ": ";
+  if (!doc["command"].is_string() || doc["command"].get<std::string>() != "figure")
+    fail(ErrorCode::kInvalidArgument, where + "not a sidecar of imagery figure");
+  try {
+    json out = json::object();
+    for (const auto& [key, ours] : {std::pair<const char*, const char*>{"image", "image"},
+                                    {"segmentation", "seg"}}) {
+      if (!doc.contains(key) || doc.at(key).is_null()) continue;
+      const json& s = doc.at(key);
+      out[ours] = s.at("source");
+      if (s.contains("mip")) out[std::string(ours) + "_mip"] = s.at("mip");
+    }
+    if (doc.contains("resolution")) out["resolution"] = doc.at("resolution");
+    if (doc.contains("request"))
+      for (const char* key : {"bounds", "center", "size", "image_size"})
+        if (doc.at("request").contains(key)) out[key] = doc.at("request").at(key);
+    if (doc.contains("bounded")) out["bounded"] = doc.at("bounded");
+    if (doc.contains("fill_missing")) out["fill_missing"] = doc.at("fill_missing");
+    if (doc.contains("overlay")) {
+      const json& o = doc.at("overlay");
+      if (!o.is_object()) fail(ErrorCode::kInvalidArgument, where + "overlay: expected an object");
+      for (auto it = o.begin(); it != o.end(); ++it) {
+        // 0.1 wrote "" for options left unset.
+        if (it.value().is_string() && it.value().get<std::string>().empty()) continue;
+        if (it.value().is_array() && it.value().empty()) continue;
+        out[it.key()] = it.value();
+      }
+    }
+    if (doc.contains("output")) out["output"] = doc.at("output");
+    return out;
+  } catch (const json::exception& e) {
+    fail(ErrorCode::kInvalidArgument,
+         where + "missing or mistyped field of an imagery 0.1 sidecar (" + e.what() + ")");
+  }
+}
+
+ordered_json figure_spec_to_json(const FigureSpec& spec) {
+  const overlay::OverlayStyle& s = spec.style;
+  ordered_json j = ordered_json::object();
+  j["format"] = std::string(kFigureFormat);
+  j["image"] = spec.image ? ordered_json(spec.image->url) : ordered_json(nullptr);
+  j["image_mip"] = spec.image ? mip_json(spec.image->mip) : ordered_json(nullptr);
+  j["seg"] = spec.segmentation ? ordered_json(spec.segmentation->url) : ordered_json(nullptr);
+  j["seg_mip"] = spec.segmentation ? mip_json(spec.segmentation->mip) : ordered_json(nullptr);
+  const RegionSpec& r = spec.region;
+  switch (r.kind) {
+    case RegionSpec::Kind::kNone:
+      break;
+    case RegionSpec::Kind::kCorners:
+      j["bounds"] = ordered_json::array({ovec(r.min), ovec(r.max)});
+      break;
+    case RegionSpec::Kind::kCenterSize:
+      j["center"] = ovec(r.center);
+      j["size"] = r.has_depth ? ovec(r.size) : ordered_json::array({r.size.x, r.size.y});
+      break;
+    case RegionSpec::Kind::kCenterPixels:
+      j["center"] = ovec(r.center);
+      j["image_size"] = r.has_depth ? ordered_json::array({r.pixels.x, r.pixels.y, r.pixels.z})
+                                    : ordered_json::array({r.pixels.x, r.pixels.y});
+      break;
+  }
+  j["resolution"] = spec.resolution ? ovec(*spec.resolution) : ordered_json(nullptr);
+  j["bounded"] = spec.bounded;
+  j["fill_missing"] = spec.fill_missing;
+  if (s.root_ids) {
+    ordered_json ids = ordered_json::array();
+    for (std::uint64_t id : *s.root_ids) ids.push_back(id);
+    j["root_ids"] = ids;
+  } else {
+    j["root_ids"] = nullptr;
+  }
+  j["include_zero"] = s.include_zero;
+  j["outline"] = s.composite.outline;
+  j["side"] = s.composite.side == overlay::Side::kOut ? "out" : "in";
+  j["width"] = s.composite.width;
+  j["merge_outline"] = s.composite.merge_outline;
+  j["overlap"] = s.composite.overlap;
+  j["alpha"] = s.composite.alpha;
+  j["palette"] = s.colors.palette;
+  j["husl_h"] = s.colors.params.h;
+  j["husl_s"] = s.colors.params.s;
+  j["husl_l"] = s.colors.params.l;
+  if (s.colors.by_id.empty()) {
+    j["color"] = nullptr;
+  } else {
+    ordered_json by_id = ordered_json::object();
+    for (const auto& [id, c] : s.colors.by_id) by_id[id_text(id)] = palettes::hex(c);
+    j["color"] = by_id;
+  }
+  if (s.colors.by_rank.empty()) {
+    j["colors"] = nullptr;
+  } else {
+    ordered_json by_rank = ordered_json::array();
+    for (const auto& c : s.colors.by_rank) by_rank.push_back(palettes::hex(c));
+    j["colors"] = by_rank;
+  }
+  j["dim"] = s.dim;
+  j["stack"] = s.stack ? ordered_json(*s.stack == overlay::Direction::kHorizontal ? "horizontal"
+                                                                          : "vertical")
+                       : ordered_json(nullptr);
+  j["spacing"] = s.spacing;
+  switch (s.window.mode) {
+    case overlay::DisplayWindow::Mode::kClip:
+      j["window"] = nullptr;
+      break;
+    case overlay::DisplayWindow::Mode::kAuto:
+      j["window"] = "auto";
+      break;
+    case overlay::DisplayWindow::Mode::kRange:
+      j["window"] = ordered_json::array({s.window.min, s.window.max});
+      break;
+  }
+  j["rgb"] = s.rgb;
+  j["output"] = spec.output.path;
+  j["png_level"] = spec.output.png_level;
+  if (spec.output.arrays_beside_output)
+    j["save_arrays"] = true;
+  else
+    j["save_arrays"] =
+        spec.output.save_arrays.empty() ? ordered_json(nullptr) : ordered_json(spec.output.save_arrays);
+  return j;
+}
+
+}  // namespace imagery::figure

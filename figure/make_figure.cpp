@@ -1,0 +1,174 @@
+#include "imagery/figure/make_figure.h"
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+
+#include "imagery/core/atomic_file.h"
+#include "imagery/core/error.h"
+#include "imagery/core/npy.h"
+#include "imagery/figure/figure_spec_json.h"
+#include "imagery/figure/writer.h"
+
+namespace imagery::figure {
+
+namespace {
+
+using nlohmann::json;
+using nlohmann::ordered_json;
+
+ordered_json number(double v) {
+  if (v == std::floor(v) && std::fabs(v) < 9.0e15) return static_cast<std::int64_t>(v);
+  return v;
+}
+ordered_json vec_json(const Vec3d& v) {
+  return ordered_json::array({number(v.x), number(v.y), number(v.z)});
+}
+ordered_json vec_json(const Vec3& v) {
+  return ordered_json::array({v.x, v.y, v.z});
+}
+ordered_json box_json(const Bbox& b) {
+  return ordered_json::array({vec_json(b.min), vec_json(b.max)});
+}
+ordered_json source_json(const std::optional<SourceProvenance>& s) {
+  if (!s) return nullptr;
+  return {{"source", s->url},
+          {"driver", s->driver},
+          {"mip", s->mip},
+          {"resolution", vec_json(s->resolution)},
+          {"voxels", box_json(s->voxels)}};
+}
+
+}  // namespace
+
+ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
+                          const FigureFiles& files) {
+  // The spec as run: the mips and the coordinate resolution that were used are pinned.
+  FigureSpec pinned = spec;
+  const Provenance& p = figure.provenance;
+  if (pinned.image && p.image) pinned.image->mip = volume::MipSelector::index(p.image->mip);
+  if (pinned.segmentation && p.segmentation)
+    pinned.segmentation->mip = volume::MipSelector::index(p.segmentation->mip);
+  pinned.resolution = p.coordinate_resolution;
+  ordered_json doc = figure_spec_to_json(pinned);
+  ordered_json panels = ordered_json::array();
+  for (std::size_t i = 0; i < figure.panels.size(); ++i) {
+    const Panel& panel = figure.panels[i];
+    ordered_json j = {{"width", panel.picture.width},
+              {"height", panel.picture.height},
+              {"nm_per_pixel", ordered_json::array({panel.nm_per_pixel_x, panel.nm_per_pixel_y})},
+              {"voxels", box_json(panel.voxels)}};
+    if (i < files.pictures.size()) j["file"] = files.pictures[i];
+    panels.push_back(j);
+  }
+  doc["rendered"] = {{"imagery_version", p.imagery_version},
+                     {"image", source_json(p.image)},
+                     {"segmentation", source_json(p.segmentation)},
+                     {"resolution", vec_json(p.coordinate_resolution)},
+                     {"bounds", ordered_json::array({vec_json(p.bounds.min), vec_json(p.bounds.max)})},
+                     {"grid",
+                      {{"voxels", box_json(p.grid_voxels)},
+                       {"resolution", vec_json(p.grid_resolution)},
+                       {"shape", vec_json(p.grid_shape)}}},
+                     {"panels", panels},
+                     {"pictures", files.pictures},
+                     {"arrays", files.arrays}};
+  return doc;
+}
+
+FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const MakeOptions& options,
+                        const overlay::FieldNamer& name) {
+  auto phase = [&](std::string_view what, const Provenance* p) {
+    if (options.on_phase) options.on_phase(what, p);
+  };
+  check_figure_spec(spec, name);
+  const std::unique_ptr<FigureWriter> writer = writer_for(spec.output.path);
+  const bool per_slice = spec.per_slice_files();
+
+  // Outputs first: an unwritable path fails before anything is fetched.
+  std::vector<std::unique_ptr<AtomicFile>> outputs;
+  if (!per_slice) outputs.push_back(std::make_unique<AtomicFile>(spec.output.path));
+  AtomicFile sidecar(sidecar_path(spec.output.path));
+  std::unique_ptr<AtomicFile> image_npy, seg_npy;
+  const std::string prefix = spec.output.arrays_prefix();
+  if (!prefix.empty()) {
+    if (spec.image) image_npy = std::make_unique<AtomicFile>(prefix + "_image.npy");
+    seg_npy = std::make_unique<AtomicFile>(prefix + "_seg.npy");
+  }
+
+  phase("open", nullptr);
+  const FigurePlan plan = plan_figure(spec, context, options.render, name);
+  if (per_slice)
+    for (std::int64_t i = 0; i < plan.picture_count; ++i)
+      outputs.push_back(std::make_unique<AtomicFile>(slice_path(spec.output.path, i)));
+
+  RenderOptions render = options.render;
+  render.on_phase = [&](std::string_view what, const Provenance& p) {
+    phase(what, &p);
+    if (options.render.on_phase) options.render.on_phase(what, p);
+  };
+  const RenderedFigure figure = render_planned(spec, plan, context, render);
+
+  phase("encode", &figure.provenance);
+  std::vector<std::vector<std::byte>> encoded;
+  if (writer->file_per_panel()) {
+    if (figure.panels.size() != outputs.size())
+      fail(ErrorCode::kInternal, "the figure has " + std::to_string(figure.panels.size()) +
+                                     " panels for " + std::to_string(outputs.size()) + " files");
+    for (std::size_t i = 0; i < figure.panels.size(); ++i)
+      encoded.push_back(
+          writer->encode(std::span<const Panel>(&figure.panels[i], 1), spec, &context.pool()));
+  } else {
+    encoded.push_back(writer->encode(figure.panels, spec, &context.pool()));
+  }
+
+  phase("write", &figure.provenance);
+  FigureFiles files;
+  for (std::size_t i = 0; i < outputs.size(); ++i) {
+    outputs[i]->write(std::span<const std::byte>(encoded[i]));
+    outputs[i]->commit();
+    files.pictures.push_back(outputs[i]->path());
+  }
+  if (image_npy) {
+    write_npy(*image_npy, figure.image, 3);
+    files.arrays.push_back(image_npy->path());
+  }
+  if (seg_npy) {
+    write_npy(*seg_npy, figure.segmentation, 3);
+    files.arrays.push_back(seg_npy->path());
+  }
+  files.sidecar = sidecar.path();
+  // Last, so that a sidecar means the figure is complete (`imagery batch` skips on it).
+  const std::string text = sidecar_json(spec, figure, files).dump(2) + "\n";
+  sidecar.write(text.data(), text.size());
+  sidecar.commit();
+  return files;
+}
+
+std::vector<std::string> finished_files(const FigureSpec& spec) {
+  std::ifstream in(sidecar_path(spec.output.path));
+  if (!in) return {};
+  try {
+    const json sidecar = json::parse(in);
+    // 0.1 sidecars listed the pictures at the top level.
+    const json& record = sidecar.contains("rendered") ? sidecar.at("rendered") : sidecar;
+    const json& pictures = record.at("pictures");
+    if (!pictures.is_array() || pictures.empty()) return {};
+    std::vector<std::string> files;
+    for (const json& p : pictures) files.push_back(p.get<std::string>());
+    const std::string prefix = spec.output.arrays_prefix();
+    if (!prefix.empty()) {
+      if (spec.image) files.push_back(prefix + "_image.npy");
+      files.push_back(prefix + "_seg.npy");
+    }
+    for (const std::string& f : files)
+      if (!std::filesystem::exists(f)) return {};
+    files.push_back(sidecar_path(spec.output.path));
+    return files;
+  } catch (const json::exception&) {
+    return {};
+  }
+}
+
+}  // namespace imagery::figure

@@ -1,0 +1,218 @@
+#include "imagery/figure/render.h"
+
+#include <cstdio>
+#include <future>
+
+#include "imagery/core/error.h"
+#include "imagery/overlay/series.h"
+#include "imagery/version.h"
+#include "imagery/volume/open_volume.h"
+
+namespace imagery::figure {
+
+namespace {
+
+std::string plain(std::string_view field) {
+  return std::string(field);
+}
+
+// "17179869184 bytes (17.2 GB)".
+std::string byte_text(std::uint64_t bytes) {
+  char gb[32];
+  std::snprintf(gb, sizeof gb, "%.1f", static_cast<double>(bytes) / 1e9);
+  return std::to_string(bytes) + " bytes (" + gb + " GB)";
+}
+
+client::Region region_of(const FigureSpec& spec, const client::Client& c) {
+  const RegionSpec& r = spec.region;
+  switch (r.kind) {
+    case RegionSpec::Kind::kCorners:
+      return client::Region::corners(r.min, r.max);
+    case RegionSpec::Kind::kCenterSize:
+      return client::Region::centered(r.center, {r.size.x, r.size.y, r.has_depth ? r.size.z : 0});
+    case RegionSpec::Kind::kCenterPixels: {
+      const Vec3 px{r.pixels.x, r.pixels.y, r.has_depth ? r.pixels.z : 1};
+      return c.has_image() ? c.image_region_from_size(r.center, px)
+                           : c.segmentation_region_from_size(r.center, px);
+    }
+    case RegionSpec::Kind::kNone:
+      break;
+  }
+  fail(ErrorCode::kInvalidArgument, "the figure has no region");
+}
+
+SourceProvenance provenance_of(const volume::Volume& v, int mip, const Vec3d& resolution,
+                               const Bbox& voxels) {
+  return {v.url(), v.metadata().driver, mip, resolution, voxels};
+}
+
+}  // namespace
+
+FigurePlan plan_figure(const FigureSpec& spec, io::Context& context, const RenderOptions& options,
+                       const overlay::FieldNamer& namer) {
+  const overlay::FieldNamer name = namer ? namer : overlay::FieldNamer(plain);
+  check_figure_spec(spec, name);
+  auto open = [&](const std::string& url) {
+    return options.open ? options.open(url) : volume::open_volume(url, context);
+  };
+  std::shared_ptr<const volume::Volume> image, seg;
+  // Both sources' metadata at once (each may be a network round trip).
+  std::future<std::shared_ptr<const volume::Volume>> seg_future;
+  if (spec.segmentation)
+    seg_future = std::async(std::launch::async, [&] { return open(spec.segmentation->url); });
+  try {
+    if (spec.image) image = open(spec.image->url);
+  } catch (...) {
+    if (seg_future.valid()) seg_future.wait();
+    throw;
+  }
+  if (seg_future.valid()) seg = seg_future.get();
+
+  // What the sources are must suit a figure before anything is fetched.
+  if (image && image->metadata().channels != 1)
+    fail(ErrorCode::kInvalidArgument,
+         name("image") + " " + image->url() + " has " +
+             std::to_string(image->metadata().channels) + " channels; figures need one");
+  if (seg && (seg->metadata().channels != 1 || !dtype_is_integer(seg->metadata().dtype)))
+    fail(ErrorCode::kInvalidArgument,
+         name("seg") + " " + seg->url() + " holds " + std::to_string(seg->metadata().channels) +
+             " channel(s) of " + std::string(dtype_name(seg->metadata().dtype)) +
+             "; a segmentation is one channel of integers");
+
+  client::ClientOptions copts;
+  copts.resolution = spec.resolution;
+  copts.bounded = spec.bounded;
+  copts.fill_missing = spec.fill_missing;
+  copts.max_output_bytes = options.max_memory_bytes;
+  copts.pool = &context.pool();
+  copts.stop = options.stop;
+  copts.on_progress = options.on_progress;
+  auto with_name = [&](const char* field, auto&& choose) {
+    try {
+      return choose();
+    } catch (const Error& e) {
+      fail(e.code(), name(field) + ": " + e.what(), e.remedy());
+    }
+  };
+  if (spec.image) copts.image_mip = spec.image->mip;
+  if (spec.segmentation) copts.segmentation_mip = spec.segmentation->mip;
+  if (image)
+    with_name("image_mip", [&] { return volume::select_mip(image->metadata(), copts.image_mip); });
+  if (seg)
+    with_name("seg_mip",
+              [&] { return volume::select_mip(seg->metadata(), copts.segmentation_mip); });
+
+  FigurePlan plan;
+  plan.client = std::make_shared<client::Client>(image, seg, copts);
+  plan.region = region_of(spec, *plan.client);
+  const client::AlignedBoxes boxes = plan.client->aligned_boxes(plan.region);
+  if (image)
+    plan.image = provenance_of(*image, boxes.image_mip, boxes.image_resolution, boxes.image_voxels);
+  if (seg)
+    plan.segmentation = provenance_of(*seg, boxes.segmentation_mip,
+                                      boxes.segmentation_resolution, boxes.segmentation_voxels);
+  plan.grid_voxels = boxes.grid_voxels;
+  plan.grid_resolution = boxes.grid_resolution;
+
+  const Vec3 grid = plan.grid_voxels.size();
+  const Shape4 shape{grid.x, grid.y, grid.z, 1};
+  plan.three_d = spec.region.spans_sections() || grid.z > 1;
+  const overlay::OverlayStyle& style = spec.style;
+  const std::int64_t slices = overlay::slice_count(shape, plan.three_d ? style.dim : 2);
+  plan.picture_count = style.stack ? 1 : slices;
+  if (plan.three_d && !style.stack && slices > 1 && !spec.per_slice_files())
+    fail(ErrorCode::kInvalidArgument,
+         name("output") + " " + spec.output.path + ": a 3-D figure gives " +
+             std::to_string(slices) +
+             " pictures; put {i} in the output name (e.g. slice_{i}.png) or use " + name("stack"));
+
+  // Memory: both cutouts, the segmentation on the image grid, and the drawing, at once.
+  auto cutout_bytes = [](const std::optional<SourceProvenance>& p, DataType dtype) {
+    return p ? array_bytes(p->voxels.size(), 1, dtype) : 0;
+  };
+  const std::uint64_t seg_bytes =
+      seg ? cutout_bytes(plan.segmentation, seg->metadata().dtype) : 0;
+  std::uint64_t total = 0;
+  auto add = [&total](std::uint64_t b) {
+    total = b > UINT64_MAX - total ? UINT64_MAX : total + b;
+  };
+  if (image) add(cutout_bytes(plan.image, image->metadata().dtype));
+  add(seg_bytes);
+  if (seg && image) add(array_bytes(grid, 1, seg->metadata().dtype));
+  if (!seg) add(array_bytes(grid, 1, DataType::kUint64));  // the empty segmentation drawn
+  add(overlay::composite_overlay_bytes(shape, image != nullptr, style, plan.three_d));
+  plan.memory_bytes = total;
+  if (total > options.max_memory_bytes)
+    fail(ErrorCode::kResourceExhausted,
+         "the figure of " + plan.grid_voxels.to_string() + " (" + std::to_string(plan.picture_count) +
+             " picture" + (plan.picture_count == 1 ? "" : "s") + ") needs about " +
+             byte_text(total) + " to fetch and draw, more than the memory budget of " +
+             byte_text(options.max_memory_bytes),
+         Remedy::kRaiseMemoryBudget);
+  return plan;
+}
+
+RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan,
+                              io::Context& context, const RenderOptions& options) {
+  const client::Client& c = *plan.client;
+  const overlay::OverlayStyle& style = spec.style;
+  RenderedFigure out;
+  Provenance& p = out.provenance;
+  p.imagery_version = kVersion;
+  p.image = plan.image;
+  p.segmentation = plan.segmentation;
+  p.coordinate_resolution = c.resolution();
+  p.bounds = plan.region.bounds;
+  p.grid_voxels = plan.grid_voxels;
+  p.grid_resolution = plan.grid_resolution;
+
+  if (options.on_phase) options.on_phase("fetch", p);
+  client::AlignedCutout both = c.image_and_segmentation_cutout(plan.region, style.root_ids);
+  p.fetch_image_ms = both.fetch_image_ms;
+  p.fetch_segmentation_ms = both.fetch_segmentation_ms;
+  p.align_ms = both.align_ms;
+  if (options.on_phase) options.on_phase("composite", p);
+  out.image = std::move(both.image.data);
+  if (c.has_segmentation()) {
+    out.segmentation = std::move(both.segmentation.data);
+  } else {
+    const Shape4& s = out.image.shape();
+    out.segmentation = Array::zeros(DataType::kUint64, {s.x, s.y, s.z, 1});
+  }
+  p.grid_shape = out.segmentation.shape().xyz();
+
+  // The client already zeroed ids outside root_ids; the overlay's own filter then changes
+  // nothing but keeps include_zero's meaning identical to `imagery composite`.
+  const std::string seg_name =
+      c.has_segmentation() ? c.segmentation_volume().url() : std::string("the image alone");
+  std::vector<overlay::Image> pictures =
+      overlay::composite_overlay(out.segmentation, c.has_image() ? &out.image : nullptr, style,
+                                 plan.three_d, &context.pool(), seg_name);
+
+  const int dim = plan.three_d ? style.dim : 2;
+  const Vec3d& res = plan.grid_resolution;
+  // The picture's columns and rows are the two axes other than `dim`, in order.
+  const int col_axis = dim == 0 ? 1 : 0;
+  const int row_axis = dim == 2 ? 1 : 2;
+  for (std::size_t i = 0; i < pictures.size(); ++i) {
+    Panel panel;
+    panel.picture = std::move(pictures[i]);
+    panel.nm_per_pixel_x = res[col_axis];
+    panel.nm_per_pixel_y = res[row_axis];
+    panel.voxels = plan.grid_voxels;
+    if (!style.stack) {
+      panel.voxels.min[dim] = plan.grid_voxels.min[dim] + static_cast<std::int64_t>(i);
+      panel.voxels.max[dim] = panel.voxels.min[dim] + 1;
+    }
+    out.panels.push_back(std::move(panel));
+  }
+  return out;
+}
+
+RenderedFigure render_figure(const FigureSpec& spec, io::Context& context,
+                             const RenderOptions& options) {
+  const FigurePlan plan = plan_figure(spec, context, options);
+  return render_planned(spec, plan, context, options);
+}
+
+}  // namespace imagery::figure

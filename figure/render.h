@@ -1,0 +1,99 @@
+// Drawing a FigureSpec: plan_figure() opens the sources and works out everything that can be
+// known before a byte of voxels is fetched (mips, voxel boxes, the grid the figure is drawn on,
+// how many pictures it makes, the memory it needs) and refuses what cannot work (a 3-D request
+// without {i} or --stack, an image with several channels, a budget overrun); render_figure()
+// then fetches both sources at once, puts the segmentation onto the image grid and composites
+// the panels. What comes back says where every pixel came from (provenance).
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "imagery/client/client.h"
+#include "imagery/core/array.h"
+#include "imagery/core/bbox.h"
+#include "imagery/figure/figure_spec.h"
+#include "imagery/io/context.h"
+#include "imagery/overlay/image.h"
+#include "imagery/volume/volume.h"
+
+namespace imagery::figure {
+
+// Where one source's pixels came from.
+struct SourceProvenance {
+  std::string url;
+  std::string driver;
+  int mip = 0;
+  Vec3d resolution;  // nm per voxel at that mip
+  Bbox voxels;       // the voxels read, at that mip
+};
+
+struct Provenance {
+  std::string imagery_version;
+  std::optional<SourceProvenance> image, segmentation;
+  Vec3d coordinate_resolution;  // nm per coordinate unit
+  client::CoordBounds bounds;   // the region in coordinates
+  Bbox grid_voxels;             // the voxels of the grid the figure is drawn on
+  Vec3d grid_resolution;        // nm per voxel of that grid
+  Vec3 grid_shape;
+  double fetch_image_ms = 0, fetch_segmentation_ms = 0, align_ms = 0;
+};
+
+// One picture of the figure: a section (or the stack of them).
+struct Panel {
+  overlay::Image picture;
+  double nm_per_pixel_x = 0, nm_per_pixel_y = 0;  // of the picture's columns and rows
+  Bbox voxels;  // grid voxels the panel shows (all of them for a stacked picture)
+};
+
+struct RenderedFigure {
+  std::vector<Panel> panels;
+  Provenance provenance;
+  Array image, segmentation;  // (X, Y, Z, 1) on the grid, as drawn (image empty without one)
+};
+
+struct RenderOptions {
+  // Every array the figure holds (each cutout, the segmentation on the image grid, the pictures)
+  // is refused with kResourceExhausted before any work when larger than this.
+  std::size_t max_memory_bytes = std::size_t{8} << 30;
+  // Opens a source (batch runs share opened volumes); default volume::open_volume in the context.
+  std::function<std::shared_ptr<const volume::Volume>(const std::string& url)> open;
+  std::stop_token stop;
+  // Progress of the reads (chunks of both sources), from worker threads.
+  volume::ProgressCallback on_progress;
+  // Told when a phase begins: "fetch", then "composite" (with the fetch times known by then).
+  std::function<void(std::string_view phase, const Provenance& so_far)> on_phase;
+};
+
+// What plan_figure() found out before fetching.
+struct FigurePlan {
+  std::shared_ptr<const client::Client> client;
+  client::Region region;
+  std::optional<SourceProvenance> image, segmentation;
+  Bbox grid_voxels;
+  Vec3d grid_resolution;
+  bool three_d = false;          // pictures are slices of a volume
+  std::int64_t picture_count = 1;  // pictures the figure makes
+  std::uint64_t memory_bytes = 0;  // its peak, estimated
+};
+
+// Throws kInvalidArgument (naming fields through `name`), kNotFound (a source or mip),
+// kResourceExhausted (over the budget), and whatever opening the sources throws.
+FigurePlan plan_figure(const FigureSpec& spec, io::Context& context,
+                       const RenderOptions& options = {}, const overlay::FieldNamer& name = {});
+
+// Fetches and draws a planned figure.
+RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan,
+                              io::Context& context, const RenderOptions& options = {});
+
+// plan_figure + render_planned.
+RenderedFigure render_figure(const FigureSpec& spec, io::Context& context,
+                             const RenderOptions& options = {});
+
+}  // namespace imagery::figure

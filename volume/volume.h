@@ -1,0 +1,99 @@
+// The volume interface everything above the formats consumes: what a source holds (metadata:
+// data type, channels, image or segmentation, its scales with resolution, bounds and chunk
+// shape) and read(voxels, mip, options) -> Array. Each format is a driver behind it
+// (precomputed first; graphene and OME-Zarr next), opened by open_volume() from a URL.
+//
+//   imagery::io::Context ctx;
+//   std::shared_ptr<const imagery::volume::Volume> v = imagery::volume::open_volume(url, ctx);
+//   imagery::Array a = v->read({{0, 0, 0}, {256, 256, 16}}, v->metadata().default_mip, {});
+//
+// A driver may add a label-mapping stage after reading (graphene maps supervoxels to root ids at
+// a timestamp): read() returns the stored labels unless ReadOptions::labels asks for the mapped
+// ones. A Volume is immutable and thread-safe, and must not outlive the Context it was opened in.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "imagery/core/array.h"
+#include "imagery/core/bbox.h"
+#include "imagery/core/dtype.h"
+#include "imagery/core/vec3.h"
+#include "imagery/io/context.h"
+
+namespace imagery::volume {
+
+enum class VolumeKind { kImage, kSegmentation };
+
+// One resolution level ("mip") of a volume.
+struct ScaleInfo {
+  std::string key;       // the driver's name for it ("8_8_40", "s1", "1")
+  Vec3d resolution;      // nm per voxel
+  Bbox bounds;           // in voxels of this scale
+  Vec3 chunk_size;       // the storage grid
+  std::string encoding;  // "raw", "jpeg", "compressed_segmentation", ...
+  std::string encoding_detail;  // e.g. "block 8 x 8 x 8"; may be empty
+  std::string sharding;         // how chunks are packed into files, "" when one file each
+  bool readable = true;  // the driver can decode it
+  // Neither a placeholder nor hidden: the default mip is the first usable, readable scale.
+  bool usable = true;
+  std::string note;  // why it is not usable ("placeholder", "hidden"), for listings
+};
+
+struct Metadata {
+  std::string url;     // as it was opened
+  std::string driver;  // "precomputed", ...
+  DataType dtype = DataType::kUint8;
+  int channels = 1;
+  VolumeKind kind = VolumeKind::kImage;
+  std::vector<ScaleInfo> scales;
+  int default_mip = 0;
+
+  bool is_segmentation() const { return kind == VolumeKind::kSegmentation; }
+  // Throws kNotFound naming the volume when `mip` is not a scale index.
+  const ScaleInfo& scale(int mip) const;
+  // resolution[mip] / resolution[0], per axis.
+  Vec3d downsample_factor(int mip) const;
+};
+
+using ProgressCallback =
+    std::function<void(std::size_t done, std::size_t total, std::uint64_t bytes)>;
+
+struct ReadOptions {
+  // Missing chunks read as 0 (else kNotFound, Remedy::kFillMissing).
+  bool fill_missing = false;
+  // Boxes reaching outside the scale fail (kInvalidArgument, Remedy::kReadOutside); when false
+  // the outside reads as 0.
+  bool bounded = true;
+  // Results larger than this are refused before any byte is fetched (kResourceExhausted).
+  std::size_t max_output_bytes = std::size_t{16} << 30;
+  ProgressCallback on_progress;  // after each chunk, from worker threads
+  std::stop_token stop;          // cancels the read (kCancelled)
+  // For segmentations with a label mapping: the labels as stored (supervoxels) or mapped (root
+  // ids) as of `timestamp` (default: now). Drivers without a mapping ignore both.
+  enum class Labels { kStored, kMapped };
+  Labels labels = Labels::kStored;
+  std::optional<std::chrono::system_clock::time_point> timestamp;
+};
+
+class Volume {
+ public:
+  virtual ~Volume() = default;
+  virtual const Metadata& metadata() const = 0;
+  // The voxels `box` (absolute, half-open, at `mip`) as an array of shape (X, Y, Z, C).
+  virtual Array read(const Bbox& box, int mip, const ReadOptions& options) const = 0;
+  // Whether read() can map labels (ReadOptions::labels).
+  virtual bool has_label_mapping() const { return false; }
+  // The format's own metadata document (a precomputed `info`), validated, as JSON text.
+  virtual std::string native_metadata_json() const = 0;
+
+  const std::string& url() const { return metadata().url; }
+};
+
+}  // namespace imagery::volume
