@@ -60,7 +60,7 @@ void check_batch_defaults(const json& defaults, const std::string& file) {
   figure::FigureSpec spec;
   json values = canonical(defaults);
   values.erase("output");  // a sidecar's; each row places its own
-  figure::apply_figure_json(values, spec, {key_name, where});
+  figure::apply_figure_json(values, spec, {key_name, where, /*partial=*/true});
 }
 
 std::string row_name(const json& values) {

@@ -57,9 +57,11 @@ class Reader {
     if (!doc.is_object()) fail_plain("expected a JSON object of figure options");
     for (auto it = doc.begin(); it != doc.end(); ++it) {
       const std::string key = canonical_key(it.key());
-      if (!is_figure_key(key))
-        fail_plain(name_(it.key()) + " is not a figure option (known: " + known_keys() + ")");
-      if (it.value().is_null()) {
+      if (!is_figure_key(key)) fail_plain(name_(it.key()) + " is not a figure option" + hint(key));
+      // null, "" (an empty CSV cell) and [] leave the key at its default.
+      const json& v = it.value();
+      if (v.is_null() || (v.is_string() && trim(v.get<std::string>()).empty()) ||
+          (v.is_array() && v.empty())) {
         reset(key);
         continue;
       }
@@ -76,11 +78,34 @@ class Reader {
   }
   [[noreturn]] void bad(const std::string& what) const { fail_plain(name_(key_) + ": " + what); }
 
-  static std::string known_keys() {
-    std::string s;
-    for (const auto& k : kKeys)
-      if (k != "format" && k != "rendered") s += (s.empty() ? "" : ", ") + k;
-    return s;
+  // " (did you mean 'alpha'?)" for a key two edits or fewer from one of the schema's, else "".
+  std::string hint(const std::string& key) const {
+    std::size_t best = 3;
+    std::string closest;
+    for (const auto& k : kKeys) {
+      if (k == "format" || k == "rendered") continue;
+      const std::size_t d = edit_distance(key, k);
+      if (d < best) {
+        best = d;
+        closest = k;
+      }
+    }
+    return closest.empty() ? "" : " (did you mean " + name_(closest) + "?)";
+  }
+
+  static std::size_t edit_distance(const std::string& a, const std::string& b) {
+    std::vector<std::size_t> row(b.size() + 1);
+    for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
+    for (std::size_t i = 1; i <= a.size(); ++i) {
+      std::size_t diagonal = row[0];
+      row[0] = i;
+      for (std::size_t j = 1; j <= b.size(); ++j) {
+        const std::size_t up = row[j];
+        row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] != b[j - 1])});
+        diagonal = up;
+      }
+    }
+    return row[b.size()];
   }
 
   // A key set to null goes back to its default.
@@ -126,7 +151,7 @@ class Reader {
   // The region from the region keys this document named (a document naming none leaves it).
   void build_region() {
     const int modes = !bounds_.empty() + !size_.empty() + !pixels_.empty();
-    if (modes == 0 && center_.empty()) return;
+    if ((modes == 0 && center_.empty()) || options_.partial) return;
     const auto n = name_;
     if (modes != 1)
       fail_plain("give exactly one of " + n("bounds") + ", " + n("center") + " with " + n("size") +

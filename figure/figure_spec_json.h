@@ -37,6 +37,9 @@ struct SpecReadOptions {
   overlay::FieldNamer name;
   // Put in front of every message (a file, a manifest line), with ": ".
   std::string where;
+  // A partial document (--defaults): region keys need not make a whole region (the rows add the
+  // rest), so the region is left as it is.
+  bool partial = false;
 };
 
 // Sets the fields of `spec` that `doc` names (an object; keys of the schema, plus "format",

@@ -66,7 +66,7 @@ inline void fuzz_chunk(const std::uint8_t* data, std::size_t size) {
   const ChunkGrid grid(s);
   for (const Vec3& cell : grid.cells_overlapping(s.bounds()))
     storage->put("s/" + chunk_name(grid.cell_bounds(cell)), in.rest(), (flags & 8) != 0);
-  Volume volume(storage, info, "fuzz");
+  Volume volume(storage, info, "fuzz", fuzz_context());
   try {
     CutoutOptions options;
     options.fill_missing = true;

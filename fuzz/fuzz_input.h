@@ -13,6 +13,7 @@
 #include <string>
 
 #include "imagery/core/error.h"
+#include "imagery/io/context.h"
 #include "imagery/io/storage.h"
 
 namespace imagery::fuzz {
@@ -33,9 +34,21 @@ class InputReader {
   std::size_t pos_ = 0;
 };
 
+// The context every fuzz target reads in: one worker (inputs run one at a time), no warnings
+// (an all-missing cutout is an ordinary input here).
+inline io::Context& fuzz_context() {
+  static io::Context* context = [] {
+    auto* c = new io::Context(io::ContextOptions{.threads = 1});
+    c->set_warning_sink([](const std::string&) {});
+    return c;
+  }();
+  return *context;
+}
+
 // Objects held in memory, keyed like a volume's files.
 class MemoryStorage : public io::Storage {
  public:
+  MemoryStorage() : io::Storage(fuzz_context().pool()) {}
   // `gzip`: the object reads as stored with transport gzip (NAME.gz, Content-Encoding: gzip).
   void put(const std::string& key, std::span<const std::byte> bytes, bool gzip = false) {
     objects_[key] = Bytes(bytes.begin(), bytes.end());
@@ -44,16 +57,16 @@ class MemoryStorage : public io::Storage {
   std::optional<io::StoredObject> read(const std::string& key) override {
     auto it = objects_.find(key);
     if (it == objects_.end() || it->second.empty()) return std::nullopt;
-    return io::StoredObject{it->second, gzipped_.count(key) > 0, "mem://" + key};
+    return io::StoredObject{SharedBytes(it->second), gzipped_.count(key) > 0, "mem://" + key};
   }
-  std::optional<Bytes> read_range(const std::string& key, std::uint64_t offset,
-                                               std::uint64_t length) override {
+  std::optional<SharedBytes> read_range(const std::string& key, std::uint64_t offset,
+                                        std::uint64_t length) override {
     auto it = objects_.find(key);
     if (it == objects_.end()) return std::nullopt;
     if (offset > it->second.size() || length > it->second.size() - offset)
       fail(ErrorCode::kDataLoss, "mem://" + key + ": range past the end");
-    return Bytes(it->second.begin() + static_cast<std::ptrdiff_t>(offset),
-                              it->second.begin() + static_cast<std::ptrdiff_t>(offset + length));
+    return SharedBytes(Bytes(it->second.begin() + static_cast<std::ptrdiff_t>(offset),
+                             it->second.begin() + static_cast<std::ptrdiff_t>(offset + length)));
   }
   std::string describe(const std::string& key) const override { return "mem://" + key; }
 

@@ -37,8 +37,8 @@ inline void fuzz_shard(const std::uint8_t* data, std::size_t size) {
   info.scales = {s};
   auto storage = std::make_shared<MemoryStorage>();
   storage->put("s/0.shard", in.rest());
-  ShardCaches::shared().clear();  // every input is a new file
-  Volume volume(storage, info, "fuzz");
+  fuzz_context().resource<ShardCaches>().clear();  // every input is a new file
+  Volume volume(storage, info, "fuzz", fuzz_context());
   try {
     CutoutOptions options;
     options.fill_missing = true;

@@ -12,6 +12,7 @@
 #include "imagery/palettes/parse_color.h"
 #include "imagery/precomputed/info.h"
 #include "imagery/precomputed/source_url.h"
+#include "imagery/volume/mip.h"
 #include "imagery/io/internal/storage_key.h"
 
 namespace imagery::fuzz {
@@ -60,7 +61,20 @@ inline void fuzz_text(const std::uint8_t* data, std::size_t size) {
         {"key": "b", "size": [4, 4, 8], "resolution": [8, 8, 40], "chunk_sizes": [[4, 4, 8]],
          "encoding": "raw"}]})",
         "fuzz");
-    cli::parse_mip(text, info, "fuzz", "--mip");
+    static const volume::Metadata metadata = [] {
+      volume::Metadata m;
+      m.url = "fuzz";
+      for (const auto& s : info.scales) {
+        volume::ScaleInfo scale;
+        scale.key = s.key;
+        scale.resolution = s.resolution;
+        scale.bounds = s.bounds();
+        scale.chunk_size = s.chunk_size();
+        m.scales.push_back(scale);
+      }
+      return m;
+    }();
+    volume::select_mip(metadata, volume::MipSelector::parse(text));
   } catch (const Error&) {
   }
 }

@@ -15,24 +15,24 @@ struct DiskCacheSlot {
 };
 }  // namespace
 
+std::shared_ptr<DiskCacheFolder> disk_cache_folder(Context& context) {
+  const ContextOptions& options = context.options();
+  if (options.disk_cache_dir.empty()) return nullptr;
+  auto& slot = context.resource<DiskCacheSlot>();
+  std::lock_guard lock(slot.mutex);
+  if (!slot.folder)
+    slot.folder = std::make_shared<DiskCacheFolder>(options.disk_cache_dir, options.disk_cache_bytes);
+  return slot.folder;
+}
+
 std::shared_ptr<Storage> open_storage(const StorageUrl& url, Context& context) {
   ThreadPool& pool = context.pool();
   if (url.kind == StorageUrl::Kind::kFile) return std::make_shared<FileStorage>(url.location, pool);
   std::shared_ptr<Storage> storage =
       std::make_shared<HttpStorage>(url.location, context.transport(), pool);
   const ContextOptions& options = context.options();
-  if (!options.disk_cache_dir.empty()) {
-    auto& slot = context.resource<DiskCacheSlot>();
-    std::shared_ptr<DiskCacheFolder> folder;
-    {
-      std::lock_guard lock(slot.mutex);
-      if (!slot.folder)
-        slot.folder =
-            std::make_shared<DiskCacheFolder>(options.disk_cache_dir, options.disk_cache_bytes);
-      folder = slot.folder;
-    }
+  if (auto folder = disk_cache_folder(context))
     storage = std::make_shared<DiskCacheStorage>(storage, folder, pool);
-  }
   if (options.memory_cache_bytes > 0)
     storage = std::make_shared<CachingStorage>(storage, context.memory_cache(), pool);
   return storage;

@@ -13,4 +13,8 @@ namespace imagery::io {
 
 std::shared_ptr<Storage> open_storage(const StorageUrl& url, Context& context);
 
+class DiskCacheFolder;
+// The context's disk-cache folder (made on first use), or null when the context has none.
+std::shared_ptr<DiskCacheFolder> disk_cache_folder(Context& context);
+
 }  // namespace imagery::io

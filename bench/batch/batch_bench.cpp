@@ -53,8 +53,12 @@ std::vector<Row> make_rows() {
 std::pair<std::size_t, std::size_t> chunks_needed(const std::string& data,
                                                   const std::vector<Row>& rows) {
   auto c = imagery::client::Client::open({data + "/image_jpeg", data + "/seg_cseg"});
-  const imagery::precomputed::ChunkGrid image_grid(c.image_volume().info().scales[0]);
-  const imagery::precomputed::ChunkGrid seg_grid(c.segmentation_volume().info().scales[0]);
+  auto grid_of = [](const imagery::volume::Volume& v) {
+    const auto& s = v.metadata().scales[0];
+    return imagery::precomputed::ChunkGrid(s.bounds.min, s.bounds.size(), s.chunk_size);
+  };
+  const imagery::precomputed::ChunkGrid image_grid = grid_of(c.image_volume());
+  const imagery::precomputed::ChunkGrid seg_grid = grid_of(c.segmentation_volume());
   std::set<std::tuple<int, std::int64_t, std::int64_t, std::int64_t>> distinct;
   std::size_t touches = 0;
   for (const Row& r : rows) {

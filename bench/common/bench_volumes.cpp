@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 
 #include <algorithm>
+#include <thread>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
@@ -52,18 +53,21 @@ template <class Fill>
 void write_volume(const std::string& root, VolumeInfo info, const WriteOptions& options,
                   Fill fill) {
   VolumeWriter writer(root, info);
+  ThreadPool pool(std::max(1u, std::thread::hardware_concurrency()));
+  WriteOptions write_options = options;
+  write_options.pool = &pool;
   const Scale& s = writer.info().scales[0];
   const std::int64_t slab = s.chunk_size().z;
   for (std::int64_t z0 = 0; z0 < s.size.z; z0 += slab) {
     const Bbox box{{0, 0, z0}, {s.size.x, s.size.y, std::min(s.size.z, z0 + slab)}};
     Array a(info.data_type, {box.size().x, box.size().y, box.size().z, 1});
-    ThreadPool::shared().parallel_for(
+    pool.parallel_for(
         static_cast<std::size_t>(box.size().z * box.size().y), [&](std::size_t i) {
           const std::int64_t z = static_cast<std::int64_t>(i) / box.size().y,
                              y = static_cast<std::int64_t>(i) % box.size().y;
           for (std::int64_t x = 0; x < box.size().x; ++x) fill(a, x, y, z, z0 + z);
         });
-    writer.write(a, box, 0, options);
+    writer.write(a, box, 0, write_options);
   }
 }
 

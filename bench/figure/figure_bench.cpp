@@ -12,14 +12,9 @@
 #include <vector>
 
 #include "bench/common/bench_volumes.h"
-#include "imagery/client/client.h"
-#include "imagery/overlay/display_window.h"
-#include "imagery/overlay/figure_png.h"
-#include "imagery/overlay/object_colors.h"
-#include "imagery/overlay/object_labels.h"
-#include "imagery/overlay/series.h"
-#include "imagery/io/internal/http_storage.h"
-#include "imagery/io/internal/memory_cache.h"
+#include "imagery/figure/render.h"
+#include "imagery/figure/writer.h"
+#include "imagery/io/context.h"
 
 using namespace imagery;
 using Clock = std::chrono::steady_clock;
@@ -31,32 +26,41 @@ struct Sample {
   std::uint64_t bytes = 0;
 };
 
-Sample run_once(const std::string& base) {
+// The figure, as `imagery figure` makes it (figure::render_figure and the PNG writer).
+figure::FigureSpec bench_spec(const std::string& base) {
+  figure::FigureSpec spec;
+  spec.image = figure::SourceSpec{base + "/image_jpeg", {}};
+  spec.segmentation = figure::SourceSpec{base + "/seg_cseg", {}};
+  spec.region = figure::RegionSpec::corners({512, 512, 32}, {1536, 1536, 33});
+  spec.style.composite.outline = true;
+  spec.style.composite.width = 2;
+  spec.style.composite.alpha = 1;
+  spec.output.path = "figure_bench.png";
+  return spec;
+}
+
+Sample run_once(const std::string& base, io::Context& context) {
   Sample s;
   auto t0 = Clock::now();
-  const auto bytes_before = io::http_stats().bytes;
-  auto c = client::Client::open({base + "/image_jpeg", base + "/seg_cseg"});
-  auto region = client::Region::corners({512, 512, 32}, {1536, 1536, 33});
-  client::AlignedCutout both = c.image_and_segmentation_cutout(region);
-  s.fetch_image = both.fetch_image_ms;
-  s.fetch_seg = both.fetch_segmentation_ms;
-  s.align = both.align_ms;
-  auto t1 = Clock::now();
-  auto labels = overlay::ObjectLabels::split(both.segmentation.data);
-  auto colors = overlay::object_colors(labels.ids(), labels.is_signed(), overlay::ColorChoice{});
-  overlay::CompositeOptions options;
-  options.outline = true;
-  options.width = 2;
-  options.alpha = 1;
-  auto grey = overlay::to_grey8(both.image.data, {});
-  auto pictures = overlay::composite_series(labels, colors, grey, 2, options);
-  s.render = bench::ms_since(t1);
+  const auto bytes_before = context.http_stats().bytes;
+  const figure::FigureSpec spec = bench_spec(base);
+  Clock::time_point composite_start;
+  figure::RenderOptions options;
+  options.on_phase = [&](std::string_view phase, const figure::Provenance&) {
+    if (phase == "composite") composite_start = Clock::now();
+  };
+  const figure::RenderedFigure fig = figure::render_figure(spec, context, options);
+  s.fetch_image = fig.provenance.fetch_image_ms;
+  s.fetch_seg = fig.provenance.fetch_segmentation_ms;
+  s.align = fig.provenance.align_ms;
+  s.render = bench::ms_since(composite_start);
   auto t2 = Clock::now();
-  auto png = overlay::encode_figure_png(pictures.front());
+  auto png = figure::writer_for(spec.output.path)->encode(fig.panels, spec, &context.pool());
   s.encode = bench::ms_since(t2);
   s.total = bench::ms_since(t0);
-  s.bytes = io::http_stats().bytes - bytes_before;
-  if (pictures.front().width != 1024 || pictures.front().height != 1024 || png.empty())
+  s.bytes = context.http_stats().bytes - bytes_before;
+  const overlay::Image& picture = fig.panels.front().picture;
+  if (picture.width != 1024 || picture.height != 1024 || png.empty())
     std::fprintf(stderr, "unexpected picture size\n");
   return s;
 }
@@ -102,9 +106,9 @@ int main(int argc, char** argv) {
               "seg fetch+dec", "align", "render", "encode", "MB moved");
   std::vector<Sample> cold, warm;
   for (int i = 0; i < repeats; ++i) {
-    io::MemoryCache::shared().clear();
-    cold.push_back(run_once(base));
-    warm.push_back(run_once(base));
+    io::Context context;  // fresh caches and connections: cold, then warm
+    cold.push_back(run_once(base, context));
+    warm.push_back(run_once(base, context));
   }
   Sample c = median_of(cold), w = median_of(warm);
   print_row("in-process cold", c);

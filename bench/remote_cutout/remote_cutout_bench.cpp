@@ -18,7 +18,6 @@
 #include "bench/common/bench_volumes.h"
 #include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/io/internal/http_storage.h"
-#include "imagery/io/internal/memory_cache.h"
 #include "imagery/precomputed/internal/morton_code.h"
 #include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/internal/shard_location.h"
@@ -66,24 +65,22 @@ int main(int argc, char** argv) {
               "CloudVolume", "ratio (CLI)", "MB moved");
   for (const auto& c : cases) {
     const std::string url = base + "/" + c.volume;
-    precomputed::OpenOptions options;
     std::vector<double> lib, cmd, transfer;
     std::uint64_t moved = 0, requests = 0;
     for (int i = 0; i < repeats; ++i) {
-      io::MemoryCache::shared().clear();
-      precomputed::ShardCaches::shared().clear();
-      const auto requests_before = io::http_stats().requests;
-      auto volume = precomputed::Volume::open(url, options);
-      const auto before = io::http_stats().bytes;
+      io::Context context;  // cold: fresh caches and connections
+      auto volume = precomputed::Volume::open(url, context);
+      const io::HttpStats before = context.http_stats();
       auto t0 = Clock::now();
       Array a = volume.download(c.bounds, 0);
       lib.push_back(bench::ms_since(t0));
-      moved = io::http_stats().bytes - before;
-      requests = io::http_stats().requests - requests_before;
+      moved = context.http_stats().bytes - before.bytes;
+      requests = context.http_stats().requests;  // the info's request included
     }
     // The chunk URLs of the cutout, for curl alone (sharded: the shard files touched, and the least
     // number of requests a reader can make: shard index, minishard indices, data per shard).
-    auto volume = precomputed::Volume::open(url, options);
+    io::Context context;
+    auto volume = precomputed::Volume::open(url, context);
     const auto& scale = volume.info().scales[0];
     precomputed::ChunkGrid grid(scale);
     if (scale.sharding) {

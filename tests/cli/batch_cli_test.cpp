@@ -342,7 +342,7 @@ TEST_CASE("imagery batch reports bad rows and unreachable sources and renders th
   CHECK(by_line[2]["code"] == "invalid argument");
   CHECK_THAT(by_line[2]["error"].get<std::string>(), Catch::Contains("rows.jsonl:2: not JSON"));
   CHECK(by_line[3]["status"] == "failed");
-  CHECK_THAT(by_line[3]["error"].get<std::string>(), Catch::Contains("rows.jsonl:3: --alpha"));
+  CHECK_THAT(by_line[3]["error"].get<std::string>(), Catch::Contains("rows.jsonl:3: 'alpha'"));
   CHECK(by_line[4]["status"] == "failed");
   CHECK(by_line[4]["code"] == "unavailable");
   CHECK(by_line[4]["retry"] == true);
@@ -393,7 +393,7 @@ TEST_CASE("imagery batch refuses run-level mistakes at once with one line", "[cl
       {{"batch", dir.file("none.csv"), "--out-dir", out}, 3, "none.csv"},
       {{"batch", dir.file("ok.csv"), "--out-dir", out, "--defaults", dir.file("style.json")},
        2,
-       "'alpah' is not an option"},
+       "'alpah' is not a figure option"},
       {{"batch", dir.file("ok.csv"), "--out-dir", out, "--defaults", dir.file("nope.json")},
        3,
        "nope.json"},

@@ -1,11 +1,13 @@
-// Manifest rows to figure arguments: defaults overridden key by key, JSON and CSV spellings of
+// Manifest rows to figure specs: defaults overridden key by key, JSON and CSV spellings of
 // values, names kept inside the output folder, and clear errors naming the key.
 #include <catch2/catch.hpp>
 
 #include "imagery/cli/batch_row.h"
 #include "imagery/core/error.h"
+#include "imagery/palettes/color.h"
 
 using imagery::cli::BatchRow;
+using imagery::figure::RegionSpec;
 using imagery::cli::figure_for_row;
 using imagery::cli::ManifestRow;
 using nlohmann::json;
@@ -43,15 +45,16 @@ TEST_CASE("a row overrides the defaults and places its output by name", "[cli][b
                        {"_synapse", "ignored"}});
   CHECK(r.line == 7);
   CHECK(r.name == "syn/0001");
-  CHECK(r.figure.output == "/out/syn/0001.png");
-  CHECK(r.figure.image == "/data/em");
-  CHECK(r.figure.center == "100,200,30");
-  CHECK(r.figure.size == "64,64,1");
-  CHECK(r.figure.overlay.width == 5);
-  CHECK(r.figure.overlay.alpha == 0.4);
-  CHECK(r.figure.overlay.outline);
-  CHECK(r.figure.overlay.root_ids == "11,12");
-  CHECK(r.figure.save_arrays.empty());
+  CHECK(r.spec.output.path == "/out/syn/0001.png");
+  CHECK(r.spec.image->url == "/data/em");
+  CHECK(r.spec.region.kind == RegionSpec::Kind::kCenterSize);
+  CHECK(r.spec.region.center == imagery::Vec3d{100, 200, 30});
+  CHECK(r.spec.region.size == imagery::Vec3d{64, 64, 1});
+  CHECK(r.spec.style.composite.width == 5);
+  CHECK(r.spec.style.composite.alpha == 0.4);
+  CHECK(r.spec.style.composite.outline);
+  CHECK(r.spec.style.root_ids == std::vector<std::uint64_t>{11, 12});
+  CHECK(r.spec.output.arrays_prefix().empty());
 }
 
 TEST_CASE("row values may be typed JSON or CSV text", "[cli][batch]") {
@@ -63,56 +66,63 @@ TEST_CASE("row values may be typed JSON or CSV text", "[cli][batch]") {
                        {"rgb", "yes"},
                        {"alpha", "0.25"}});
   CHECK(a.name == "a");
-  CHECK_FALSE(a.figure.overlay.outline);
-  CHECK(a.figure.overlay.rgb);
-  CHECK(a.figure.size.empty());
-  CHECK(a.figure.bounds == "0,0,0,9,9,1");
-  CHECK(a.figure.overlay.alpha == 0.25);
+  CHECK_FALSE(a.spec.style.composite.outline);
+  CHECK(a.spec.style.rgb);
+  CHECK(a.spec.region.kind == RegionSpec::Kind::kCorners);
+  CHECK(a.spec.region.min == imagery::Vec3d{0, 0, 0});
+  CHECK(a.spec.region.max == imagery::Vec3d{9, 9, 1});
+  CHECK(a.spec.style.composite.alpha == 0.25);
   // Colours: an object or a list of ID=COLOR, or ';' between them in CSV; colours by rank.
   BatchRow b =
       row_of({{"name", 17}, {"center", "1,2,3"}, {"color", {{"5", "red"}, {"6", "#00ff00"}}}});
+  using imagery::palettes::Rgb8;
+  using ById = std::vector<std::pair<std::uint64_t, Rgb8>>;
   CHECK(b.name == "17");
-  CHECK(b.figure.overlay.color == std::vector<std::string>{"5=red", "6=#00ff00"});
+  CHECK(b.spec.style.colors.by_id == ById{{5, {255, 0, 0}}, {6, {0, 255, 0}}});
   BatchRow c = row_of({{"name", "c"}, {"center", "1,2,3"}, {"color", "5=red; 6=0.1,0.2,0.3"}});
-  CHECK(c.figure.overlay.color == std::vector<std::string>{"5=red", "6=0.1,0.2,0.3"});
+  CHECK(c.spec.style.colors.by_id == ById{{5, {255, 0, 0}}, {6, {25, 51, 76}}});
   BatchRow d = row_of({{"name", "d"}, {"center", "1,2,3"}, {"colors", {"red", "0,0,1"}}});
-  CHECK(d.figure.overlay.colors == "red;0,0,1");
+  CHECK(d.spec.style.colors.by_rank == std::vector<Rgb8>{{255, 0, 0}, {0, 0, 255}});
   BatchRow e = row_of({{"name", "e"},
                        {"center", "1,2,3"},
                        {"save_arrays", true},
                        {"image-mip", 1},
                        {"husl_h", 0.5}});
-  CHECK(e.figure.save_arrays == "/out/e");
-  CHECK(e.figure.image_mip == "1");
-  CHECK(e.figure.overlay.husl_h == 0.5);
+  CHECK(e.spec.output.arrays_prefix() == "/out/e");
+  CHECK(e.spec.image->mip == imagery::volume::MipSelector::index(1));
+  CHECK(e.spec.style.colors.params.h == 0.5);
 }
 
 TEST_CASE("bad rows name the key at fault", "[cli][batch]") {
   CHECK_THAT(error_of({{"center", "1,2,3"}}), Catch::Contains("no 'name'"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}, {"colour", "red"}}),
-             Catch::Contains("'colour' is not an option of imagery figure"));
+             Catch::Contains("'colour' is not a figure option"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}, {"output", "/tmp/x.png"}}),
              Catch::Contains("'output'"));
+  // A row's own output stays inside the output folder and is a format imagery writes.
+  CHECK_THAT(error_of({{"center", "1,2,3"}, {"output", "/tmp/x.png"}}),
+             Catch::Contains("'output'") && Catch::Contains("absolute"));
+  CHECK_THAT(error_of({{"center", "1,2,3"}, {"output", "x.gif"}}), Catch::Contains("'.gif'"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}, {"from", "x.json"}}),
              Catch::Contains("'from'"));
-  CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2"}}), Catch::Contains("--center"));
+  CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2"}}), Catch::Contains("'center'"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}, {"width", "wide"}}),
-             Catch::Contains("--width"));
+             Catch::Contains("'width'"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}, {"alpha", 2}}),
-             Catch::Contains("--alpha"));
+             Catch::Contains("'alpha'"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}, {"outline", "maybe"}}),
              Catch::Contains("outline"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}, {"image", true}}),
-             Catch::Contains("'image': expected a value"));
+             Catch::Contains("'image': expected a string"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", {{"a", 1}}}}), Catch::Contains("'center'"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}, {"side", "left"}}),
-             Catch::Contains("--side"));
+             Catch::Contains("'side'"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}, {"palette", "rainbowz"}}),
              Catch::Contains("rainbowz"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}, {"save_arrays", "maybe"}}),
              Catch::Contains("save_arrays"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}}, {{"size", "8,8"}, {"seg", ""}}),
-             Catch::Contains("give --image, --seg or both"));
+             Catch::Contains("give 'image', 'seg' or both"));
 }
 
 TEST_CASE("row names never leave the output folder", "[cli][batch]") {
@@ -122,8 +132,11 @@ TEST_CASE("row names never leave the output folder", "[cli][batch]") {
     CHECK_THAT(error_of({{"name", name}, {"center", "1,2,3"}}), Catch::Contains("'name'"));
   }
   CHECK_THAT(error_of({{"name", 1.5}, {"center", "1,2,3"}}), Catch::Contains("'name'"));
-  CHECK(row_of({{"name", "deep/er/x"}, {"center", "1,2,3"}}).figure.output == "/out/deep/er/x.png");
-  CHECK(row_of({{"name", "..x"}, {"center", "1,2,3"}}).figure.output == "/out/..x.png");
+  CHECK(row_of({{"name", "deep/er/x"}, {"center", "1,2,3"}}).spec.output.path ==
+        "/out/deep/er/x.png");
+  CHECK(row_of({{"name", "..x"}, {"center", "1,2,3"}}).spec.output.path == "/out/..x.png");
+  CHECK(row_of({{"output", "sub/y.png"}, {"center", "1,2,3"}}).spec.output.path ==
+        "/out/sub/y.png");
 }
 
 TEST_CASE("defaults are checked once, naming the file", "[cli][batch]") {
@@ -140,8 +153,9 @@ TEST_CASE("defaults are checked once, naming the file", "[cli][batch]") {
   CHECK_THAT(error(json::array()),
              Catch::Contains("--defaults style.json: expected one JSON object"));
   CHECK_THAT(error({{"name", "x"}}), Catch::Contains("'name' belongs in the manifest rows"));
-  CHECK_THAT(error({{"alpah", 0.5}}), Catch::Contains("style.json: 'alpah' is not an option"));
+  CHECK_THAT(error({{"alpah", 0.5}}),
+             Catch::Contains("style.json: 'alpah' is not a figure option"));
   CHECK_THAT(error({{"width", "x"}}), Catch::Contains("style.json"));
-  CHECK(imagery::cli::unknown_columns({"name", "center", "root_ids", "_mine", "colour",
-                                       "output"}) == std::vector<std::string>{"colour", "output"});
+  CHECK(imagery::cli::unknown_columns({"name", "center", "root_ids", "_mine", "colour", "output",
+                                       "from"}) == std::vector<std::string>{"colour", "from"});
 }

@@ -74,20 +74,34 @@ TEST_CASE("imagery figure draws the aligned arrays it saves and records them in 
   REQUIRE(comp.exit_code == 0);
   CHECK(pixel_difference(fig, overlay::read_figure_png(dir.file("composite.png"))) == "");
 
+  // The sidecar is the figure's spec (the schema every way in reads) and what was drawn.
   auto side = read_json(dir.file("fig.json"));
-  CHECK(side["command"] == "figure");
-  CHECK(side["imagery_version"] == std::string(client::version()));
-  CHECK(side["image"]["source"] == nginx.url("image_raw"));
-  CHECK(side["image"]["mip"] == 0);
-  CHECK(side["image"]["voxels"] == nlohmann::json::parse("[[131,61,20],[331,251,21]]"));
-  CHECK(side["segmentation"]["mip"] == 0);
-  CHECK(side["segmentation"]["resolution"] == nlohmann::json::parse("[8,8,40]"));
-  CHECK(side["segmentation"]["voxels"] == nlohmann::json::parse("[[65,30,20],[166,126,21]]"));
-  CHECK(side["resolution"] == nlohmann::json::parse("[4,4,40]"));
+  CHECK(side["format"] == "imagery.figure/1");
+  CHECK(side["image"] == nginx.url("image_raw"));
+  CHECK(side["image_mip"] == 0);
+  CHECK(side["seg_mip"] == 0);
   CHECK(side["bounds"] == nlohmann::json::parse("[[131,61,20],[331,251,21]]"));
-  CHECK(side["overlay"]["width"] == 2);
-  CHECK(side["overlay"]["merge_outline"] == false);
-  CHECK(side["overlay"]["palette"] == "tab10");
+  CHECK(side["resolution"] == nlohmann::json::parse("[4,4,40]"));
+  CHECK(side["width"] == 2);
+  CHECK(side["merge_outline"] == false);
+  CHECK(side["palette"] == "tab10");
+  CHECK(side["save_arrays"] == dir.file("arrays"));
+  const auto& drawn = side["rendered"];
+  CHECK(drawn["imagery_version"] == std::string(client::version()));
+  CHECK(drawn["image"]["source"] == nginx.url("image_raw"));
+  CHECK(drawn["image"]["driver"] == "precomputed");
+  CHECK(drawn["image"]["mip"] == 0);
+  CHECK(drawn["image"]["voxels"] == nlohmann::json::parse("[[131,61,20],[331,251,21]]"));
+  CHECK(drawn["segmentation"]["mip"] == 0);
+  CHECK(drawn["segmentation"]["resolution"] == nlohmann::json::parse("[8,8,40]"));
+  CHECK(drawn["segmentation"]["voxels"] == nlohmann::json::parse("[[65,30,20],[166,126,21]]"));
+  CHECK(drawn["resolution"] == nlohmann::json::parse("[4,4,40]"));
+  CHECK(drawn["bounds"] == nlohmann::json::parse("[[131,61,20],[331,251,21]]"));
+  CHECK(drawn["panels"].size() == 1);
+  CHECK(drawn["panels"][0]["nm_per_pixel"] == nlohmann::json::parse("[4,4]"));
+  CHECK(drawn["pictures"] == nlohmann::json::array({dir.file("fig.png")}));
+  CHECK(drawn["arrays"] ==
+        nlohmann::json::array({dir.file("arrays_image.npy"), dir.file("arrays_seg.npy")}));
 }
 
 TEST_CASE("imagery figure --from OUT.json remakes the same picture", "[cli][figure][http]") {
@@ -118,7 +132,11 @@ TEST_CASE("imagery figure --from OUT.json remakes the same picture", "[cli][figu
   auto first = read_json(dir.file("fig.json"));
   auto second = read_json(dir.file("again.json"));
   first.erase("output"), second.erase("output");
-  first.erase("pictures"), second.erase("pictures");
+  // What was drawn is the same, but for the files it went to.
+  for (auto* doc : {&first, &second}) {
+    (*doc)["rendered"].erase("pictures");
+    for (auto& panel : (*doc)["rendered"]["panels"]) panel.erase("file");
+  }
   CHECK(first == second);
   // --from fixes everything but the outputs.
   expect_failure(
@@ -137,12 +155,12 @@ TEST_CASE("imagery figure gives exact image sizes, odd sizes high, one source al
   overlay::Image fig = overlay::read_figure_png(dir.file("fig.png"));
   CHECK(fig.width == 101);
   CHECK(fig.height == 77);
-  CHECK(read_json(dir.file("fig.json"))["image"]["voxels"] ==
+  CHECK(read_json(dir.file("fig.json"))["rendered"]["image"]["voxels"] ==
         nlohmann::json::parse("[[74,46,30],[175,123,31]]"));
 
   r = run_imagery(figure_args(nginx, dir, {"--center", "250,170,30", "--size", "5,7"}));
   REQUIRE(r.exit_code == 0);
-  CHECK(read_json(dir.file("fig.json"))["image"]["voxels"] ==
+  CHECK(read_json(dir.file("fig.json"))["rendered"]["image"]["voxels"] ==
         nlohmann::json::parse("[[248,167,30],[253,174,31]]"));
 
   // Two ids of the region: its smallest and its largest (top bit set in this fixture).

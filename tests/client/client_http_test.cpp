@@ -201,7 +201,7 @@ TEST_CASE("the client reads one source alone and names a missing mip or source",
   CHECK_THROWS_AS(seg_only.image_cutout(Region::corners({0, 0, 0}, {1, 1, 1})), Error);
 
   ClientOptions o;
-  o.segmentation_mip = 2;
+  o.segmentation_mip = volume::MipSelector::index(2);
   try {
     Client::open({nginx.url("image_raw"), nginx.url("seg_cseg")}, o);
     FAIL("expected an error");

@@ -210,7 +210,7 @@ TEST_CASE("a region smaller than one voxel and a missing mip are clear errors",
     CHECK(std::string(e.what()).find("smaller than one voxel") != std::string::npos);
   }
   ClientOptions o;
-  o.image_mip = 9;
+  o.image_mip = volume::MipSelector::index(9);
   try {
     Client::open({fake.img, fake.seg}, o);
     FAIL("expected an error");

@@ -10,6 +10,8 @@
 
 #include "imagery/cli/arguments.h"
 #include "imagery/core/error.h"
+#include "imagery/volume/internal/precomputed_driver.h"
+#include "imagery/volume/mip.h"
 #include "imagery/core/npy.h"
 #include "imagery/core/png.h"
 #include "imagery/palettes/palette.h"
@@ -140,7 +142,7 @@ std::string read_shard_file(const TempDir& dir, const Bytes& shard,
   fs::create_directories(dir.path() / "vol" / "k");
   write_file(dir.file("vol/info"), info("uint8", "raw", 1, "[8, 8, 1]", "[8, 8, 1]", sharding));
   write_file(dir.file("vol/k/0.shard"), shard);
-  ShardCaches::shared().clear();
+  io::Context::default_context().resource<precomputed::ShardCaches>().clear();
   auto volume = Volume::open(dir.file("vol"));
   volume.download(volume.info().scales[0].bounds(), 0);
   return dir.file("vol/k/0.shard");
@@ -400,7 +402,12 @@ std::vector<Hostile> library_cases() {
       {"mip that does not exist", E::kNotFound,
        [](const TempDir&, std::string& names) {
          names = "--mip";
-         cli::parse_mip("9", parse_info(info(), "info"), "vol", "--mip");
+         volume::PrecomputedDriver driver(
+             precomputed::Volume(nullptr, parse_info(info(), "info"), "vol",
+                                 io::Context::default_context()));
+         cli::with_flag("--mip", [&] {
+           return volume::select_mip(driver.metadata(), volume::MipSelector::parse("9"));
+         });
        }},
   };
 }

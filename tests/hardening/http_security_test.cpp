@@ -15,6 +15,7 @@
 #include "support/error_of.h"
 #include "support/fault_server.h"
 #include "support/nginx_server.h"
+#include "support/test_context.h"
 #include "support/test_support.h"
 
 using namespace imagery;
@@ -31,15 +32,12 @@ const char* kInfo = R"({"type": "image", "data_type": "uint8", "num_channels": 1
 const char* kChunkPath = "/vol/k/0-8_0-8_0-1";
 const char* kToken = "s3cr3t-t0ken";
 
-OpenOptions quick(bool with_token = true) {
-  OpenOptions o;
-  o.memory_cache = false;
-  o.http.backoff_base_ms = 5;
-  o.http.backoff_max_ms = 20;
-  o.http.max_attempts = 2;
-  o.http.connect_timeout_ms = 2000;
-  if (with_token) o.http.token = kToken;
-  return o;
+// A context whose requests to the origin of `url` carry kToken (or no token).
+std::unique_ptr<io::Context> quick(const std::string& url, bool with_token = true,
+                                   io::ContextOptions options = imagery::testing::quick_options()) {
+  auto context = imagery::testing::make_context(std::move(options));
+  if (with_token) context->credentials().grant(url, kToken);
+  return context;
 }
 
 void serve_volume(httplib::Server& s) {
@@ -51,8 +49,8 @@ void serve_volume(httplib::Server& s) {
   });
 }
 
-Array read_chunk(const std::string& url, const OpenOptions& options) {
-  return Volume::open(url, options).download({{0, 0, 0}, {8, 8, 1}}, 0);
+Array read_chunk(const std::string& url, io::Context& context) {
+  return Volume::open(url, context).download({{0, 0, 0}, {8, 8, 1}}, 0);
 }
 
 void write_file_text(const std::string& path, const std::string& text) {
@@ -78,7 +76,8 @@ TEST_CASE("a redirect to file:// is refused as a change of scheme, naming the UR
       r.set_redirect("file:///etc/passwd");
     });
   });
-  Error e = error_of([&] { Volume::open(server.url("vol"), quick()); });
+  auto context = quick(server.url("vol"));
+  Error e = error_of([&] { Volume::open(server.url("vol"), *context); });
   CHECK(e.code() == ErrorCode::kPermissionDenied);
   CHECK_THAT(e.what(), Catch::Contains(server.url("vol/info")) && Catch::Contains("redirect"));
   CHECK_THAT(e.what(), !Catch::Contains("s3cr3t"));
@@ -90,7 +89,8 @@ TEST_CASE("a redirect from http to https is refused", "[hardening][http][redirec
       r.set_redirect("https://" + q.get_header_value("Host") + "/vol/info");
     });
   });
-  Error e = error_of([&] { Volume::open(server.url("vol"), quick()); });
+  auto context = quick(server.url("vol"));
+  Error e = error_of([&] { Volume::open(server.url("vol"), *context); });
   CHECK(e.code() == ErrorCode::kPermissionDenied);
   CHECK_THAT(e.what(), Catch::Contains(server.url("vol/info")) && Catch::Contains("scheme"));
   // The server counts a request after answering it: the client may have failed before that.
@@ -115,7 +115,8 @@ TEST_CASE("a redirect to another host is followed without the token",
       r.set_redirect(other.url(q.path));
     });
   });
-  Array a = read_chunk(first.url("vol"), quick());
+  auto context = quick(first.url("vol"));
+  Array a = read_chunk(first.url("vol"), *context);
   CHECK(a.data<std::uint8_t>()[0] == 7);
   CHECK(auth_at_first == std::string("Bearer ") + kToken);
   CHECK(auth_at_other.empty());
@@ -159,9 +160,10 @@ TEST_CASE("no error message shows the token", "[hardening][http][token]") {
         s.Get(kChunkPath,
               [&](const httplib::Request&, httplib::Response& r) { fault.respond(r, self); });
       });
-      OpenOptions options = quick();
+      io::ContextOptions options = imagery::testing::quick_options();
       options.http.max_object_bytes = 1 << 20;
-      Error e = error_of([&] { read_chunk(server.url("vol"), options); });
+      auto context = quick(server.url("vol"), true, options);
+      Error e = error_of([&] { read_chunk(server.url("vol"), *context); });
       INFO(e.what());
       CHECK_THAT(e.what(), Catch::Contains(server.url(kChunkPath)));
       CHECK_THAT(e.what(), !Catch::Contains("s3cr3t"));
@@ -179,10 +181,11 @@ TEST_CASE("an endless body stops at the size limit with a resource error naming 
           [&](std::size_t, httplib::DataSink& sink) { return endless(self, sent, sink); });
     });
   });
-  OpenOptions options = quick(false);
+  io::ContextOptions options = imagery::testing::quick_options();
   options.http.max_object_bytes = 4 << 20;
+  auto context = quick(server.url("vol"), false, options);
   const auto t0 = std::chrono::steady_clock::now();
-  Error e = error_of([&] { Volume::open(server.url("vol"), options); });
+  Error e = error_of([&] { Volume::open(server.url("vol"), *context); });
   CHECK(e.code() == ErrorCode::kResourceExhausted);
   CHECK_THAT(e.what(), Catch::Contains(server.url("vol/info")) &&
                            Catch::Contains("exceeds the limit of 4194304 bytes"));
@@ -201,13 +204,13 @@ TEST_CASE("a body declared beyond the size limit is refused before it is read",
                              });
     });
   });
-  OpenOptions options = quick(false);
+  io::ContextOptions options = imagery::testing::quick_options();
   options.http.max_object_bytes = 64 << 20;
-  const auto before = io::http_stats().bytes;
-  Error e = error_of([&] { Volume::open(server.url("vol"), options); });
+  auto context = quick(server.url("vol"), false, options);
+  Error e = error_of([&] { Volume::open(server.url("vol"), *context); });
   CHECK(e.code() == ErrorCode::kResourceExhausted);
   CHECK_THAT(e.what(), Catch::Contains(server.url("vol/info")));
-  CHECK(io::http_stats().bytes == before);  // not one body byte kept
+  CHECK(context->http_stats().bytes == 0);  // not one body byte kept
   CHECK(sent.load() < (std::uint64_t{64} << 20));
 }
 
@@ -224,7 +227,8 @@ TEST_CASE("an endless error body does not keep a request alive", "[hardening][ht
       });
     });
   });
-  Error e = error_of([&] { read_chunk(server.url("vol"), quick()); });
+  auto context = quick(server.url("vol"));
+  Error e = error_of([&] { read_chunk(server.url("vol"), *context); });
   CHECK(e.code() == ErrorCode::kUnavailable);
   CHECK_THAT(e.what(), Catch::Contains("HTTP 503") && Catch::Contains("2 attempts"));
 }
@@ -241,15 +245,17 @@ TEST_CASE("a server that ignores Range on an endless object sends only up to the
           [&](std::size_t, httplib::DataSink& sink) { return endless(self, sent, sink); });
     });
   });
-  io::HttpStorage storage(server.url("vol"), {});
+  auto context = quick(server.url("vol"), false);
+  io::HttpStorage storage(server.url("vol"), context->transport(), context->pool());
   auto bytes = storage.read_range("shard", 100000, 5);
   REQUIRE(bytes);
   CHECK(bytes->size() == 5);
   CHECK(sent.load() < (std::uint64_t{64} << 20));
   // Beyond the body limit the range is refused rather than waited for.
-  io::HttpOptions small;
-  small.max_object_bytes = 1 << 20;
-  io::HttpStorage limited(server.url("vol"), small);
+  io::ContextOptions small = imagery::testing::quick_options();
+  small.http.max_object_bytes = 1 << 20;
+  auto small_context = quick(server.url("vol"), false, small);
+  io::HttpStorage limited(server.url("vol"), small_context->transport(), small_context->pool());
   try {
     limited.read_range("shard", std::uint64_t{1} << 40, 16);
     FAIL("expected an error");
@@ -271,7 +277,8 @@ TEST_CASE("a 206 answer longer than the range asked for is corrupt", "[hardening
                                      });
     });
   });
-  io::HttpStorage storage(server.url("vol"), {});
+  auto context = quick(server.url("vol"), false);
+  io::HttpStorage storage(server.url("vol"), context->transport(), context->pool());
   try {
     storage.read_range("shard", 0, 10);
     FAIL("expected an error");
@@ -296,12 +303,15 @@ TEST_CASE("a self-signed https server is refused unless verification is switched
   write_volume(dir);
   NginxServer nginx(dir.path().string(), /*tls=*/true);
   REQUIRE(nginx.url().rfind("https://", 0) == 0);
-  Error e = error_of([&] { Volume::open(nginx.url("vol"), quick()); });
+  auto context = quick(nginx.url("vol"));
+  Error e = error_of([&] { Volume::open(nginx.url("vol"), *context); });
   CHECK(e.code() == ErrorCode::kUnavailable);
-  CHECK_THAT(e.what(), Catch::Contains(nginx.url("vol/info")) && Catch::Contains("--insecure"));
-  OpenOptions insecure = quick();
+  CHECK(e.remedy() == Remedy::kSkipTlsVerification);
+  CHECK_THAT(e.what(), Catch::Contains(nginx.url("vol/info")) && Catch::Contains("certificate"));
+  io::ContextOptions insecure = imagery::testing::quick_options();
   insecure.http.verify_tls = false;
-  Array a = read_chunk(nginx.url("vol"), insecure);
+  auto insecure_context = quick(nginx.url("vol"), true, insecure);
+  Array a = read_chunk(nginx.url("vol"), *insecure_context);
   CHECK(a.data<std::uint8_t>()[63] == 7);
 }
 
@@ -328,10 +338,11 @@ TEST_CASE("a URL whose user information names another host never gets that host'
   const std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
   ::setenv("CLOUD_VOLUME_DIR", dir.path().c_str(), 1);
   ::setenv("HOME", dir.file("nohome").c_str(), 1);
-  CHECK(io::find_token_for("https://good.example.org:x@evil.example.org/vol").empty());
-  CHECK(io::find_token_for("https://good.example.org@evil.example.org/vol").empty());
-  CHECK(io::find_token_for("https://evil.example.org#@good.example.org/vol").empty());
-  CHECK(io::find_token_for("https://user:pw@good.example.org:443/vol") == "g00d");
+  const io::Credentials files;  // secret files only
+  CHECK(files.token_for("https://good.example.org:x@evil.example.org/vol").empty());
+  CHECK(files.token_for("https://good.example.org@evil.example.org/vol").empty());
+  CHECK(files.token_for("https://evil.example.org#@good.example.org/vol").empty());
+  CHECK(files.token_for("https://user:pw@good.example.org:443/vol") == "g00d");
   std::string seen = "unset";
   FaultServer server([&](httplib::Server& s, FaultServer&) {
     s.Get("/vol/info", [&](const httplib::Request& q, httplib::Response& r) {
@@ -340,7 +351,8 @@ TEST_CASE("a URL whose user information names another host never gets that host'
     });
   });
   const std::string url = server.url("vol");  // http://127.0.0.1:PORT/vol
-  Volume::open("http://good.example.org:x@" + url.substr(7), quick(false));
+  auto context = imagery::testing::make_context(imagery::testing::quick_options(), true);
+  Volume::open("http://good.example.org:x@" + url.substr(7), *context);
   CHECK(seen.find("g00d") == std::string::npos);
   ::unsetenv("CLOUD_VOLUME_DIR");
   ::setenv("HOME", home.c_str(), 1);

@@ -9,11 +9,12 @@
 #include "imagery/io/internal/disk_cache.h"
 #include "imagery/io/internal/file_storage.h"
 #include "imagery/io/internal/http_storage.h"
-#include "imagery/io/internal/memory_cache.h"
+#include "imagery/io/internal/caching_storage.h"
 #include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/volume.h"
 #include "support/error_of.h"
 #include "support/nginx_server.h"
+#include "support/test_context.h"
 #include "support/test_support.h"
 
 using namespace imagery;
@@ -70,10 +71,8 @@ bool touched_secret(const NginxServer& nginx) {
 const std::vector<std::string> kEscapingKeys = {
     "../secret", "%2e%2e/secret", "%252e%252e/secret", "k/../../secret", "..%2fsecret", "/secret"};
 
-OpenOptions uncached() {
-  OpenOptions o;
-  o.memory_cache = false;
-  return o;
+std::unique_ptr<io::Context> uncached() {
+  return imagery::testing::make_context();
 }
 
 }  // namespace
@@ -108,16 +107,17 @@ TEST_CASE("mesh, skeletons and segment_properties paths may not leave the volume
 TEST_CASE("the disk storage refuses keys that leave the volume even without the info parser",
           "[hardening][path]") {
   Layout layout;
-  auto storage = std::make_shared<io::FileStorage>(layout.vol());
+  io::Context& context = io::Context::default_context();
+  auto storage = std::make_shared<io::FileStorage>(layout.vol(), context.pool());
   for (const auto& key : kEscapingKeys) {
     INFO(key);
-    Volume volume(storage, unparsed_info(key), layout.vol());
+    Volume volume(storage, unparsed_info(key), layout.vol(), context);
     Error e = error_of([&] { volume.download({{0, 0, 0}, {8, 8, 1}}, 0); });
     CHECK(e.code() == ErrorCode::kInvalidArgument);
     CHECK_THAT(e.what(), Catch::Contains("leaves the volume at " + layout.vol()));
   }
   // The sentinel is there: a key inside the volume's parent reaches it, the policy is what stops.
-  io::FileStorage parent(layout.dir.path().string());
+  io::FileStorage parent(layout.dir.path().string(), context.pool());
   CHECK(parent.read(std::string("secret/") + kSentinelChunk));
   CHECK_THROWS_AS(storage->read_range("../secret/" + std::string(kSentinelChunk), 0, 8), Error);
 }
@@ -129,22 +129,26 @@ TEST_CASE("over nginx, an escaping key is refused and nothing outside the volume
   for (const auto& key : kEscapingKeys) {
     INFO(key);
     layout.write_info(info_with_key(key));
-    Error e = error_of([&] { Volume::open(nginx.url("vol"), uncached()); });
+    auto context = uncached();
+    Error e = error_of([&] { Volume::open(nginx.url("vol"), *context); });
     CHECK(e.code() == ErrorCode::kDataLoss);
     CHECK_THAT(e.what(), Catch::Contains(nginx.url("vol/info")) &&
                              Catch::Contains("scales[0].key: '" + key + "'"));
   }
   // Storage layer alone, bare and behind both caches.
   TempDir cache;
-  auto http = std::make_shared<io::HttpStorage>(nginx.url("vol"), io::HttpOptions{});
-  io::MemoryCache memory(1 << 20);
+  auto context = uncached();
+  ThreadPool& pool = context->pool();
+  auto http = std::make_shared<io::HttpStorage>(nginx.url("vol"), context->transport(), pool);
+  LruCache<io::StoredObject> memory(1 << 20);
   const std::vector<std::shared_ptr<io::Storage>> storages = {
-      http, std::make_shared<io::CachingStorage>(http, memory),
-      std::make_shared<io::DiskCacheStorage>(http, cache.path().string(), 1 << 20)};
+      http, std::make_shared<io::CachingStorage>(http, memory, pool),
+      std::make_shared<io::DiskCacheStorage>(
+          http, std::make_shared<io::DiskCacheFolder>(cache.path().string(), 1 << 20), pool)};
   for (const auto& storage : storages)
     for (const auto& key : kEscapingKeys) {
       INFO(key);
-      Volume volume(storage, unparsed_info(key), nginx.url("vol"));
+      Volume volume(storage, unparsed_info(key), nginx.url("vol"), *context);
       Error e = error_of([&] { volume.download({{0, 0, 0}, {8, 8, 1}}, 0); });
       CHECK(e.code() == ErrorCode::kInvalidArgument);
       CHECK_THAT(e.what(), Catch::Contains("leaves the volume at " + nginx.url("vol")));
@@ -152,7 +156,7 @@ TEST_CASE("over nginx, an escaping key is refused and nothing outside the volume
     }
   CHECK_FALSE(touched_secret(nginx));
   // The sentinel is served at its own URL: only the key policy kept the volume away from it.
-  io::HttpStorage parent(nginx.url(""), {});
+  io::HttpStorage parent(nginx.url(""), context->transport(), pool);
   CHECK(parent.read(std::string("secret/") + kSentinelChunk));
   CHECK(touched_secret(nginx));
 }
@@ -160,13 +164,15 @@ TEST_CASE("over nginx, an escaping key is refused and nothing outside the volume
 TEST_CASE("a sharded scale with an escaping key never opens a shard outside the volume",
           "[hardening][path][sharding]") {
   Layout layout;
-  ShardCaches::shared().clear();
+  io::Context::default_context().resource<precomputed::ShardCaches>().clear();
   VolumeInfo info = unparsed_info("../secret");
   info.type = "segmentation";
   info.data_type = DataType::kUint64;
   info.scales[0].sharding = ShardingSpec{};
   imagery::testing::write_file(layout.dir.file("secret/0.shard"), std::string(64, 'Z'));
-  Volume volume(std::make_shared<io::FileStorage>(layout.vol()), info, layout.vol());
+  auto& context = io::Context::default_context();
+  Volume volume(std::make_shared<io::FileStorage>(layout.vol(), context.pool()), info, layout.vol(),
+                context);
   Error e = error_of([&] { volume.download({{0, 0, 0}, {8, 8, 1}}, 0); });
   CHECK(e.code() == ErrorCode::kInvalidArgument);
   CHECK_THAT(e.what(), Catch::Contains("'../secret/0.shard'"));

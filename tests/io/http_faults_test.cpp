@@ -10,6 +10,7 @@
 #include "support/error_of.h"
 #include "support/fault_server.h"
 #include "support/nginx_server.h"
+#include "support/test_context.h"
 #include "support/test_support.h"
 
 using namespace imagery;
@@ -36,22 +37,25 @@ void serve_info(httplib::Server& s) {
   });
 }
 
-OpenOptions fast_retries() {
-  OpenOptions o;
-  o.memory_cache = false;
+io::ContextOptions fast_retries() {
+  io::ContextOptions o = imagery::testing::quick_options();
   o.http.backoff_base_ms = 10;
   o.http.backoff_max_ms = 50;
   o.http.max_attempts = 4;
-  o.http.connect_timeout_ms = 2000;
   return o;
 }
 
-Array read_chunk(const std::string& url, const OpenOptions& options, bool fill_missing = false) {
-  auto volume = Volume::open(url, options);
+Array read_chunk(const std::string& url, const io::ContextOptions& options,
+                 bool fill_missing = false, const std::string& token = "") {
+  auto context = imagery::testing::make_context(options);
+  if (!token.empty()) context->credentials().grant(url, token);
+  auto volume = Volume::open(url, *context);
   CutoutOptions c;
   c.fill_missing = fill_missing;
   return volume.download({{0, 0, 0}, {8, 8, 1}}, 0, c);
 }
+
+
 
 bool is_ramp(const Array& a) {
   for (int i = 0; i < 64; ++i)
@@ -189,7 +193,7 @@ TEST_CASE("a server slower than the timeout is abandoned, retried and reported",
       r.set_content(chunk_bytes(), "application/octet-stream");
     });
   });
-  OpenOptions options = fast_retries();
+  io::ContextOptions options = fast_retries();
   options.http.request_timeout_ms = 300;
   options.http.max_attempts = 2;
   Error e = error_of([&] { read_chunk(server.url("vol"), options); });
@@ -208,11 +212,11 @@ TEST_CASE("a 403 is a permission error that says how to pass a token and never s
       r.status = 403;
     });
   });
-  OpenOptions options = fast_retries();
-  options.http.token = "s3cr3t-t0ken";
-  Error e = error_of([&] { read_chunk(server.url("vol"), options); });
+  io::ContextOptions options = fast_retries();
+  Error e = error_of([&] { read_chunk(server.url("vol"), options, false, "s3cr3t-t0ken"); });
   CHECK(e.code() == ErrorCode::kPermissionDenied);
-  CHECK_THAT(e.what(), Catch::Contains(server.url(kChunkPath)) && Catch::Contains("--token"));
+  CHECK(e.remedy() == Remedy::kGiveToken);
+  CHECK_THAT(e.what(), Catch::Contains(server.url(kChunkPath)) && Catch::Contains("token"));
   CHECK_THAT(e.what(), !Catch::Contains("s3cr3t"));
   CHECK(seen_auth == "Bearer s3cr3t-t0ken");
 }
@@ -229,17 +233,19 @@ TEST_CASE("a 404 chunk is missing: an error, or zeros with fill_missing",
 
 TEST_CASE("a missing info over HTTP is not found, naming the URL", "[precomputed][http][faults]") {
   FaultServer server([&](httplib::Server&, FaultServer&) {});
-  Error e = error_of([&] { Volume::open(server.url("nothing"), fast_retries()); });
+  auto context = imagery::testing::make_context(fast_retries());
+  Error e = error_of([&] { Volume::open(server.url("nothing"), *context); });
   CHECK(e.code() == ErrorCode::kNotFound);
   CHECK_THAT(e.what(), Catch::Contains(server.url("nothing/info")));
 }
 
 TEST_CASE("a refused connection is retried, then reported", "[precomputed][http][faults]") {
   const int port = imagery::testing::free_port();  // nothing listens there
-  OpenOptions options = fast_retries();
+  io::ContextOptions options = fast_retries();
   options.http.max_attempts = 2;
-  Error e =
-      error_of([&] { Volume::open("http://127.0.0.1:" + std::to_string(port) + "/vol", options); });
+  auto context = imagery::testing::make_context(options);
+  Error e = error_of(
+      [&] { Volume::open("http://127.0.0.1:" + std::to_string(port) + "/vol", *context); });
   CHECK(e.code() == ErrorCode::kUnavailable);
   CHECK_THAT(e.what(),
              Catch::Contains("127.0.0.1:" + std::to_string(port)) && Catch::Contains("2 attempts"));
@@ -252,12 +258,13 @@ TEST_CASE("a server that ignores Range gets the range cut out locally",
       r.set_content(chunk_bytes(), "application/octet-stream");  // 200 with the whole object
     });
   });
-  io::HttpStorage storage(server.url("vol"), {});
+  auto context = imagery::testing::make_context(fast_retries());
+  io::HttpStorage storage(server.url("vol"), context->transport(), context->pool());
   auto bytes = storage.read_range("blob", 10, 5);
   REQUIRE(bytes);
   REQUIRE(bytes->size() == 5);
-  CHECK((*bytes)[0] == std::byte{10});
-  CHECK((*bytes)[4] == std::byte{14});
+  CHECK(bytes->data()[0] == std::byte{10});
+  CHECK(bytes->data()[4] == std::byte{14});
 }
 
 TEST_CASE("a body beyond the size limit is refused", "[precomputed][http][faults]") {
@@ -267,7 +274,7 @@ TEST_CASE("a body beyond the size limit is refused", "[precomputed][http][faults
       r.set_content(std::string(100000, 'x'), "application/octet-stream");
     });
   });
-  OpenOptions options = fast_retries();
+  io::ContextOptions options = fast_retries();
   options.http.max_object_bytes = 4096;
   Error e = error_of([&] { read_chunk(server.url("vol"), options); });
   CHECK(e.code() == ErrorCode::kResourceExhausted);
@@ -293,7 +300,8 @@ TEST_CASE("many chunks are fetched concurrently", "[precomputed][http][faults]")
       r.set_content(std::string(64, '\x07'), "application/octet-stream");
     });
   });
-  auto volume = Volume::open(server.url("many"), fast_retries());
+  auto context = imagery::testing::make_context(fast_retries());
+  auto volume = Volume::open(server.url("many"), *context);
   Array a = volume.download({{0, 0, 0}, {64, 64, 1}}, 0);
   for (int i = 0; i < 64 * 64; ++i) REQUIRE(a.data<std::uint8_t>()[i] == 7);
   INFO("most requests in flight at once: " << most.load());

@@ -2,12 +2,14 @@
 // pixels: against the golden PNG (reporting how many pixels differ) and against the manifest's
 // pixel hash (which also proves the golden copy in tests/data is intact).
 #include <catch2/catch.hpp>
+#include <optional>
 #include <functional>
 #include <set>
 
 #include "imagery/core/npy.h"
 #include "imagery/overlay/display_window.h"
 #include "imagery/overlay/object_colors.h"
+#include "imagery/overlay/style.h"
 #include "imagery/overlay/object_labels.h"
 #include "imagery/overlay/series.h"
 #include "imagery/overlay/stack.h"
@@ -30,8 +32,10 @@ std::vector<overlay::Image> render(const std::string& input, bool with_imagery,
                                    const nlohmann::json& params) {
   const std::string stem = input == "3d" ? "3d" : "256";
   NpyArray seg = read_npy(data_path("imageryclient/inputs/seg" + stem + ".npy"));
-  overlay::CompositeOptions o;
-  overlay::ColorChoice colors;
+  // ImageryClient's composite_overlay parameters, as the library's one call takes them.
+  overlay::OverlayStyle style;
+  overlay::CompositeOptions& o = style.composite;
+  overlay::ColorChoice& colors = style.colors;
   for (auto& [key, value] : params.items()) {
     if (key == "alpha")
       o.alpha = value.get<double>();
@@ -48,14 +52,10 @@ std::vector<overlay::Image> render(const std::string& input, bool with_imagery,
     else if (key == "palette")
       colors.palette = value.get<std::string>();
   }
-  auto labels = overlay::ObjectLabels::split(seg.array);
-  auto object_colors = overlay::object_colors(labels.ids(), labels.is_signed(), colors);
-  std::vector<std::uint8_t> grey;
-  if (with_imagery) {
-    NpyArray img = read_npy(data_path("imageryclient/inputs/img" + stem + ".npy"));
-    grey = overlay::to_grey8(img.array, {});
-  }
-  return overlay::composite_series(labels, object_colors, grey, 2, o);
+  std::optional<NpyArray> img;
+  if (with_imagery) img = read_npy(data_path("imageryclient/inputs/img" + stem + ".npy"));
+  return overlay::composite_overlay(seg.array, img ? &img->array : nullptr, style,
+                                    /*three_d=*/input == "3d");
 }
 
 void check_golden(const nlohmann::json& entry, const overlay::Image& got) {

@@ -222,7 +222,8 @@ TEST_CASE("a missing shard file is missing chunks, filled only with fill_missing
     FAIL("expected a missing-chunk error");
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::kNotFound);
-    CHECK_THAT(e.what(), Catch::Contains(d.shard.path) && Catch::Contains("fill_missing"));
+    CHECK_THAT(e.what(), Catch::Contains(d.shard.path) && Catch::Contains("is missing"));
+    CHECK(e.remedy() == Remedy::kFillMissing);
   }
   CutoutOptions fill;
   fill.fill_missing = true;
@@ -268,11 +269,12 @@ namespace {
 // A storage back end that breaks its promise and returns one byte less than asked for.
 class ShortReadStorage : public io::FileStorage {
  public:
-  using io::FileStorage::FileStorage;
-  std::optional<Bytes> read_range(const std::string& key, std::uint64_t offset,
-                                  std::uint64_t length) override {
+  explicit ShortReadStorage(const std::string& root)
+      : io::FileStorage(root, io::Context::default_context().pool()) {}
+  std::optional<SharedBytes> read_range(const std::string& key, std::uint64_t offset,
+                                        std::uint64_t length) override {
     auto bytes = io::FileStorage::read_range(key, offset, length);
-    if (bytes && !bytes->empty()) bytes->pop_back();
+    if (bytes && !bytes->empty()) bytes = bytes->slice(0, bytes->size() - 1);
     return bytes;
   }
 };
@@ -282,8 +284,8 @@ TEST_CASE("a storage that returns short ranges is a data-loss error, not an over
           "[precomputed][sharding][corrupt]") {
   const std::string root = imagery::testing::data_path("cloudvolume/seg_sharded_murmur");
   auto storage = std::make_shared<ShortReadStorage>(root);
-  Volume volume(storage, read_info(*storage, root), root);
-  ShardCaches::shared().clear();
+  Volume volume(storage, read_info(*storage, root), root, io::Context::default_context());
+  io::Context::default_context().resource<precomputed::ShardCaches>().clear();
   try {
     volume.download(volume.info().scales[0].bounds(), 0);
     FAIL("expected a data-loss error");
@@ -291,5 +293,5 @@ TEST_CASE("a storage that returns short ranges is a data-loss error, not an over
     CHECK(e.code() == ErrorCode::kDataLoss);
     CHECK_THAT(e.what(), Catch::Contains(root + "/8_8_40/") && Catch::Contains(", got "));
   }
-  ShardCaches::shared().clear();  // nothing half-read stays behind for other tests
+  io::Context::default_context().resource<precomputed::ShardCaches>().clear();  // nothing half-read stays behind for other tests
 }

@@ -10,10 +10,12 @@
 
 #include "fixture_cutouts.h"
 #include "imagery/io/internal/http_storage.h"
-#include "imagery/io/internal/memory_cache.h"
+#include "imagery/io/internal/disk_cache.h"
+#include "imagery/io/open_storage.h"
 #include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/volume.h"
 #include "support/nginx_server.h"
+#include "support/test_context.h"
 #include "support/test_support.h"
 
 using namespace imagery;
@@ -24,10 +26,10 @@ using imagery::testing::sha256_hex;
 namespace fs = std::filesystem;
 
 namespace {
-OpenOptions no_memory_cache() {
-  OpenOptions o;
-  o.memory_cache = false;
-  return o;
+// Each test reads in a context of its own, without a memory cache unless it asks for one.
+std::unique_ptr<io::Context> no_memory_cache(io::ContextOptions o = io::ContextOptions{}) {
+  o.memory_cache_bytes = 0;
+  return imagery::testing::make_context(o);
 }
 }  // namespace
 
@@ -35,7 +37,8 @@ TEST_CASE("named cutouts over nginx equal CloudVolume's arrays", "[precomputed][
   NginxServer nginx(data_path("cloudvolume"));
   for (const auto& c : imagery::testing::named_cutouts(false)) {
     SECTION(c.name) {
-      auto volume = Volume::open(nginx.url(c.volume), no_memory_cache());
+      auto context = no_memory_cache();
+      auto volume = Volume::open(nginx.url(c.volume), *context);
       CutoutOptions options;
       options.fill_missing = c.fill_missing;
       Array a = volume.download_mip0(c.mip0_bounds, c.mip, options);
@@ -48,10 +51,10 @@ TEST_CASE("named cutouts over nginx equal CloudVolume's arrays", "[precomputed][
 TEST_CASE("sharded cutouts over nginx equal CloudVolume's arrays with 3 requests per shard",
           "[precomputed][http][sharding]") {
   NginxServer nginx(data_path("cloudvolume"));
-  ShardCaches::shared().clear();
   for (const auto& c : imagery::testing::named_cutouts(true)) {
     SECTION(c.name) {
-      auto volume = Volume::open(nginx.url(c.volume), no_memory_cache());
+      auto context = no_memory_cache();
+      auto volume = Volume::open(nginx.url(c.volume), *context);
       const auto before = nginx.requests().size();
       Array a = volume.download_mip0(c.mip0_bounds, c.mip);
       CHECK(a.shape() == c.shape);
@@ -75,10 +78,10 @@ TEST_CASE("sharded cutouts over nginx equal CloudVolume's arrays with 3 requests
 
 TEST_CASE("whole mips over nginx equal the truth arrays", "[precomputed][http]") {
   NginxServer nginx(data_path("cloudvolume"));
-  ShardCaches::shared().clear();
   for (const auto& t : imagery::testing::truth_mips()) {
     SECTION(t.volume + " mip " + std::to_string(t.mip)) {
-      auto volume = Volume::open("precomputed://" + nginx.url(t.volume), no_memory_cache());
+      auto context = no_memory_cache();
+      auto volume = Volume::open("precomputed://" + nginx.url(t.volume), *context);
       CutoutOptions options;
       options.fill_missing = t.volume == "missing_chunk";
       Array a = volume.download(volume.info().scale(t.mip, t.volume).bounds(), t.mip, options);
@@ -90,7 +93,8 @@ TEST_CASE("whole mips over nginx equal the truth arrays", "[precomputed][http]")
 TEST_CASE("gzip chunks arrive with Content-Encoding gzip and are inflated here",
           "[precomputed][http]") {
   NginxServer nginx(data_path("cloudvolume"));
-  io::HttpStorage storage(nginx.url("seg_cseg"), {});
+  auto context = no_memory_cache();
+  io::HttpStorage storage(nginx.url("seg_cseg"), context->transport(), context->pool());
   auto object = storage.read("8_8_40/50-114_18-82_12-28");
   REQUIRE(object);
   CHECK(object->gzip_encoded);
@@ -102,7 +106,8 @@ TEST_CASE("gzip chunks arrive with Content-Encoding gzip and are inflated here",
 TEST_CASE("a missing chunk over HTTP is a 404 that fill_missing turns into zeros",
           "[precomputed][http]") {
   NginxServer nginx(data_path("cloudvolume"));
-  auto volume = Volume::open(nginx.url("missing_chunk"), no_memory_cache());
+  auto context = no_memory_cache();
+  auto volume = Volume::open(nginx.url("missing_chunk"), *context);
   const Bbox bounds{{40, 40, 8}, {140, 140, 37}};
   try {
     volume.download(bounds, 0);
@@ -115,12 +120,13 @@ TEST_CASE("a missing chunk over HTTP is a 404 that fill_missing turns into zeros
 
 TEST_CASE("byte ranges are read with 206 responses", "[precomputed][http]") {
   NginxServer nginx(data_path("cloudvolume"));
-  io::HttpStorage storage(nginx.url("seg_sharded_murmur"), {});
+  auto context = no_memory_cache();
+  io::HttpStorage storage(nginx.url("seg_sharded_murmur"), context->transport(), context->pool());
   auto whole =
       imagery::testing::read_file(data_path("cloudvolume/seg_sharded_murmur/8_8_40/0.shard"));
   auto range = storage.read_range("8_8_40/0.shard", 100, 64);
   REQUIRE(range);
-  CHECK(std::equal(range->begin(), range->end(), whole.begin() + 100));
+  CHECK(std::equal(range->data(), range->data() + range->size(), whole.begin() + 100));
   CHECK_THROWS_MATCHES(
       storage.read_range("8_8_40/0.shard", whole.size() + 10, 5), Error,
       Catch::Predicate<Error>([](const Error& e) { return e.code() == ErrorCode::kDataLoss; }));
@@ -134,14 +140,14 @@ TEST_CASE("byte ranges are read with 206 responses", "[precomputed][http]") {
 TEST_CASE("the memory cache serves a repeated cutout without requests",
           "[precomputed][http][cache]") {
   NginxServer nginx(data_path("cloudvolume"));
-  io::MemoryCache::shared().clear();
-  auto volume = Volume::open(nginx.url("image_raw"));
+  auto context = imagery::testing::make_context(io::ContextOptions{});  // 512 MB in memory
+  auto volume = Volume::open(nginx.url("image_raw"), *context);
   const Bbox bounds{{130, 60, 15}, {399, 301, 40}};
   Array first = volume.download_mip0(bounds, 0);
   const auto after_first = nginx.requests().size();
   CHECK(after_first >= 2);  // info and chunks
   Array second = volume.download_mip0(bounds, 0);
-  auto again = Volume::open(nginx.url("image_raw"));  // the info is cached too
+  auto again = Volume::open(nginx.url("image_raw"), *context);  // the info is cached too
   Array third = again.download_mip0(bounds, 0);
   CHECK(nginx.requests().size() == after_first);
   CHECK(sha256_hex(second) == sha256_hex(first));
@@ -152,10 +158,11 @@ TEST_CASE("the disk cache mirrors fetched chunks and serves them without request
           "[precomputed][http][cache]") {
   NginxServer nginx(data_path("cloudvolume"));
   imagery::testing::TempDir cache;
-  OpenOptions options = no_memory_cache();
+  io::ContextOptions options;
   options.disk_cache_dir = cache.path().string();
+  auto context = no_memory_cache(options);
   const Bbox bounds{{60, 30, 12}, {200, 153, 49}};
-  auto volume = Volume::open(nginx.url("seg_cseg"), options);
+  auto volume = Volume::open(nginx.url("seg_cseg"), *context);
   Array first = volume.download_mip0(bounds, 0);
   const auto requests = nginx.requests().size();
   const std::string mirrored = cache.file("http/127.0.0.1_" + std::to_string(nginx.port()) +
@@ -169,11 +176,16 @@ TEST_CASE("the disk cache mirrors fetched chunks and serves them without request
 TEST_CASE("the disk cache stays under its size limit", "[precomputed][http][cache]") {
   NginxServer nginx(data_path("cloudvolume"));
   imagery::testing::TempDir cache;
-  OpenOptions options = no_memory_cache();
+  io::ContextOptions options;
   options.disk_cache_dir = cache.path().string();
   options.disk_cache_bytes = 200000;
-  auto volume = Volume::open(nginx.url("image_raw"), options);
+  auto context = no_memory_cache(options);
+  auto volume = Volume::open(nginx.url("image_raw"), *context);
   Array a = volume.download(volume.info().scales[0].bounds(), 0);
+  // Eviction runs in the background (never on a reader's thread): wait for it to settle.
+  const io::DiskCacheFolder::State state = io::disk_cache_folder(*context)->settle();
+  CHECK(state.bytes <= 200000);
+  CHECK(state.scans >= 2);  // the first measure, then at least one eviction
   std::uintmax_t total = 0;
   for (auto& e : fs::recursive_directory_iterator(cache.path()))
     if (e.is_regular_file()) total += e.file_size();
@@ -184,7 +196,8 @@ TEST_CASE("the disk cache stays under its size limit", "[precomputed][http][cach
 
 TEST_CASE("chunk requests share a few kept-alive connections", "[precomputed][http]") {
   NginxServer nginx(data_path("cloudvolume"));
-  auto volume = Volume::open(nginx.url("image_raw"), no_memory_cache());
+  auto context = no_memory_cache();
+  auto volume = Volume::open(nginx.url("image_raw"), *context);
   volume.download(volume.info().scales[0].bounds(), 0);  // 75 chunks
   std::set<std::string> connections;
   const auto lines = nginx.requests();
@@ -194,20 +207,21 @@ TEST_CASE("chunk requests share a few kept-alive connections", "[precomputed][ht
 }
 
 TEST_CASE("cutouts on many threads at once all finish", "[precomputed][http]") {
-  // Each thread's transfers run on their own curl multi handle while connections are shared
-  // process-wide; a per-host connection cap on the multi handles once left transfers waiting
-  // forever for a connection another thread's handle had released.
+  // Every thread's transfers go through the context's one transport. (Before it, each thread
+  // ran a multi handle of its own over a shared connection cache, and a per-host connection cap
+  // left transfers waiting forever for a connection another thread's handle had released.)
   NginxServer nginx(data_path("cloudvolume"));
-  OpenOptions options = no_memory_cache();
+  io::ContextOptions options;
   options.http.max_in_flight = 2;
+  std::shared_ptr<io::Context> context = no_memory_cache(options);
   constexpr int kThreads = 6;
   auto state = std::make_shared<std::atomic<int>>(0);
   auto hashes = std::make_shared<std::vector<std::string>>(kThreads);
   const std::string url = nginx.url("image_raw");
   for (int t = 0; t < kThreads; ++t)
-    std::thread([state, hashes, url, options, t] {
+    std::thread([state, hashes, url, context, t] {
       try {
-        auto volume = Volume::open(url, options);
+        auto volume = Volume::open(url, *context);
         (*hashes)[static_cast<std::size_t>(t)] =
             sha256_hex(volume.download(volume.info().scales[0].bounds(), 0));
       } catch (const std::exception& e) {

@@ -111,7 +111,7 @@ TEST_CASE("info.gz and a gzip-compressed info file are read", "[precomputed][inf
   imagery::testing::TempDir dir;
   auto gz = io::gzip_compress(std::as_bytes(std::span(std::string_view(kMinimal))));
   imagery::testing::write_file(dir.file("info.gz"), gz);
-  io::FileStorage storage(dir.path().string());
+  io::FileStorage storage(dir.path().string(), io::Context::default_context().pool());
   CHECK(read_info(storage, "vol").scales[0].size == Vec3{10, 20, 30});
   std::filesystem::rename(dir.file("info.gz"), dir.file("info"));
   CHECK(read_info(storage, "vol").scales[0].size == Vec3{10, 20, 30});

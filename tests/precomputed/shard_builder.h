@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "imagery/precomputed/internal/chunk_grid.h"
+#include "imagery/io/context.h"
 #include "imagery/io/internal/file_storage.h"
 #include "imagery/io/gzip.h"
 #include "imagery/precomputed/internal/morton_code.h"
@@ -47,7 +48,7 @@ inline ShardLayout write_sharded_copy(const std::string& unsharded_root,
                                       const std::set<std::uint64_t>& skip = {},
                                       bool indices_last = true) {
   using namespace precomputed;
-  io::FileStorage source(unsharded_root);
+  io::FileStorage source(unsharded_root, io::Context::default_context().pool());
   VolumeInfo info = read_info(source, unsharded_root);
   for (auto& s : info.scales) s.sharding = spec;
   std::filesystem::create_directories(sharded_root);
@@ -64,8 +65,8 @@ inline ShardLayout write_sharded_copy(const std::string& unsharded_root,
       if (skip.count(id)) continue;
       auto object = source.read(scale.key + "/" + chunk_name(grid.cell_bounds(cell)));
       if (!object) continue;
-      Bytes payload =
-          object->gzip_encoded ? io::gunzip(object->bytes, object->location) : std::move(object->bytes);
+      Bytes payload = object->gzip_encoded ? io::gunzip(object->bytes, object->location)
+                                           : std::move(object->bytes).take();
       if (spec.data_encoding == ShardEncoding::kGzip) payload = io::gzip_compress(payload);
       const ShardLocation where = locate_chunk(id, spec);
       shards[where.shard][where.minishard][id] = std::move(payload);

@@ -30,10 +30,12 @@ namespace {
 // A FileStorage that records every byte-range request it serves.
 class CountingStorage : public io::Storage {
  public:
-  explicit CountingStorage(std::string root) : inner_(std::move(root)) {}
+  explicit CountingStorage(std::string root)
+      : io::Storage(io::Context::default_context().pool()),
+        inner_(std::move(root), io::Context::default_context().pool()) {}
   std::optional<io::StoredObject> read(const std::string& key) override { return inner_.read(key); }
-  std::optional<Bytes> read_range(const std::string& key, std::uint64_t offset,
-                                  std::uint64_t length) override {
+  std::optional<SharedBytes> read_range(const std::string& key, std::uint64_t offset,
+                                        std::uint64_t length) override {
     {
       std::lock_guard lock(mutex_);
       log_.push_back({key, offset, length});
@@ -56,7 +58,7 @@ class CountingStorage : public io::Storage {
 Volume open_counted(const std::string& root, std::shared_ptr<CountingStorage>& storage) {
   storage = std::make_shared<CountingStorage>(root);
   VolumeInfo info = read_info(*storage, root);
-  return Volume(storage, std::move(info), root);
+  return Volume(storage, std::move(info), root, io::Context::default_context());
 }
 
 ShardingSpec make_spec(ShardHash hash, int preshift, int minishard_bits, int shard_bits,
@@ -263,7 +265,8 @@ TEST_CASE("a chunk id absent from its minishard is a missing chunk", "[precomput
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::kNotFound);
     CHECK_THAT(e.what(), Catch::Contains(".shard (chunk id " + std::to_string(id) + ")") &&
-                             Catch::Contains("fill_missing"));
+                             Catch::Contains("is missing"));
+    CHECK(e.remedy() == Remedy::kFillMissing);
   }
   CutoutOptions fill;
   fill.fill_missing = true;
@@ -315,7 +318,7 @@ TEST_CASE("a missing shard file is missing chunks: an error, or zeros with fill_
 
 TEST_CASE("a sharded cutout reads each shard index and minishard index once and coalesces chunks",
           "[precomputed][sharding]") {
-  ShardCaches::shared().clear();
+  io::Context::default_context().resource<precomputed::ShardCaches>().clear();
   SECTION("the CloudVolume fixtures") {
     for (const auto& c : imagery::testing::named_cutouts(true)) {
       INFO(c.name);
@@ -326,7 +329,7 @@ TEST_CASE("a sharded cutout reads each shard index and minishard index once and 
       const auto cells =
           ChunkGrid(scale).cells_overlapping(volume.mip0_to_mip(c.mip0_bounds, c.mip));
       const auto [shards, minishards] = touched(scale, cells);
-      ShardCaches::shared().clear();
+      io::Context::default_context().resource<precomputed::ShardCaches>().clear();
       Array first = volume.download_mip0(c.mip0_bounds, c.mip);
       const auto counts = classify(storage->take(), root, scale.sharding->minishard_bits);
       CHECK(sha256_hex(first) == c.sha256);
@@ -486,7 +489,7 @@ TEST_CASE("shards with 2^17 minishards read only the index entries they need",
   const auto spec = make_spec(ShardHash::kMurmurHash3_x86_128, 0, 17, 0, ShardEncoding::kRaw,
                               ShardEncoding::kGzip);
   imagery::testing::write_sharded_copy(data_path("cloudvolume/seg_cseg"), dir.file("v"), spec);
-  ShardCaches::shared().clear();
+  io::Context::default_context().resource<precomputed::ShardCaches>().clear();
   std::shared_ptr<CountingStorage> storage;
   auto volume = open_counted(dir.file("v"), storage);
   const Scale& scale = volume.info().scales[1];
@@ -529,7 +532,7 @@ TEST_CASE("a grid with single-cell axes reads from shards", "[precomputed][shard
 }
 
 TEST_CASE("concurrent cutouts of one sharded volume agree", "[precomputed][sharding]") {
-  ShardCaches::shared().clear();
+  io::Context::default_context().resource<precomputed::ShardCaches>().clear();
   auto volume = Volume::open(data_path("cloudvolume/seg_sharded_murmur"));
   std::vector<std::future<std::string>> results;
   for (int t = 0; t < 6; ++t)

@@ -55,24 +55,3 @@ TEST_CASE("unsupported or empty sources fail naming the source", "[precomputed][
   }
   CHECK_THROWS_WITH(parse_source_url("ftp://host/vol"), Catch::Contains("ftp://host/vol"));
 }
-
-TEST_CASE("tokens come from CloudVolume's host-specific secret files only", "[precomputed][url]") {
-  imagery::testing::TempDir dir;
-  std::filesystem::create_directories(dir.file("secrets"));
-  imagery::testing::write_file(dir.file("secrets/data.example.org-cave-secret.json"),
-                               std::string(R"({"token": "t0k"})"));
-  imagery::testing::write_file(dir.file("secrets/cave-secret.json"),
-                               std::string(R"({"token": "generic"})"));
-  imagery::testing::write_file(dir.file("secrets/bad.example.org-cave-secret.json"),
-                               std::string("{not json"));
-  const std::string home = std::getenv("HOME") ? std::getenv("HOME") : "";
-  ::setenv("CLOUD_VOLUME_DIR", dir.path().c_str(), 1);
-  ::setenv("HOME", dir.file("nohome").c_str(), 1);
-  CHECK(io::find_token_for("https://data.example.org/layer") == "t0k");
-  CHECK(io::find_token_for("https://data.example.org:8443/layer") == "t0k");
-  CHECK(io::find_token_for("https://other.example.org/layer")
-            .empty());  // the generic file is not sent anywhere
-  CHECK(io::find_token_for("https://bad.example.org/layer").empty());
-  ::unsetenv("CLOUD_VOLUME_DIR");
-  ::setenv("HOME", home.c_str(), 1);
-}
