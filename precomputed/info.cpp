@@ -245,10 +245,20 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
     if (!it->is_boolean()) v.error(p + "hidden", "expected a boolean");
     scale.hidden = it->get<bool>();
   }
-  if (auto it = s.find("jpeg_quality"); it != s.end() && it->is_number())
-    scale.jpeg_quality = static_cast<int>(it->get<double>());
-  if (auto it = s.find("png_level"); it != s.end() && it->is_number())
-    scale.png_level = static_cast<int>(it->get<double>());
+  // Writer hints: whole numbers in range, checked before the cast (a double like 1e300 does not
+  // fit an int, and converting it would be undefined).
+  auto hint = [&](const char* key, int lo, int hi) -> std::optional<int> {
+    auto it = s.find(key);
+    if (it == s.end() || it->is_null()) return std::nullopt;
+    if (!it->is_number()) v.error(p + key, "expected a number");
+    const double d = it->get<double>();
+    if (!(d >= lo && d <= hi) || d != std::floor(d))
+      v.error(p + key, "expected a whole number from " + std::to_string(lo) + " to " +
+                           std::to_string(hi) + ", got " + it->dump());
+    return static_cast<int>(d);
+  };
+  scale.jpeg_quality = hint("jpeg_quality", 0, 100);
+  scale.png_level = hint("png_level", 0, 9);
   return scale;
 }
 

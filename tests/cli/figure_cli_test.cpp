@@ -10,6 +10,7 @@
 
 #include "imagery/client/client.h"
 #include "imagery/core/npy.h"
+#include "imagery/precomputed/volume_writer.h"
 #include "overlay/overlay_test_support.h"
 #include "support/expect_failure.h"
 #include "support/nginx_server.h"
@@ -229,4 +230,78 @@ TEST_CASE("imagery figure rejects bad input with one line and no files", "[cli][
       {"--max-memory", "0.00001", "figure", "--image", nginx.url("image_raw"), "--seg",
        nginx.url("seg_cseg"), "--bounds", "131,61,20,331,251,21", "-o", dir.file("x.png")},
       7, "", dir);
+}
+
+namespace {
+// Requests nginx answered for chunks (not infos) since `from`.
+std::size_t chunk_requests(const NginxServer& nginx, std::size_t from = 0) {
+  const auto lines = nginx.requests();
+  std::size_t n = 0;
+  for (std::size_t i = from; i < lines.size(); ++i)
+    if (lines[i].find("/info ") == std::string::npos) ++n;
+  return n;
+}
+}  // namespace
+
+TEST_CASE("imagery figure refuses before fetching what cannot work", "[cli][figure][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  TempDir dir;
+  // A 3-D box without {i} or --stack: known from the request and the sources' metadata alone.
+  expect_failure(figure_args(nginx, dir, {"--bounds", "131,61,20,331,251,24"}), 2, "{i}", dir);
+  // Drawing would need more memory than the budget, though each cutout alone fits: 30 sections
+  // of 1000 x 1000 pictures, stacked.
+  expect_failure({"--max-memory", "0.5", "figure", "--image", nginx.url("image_raw"), "--seg",
+                  nginx.url("seg_cseg"), "--center", "250,170,30", "--image-size",
+                  "1000,1000,30", "--stack", "vertical", "-o", dir.file("big.png")},
+                 7, "to fetch and draw", dir);
+  // An image of several channels: refused from its metadata.
+  {
+    precomputed::VolumeInfo info;
+    info.type = "image";
+    info.data_type = DataType::kUint8;
+    info.num_channels = 3;
+    precomputed::Scale s;
+    s.key = "k";
+    s.size = {16, 16, 1};
+    s.resolution = {4, 4, 40};
+    s.chunk_sizes = {{16, 16, 1}};
+    info.scales = {s};
+    precomputed::VolumeWriter(dir.file("rgb"), info)
+        .write(Array::zeros(DataType::kUint8, {16, 16, 1, 3}), s.bounds(), 0);
+    const std::size_t before = imagery::testing::files_in(dir.path());
+    auto r = run_imagery({"figure", "--image", dir.file("rgb"), "--bounds", "0,0,0,16,16,1", "-o",
+                          dir.file("rgb.png")});
+    CHECK(r.exit_code == 2);
+    CHECK_THAT(r.err, Catch::Contains("3 channels"));
+    CHECK(imagery::testing::files_in(dir.path()) == before);
+  }
+  // Nothing above read a single chunk.
+  CHECK(chunk_requests(nginx) == 0);
+}
+
+TEST_CASE("each command names its own flag for what the user can do", "[cli][figure][cutout]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  TempDir dir;
+  // Outside the volume: figure says to leave out --bounded, cutout to pass --unbounded; the
+  // library's message names neither.
+  auto figure = run_imagery(figure_args(nginx, dir, {"--bounds", "0,0,20,200,200,21", "--bounded"}));
+  CHECK(figure.exit_code == 2);
+  CHECK_THAT(figure.err, Catch::Contains("--bounded") && !Catch::Contains("--unbounded"));
+  auto cutout = run_imagery({"cutout", nginx.url("image_raw"), "--bounds", "0,0,0,200,200,20",
+                             "-o", dir.file("o.npy")});
+  CHECK(cutout.exit_code == 2);
+  CHECK_THAT(cutout.err, Catch::Contains("pass --unbounded"));
+  // A missing chunk: figure says to leave out --no-fill-missing, cutout to pass --fill-missing.
+  auto missing = run_imagery({"figure", "--image", nginx.url("missing_chunk"), "--bounds",
+                              "64,64,16,128,128,17", "--no-fill-missing", "-o",
+                              dir.file("m.png")});
+  CHECK(missing.exit_code == 3);
+  CHECK_THAT(missing.err,
+             Catch::Contains("--no-fill-missing") && !Catch::Contains("pass --fill-missing"));
+  // With missing chunks read as 0 (the default), a figure wholly of missing chunks still draws,
+  // and says on stderr that its image was all missing.
+  auto warned = run_imagery({"figure", "--image", nginx.url("missing_chunk"), "--bounds",
+                             "64,64,16,128,128,17", "-o", dir.file("w.png")});
+  CHECK(warned.exit_code == 0);
+  CHECK_THAT(warned.err, Catch::Contains("warning") && Catch::Contains("missing"));
 }

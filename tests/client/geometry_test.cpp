@@ -3,6 +3,7 @@
 // coordinate bounds of each request, the voxels at the mip and the shape that came back. The
 // volumes are empty local volumes with the same scales, read with fill_missing as the client does.
 #include <catch2/catch.hpp>
+#include <cmath>
 #include <fstream>
 #include <nlohmann/json.hpp>
 
@@ -183,16 +184,42 @@ TEST_CASE("bbox sizes from dimensions scale pixels by mip over coordinate resolu
   CHECK(c4.segmentation_bbox_size_from_dimensions({100, 50, 1}) == Vec3d{200, 100, 1});
 }
 
-TEST_CASE("image sizes give exact pixel counts even for non-integer ratios", "[client][geometry]") {
+TEST_CASE("image sizes start where ImageryClient starts and give exact pixel counts",
+          "[client][geometry]") {
   json cases = load_cases();
   FakeClients fake(cases["volumes"]);
-  Client c = fake.make("default", Vec3d{3, 3, 40});  // 8/3 and 16/3 voxels per unit
+  // The recorded calls: image_size (256, 256) at mip 2 and (255, 255) at mip 3 around
+  // [1203, 2151, 100] read exactly these voxels from CloudVolume.
+  Client c = fake.make("default");
+  CHECK(c.image_voxels(c.image_region_from_size({1203, 2151, 100}, {256, 256, 0}, 2), 2) ==
+        Bbox{{473, 947, 100}, {729, 1203, 101}});
+  CHECK(c.image_voxels(c.image_region_from_size({1203, 2151, 100}, {255, 255, 0}, 3), 3) ==
+        Bbox{{173, 410, 100}, {428, 665, 101}});
+  // Non-integer ratios (8/3 and 16/3 voxels per unit): the first voxel is ImageryClient's (its
+  // bbox_size = pixels * mip / coordinate resolution, bounds_from_center's lo = ctr - size // 2,
+  // then CloudVolume's truncate-and-divide), and the count is exactly what was asked for (where
+  // ImageryClient's own rounding can give one more or one fewer).
+  const Vec3d coord{3, 3, 40};
+  Client odd = fake.make("default", coord);
+  const Vec3d center{1203.5, 2151, 100};
   for (int mip : {1, 2, 3})
     for (std::int64_t n : {1, 2, 7, 255, 256}) {
       INFO("mip " << mip << " n " << n);
-      Region r = c.image_region_from_size({1203.5, 2151, 100}, {n, n + 1, 0}, mip);
-      Bbox v = c.image_voxels(r, mip);
-      CHECK(v.size() == Vec3{n, n + 1, 1});
+      const Vec3 pixels{n, n + 1, 1};
+      const Vec3d mip_res = odd.image_resolution(mip);
+      Vec3 first;
+      for (int d = 0; d < 3; ++d) {
+        const double size = static_cast<double>(pixels[d]) * mip_res[d] / coord[d];
+        const double lo = center[d] - std::floor(size / 2);
+        first[d] = static_cast<std::int64_t>(std::floor(std::trunc(lo) / (mip_res[d] / coord[d])));
+      }
+      Region r = odd.image_region_from_size(center, {n, n + 1, 0}, mip);
+      Bbox v = odd.image_voxels(r, mip);
+      CHECK(v.min == first);
+      CHECK(v.size() == pixels);
+      // The aligned cutout keeps the count on the image grid, with the segmentation under it.
+      AlignedBoxes boxes = odd.aligned_boxes(r, mip);
+      CHECK(boxes.grid_voxels == v);
     }
 }
 

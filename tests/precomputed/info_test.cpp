@@ -14,53 +14,14 @@ using namespace imagery;
 using namespace imagery::precomputed;
 using imagery::testing::data_path;
 
+using imagery::testing::read_text;
+
 namespace {
-std::string read_text(const std::string& path) {
-  auto b = imagery::testing::read_file(path);
-  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
-}
 
 const char* kMinimal = R"({"type": "image", "data_type": "uint8", "num_channels": 1, "scales": [
   {"key": "4_4_40", "size": [10, 20, 30], "resolution": [4, 4, 40], "chunk_sizes": [[8, 8, 8]],
    "encoding": "raw"}]})";
 }  // namespace
-
-TEST_CASE("the Neuroglancer one_channel info parses with its documented scales",
-          "[precomputed][info]") {
-  auto info = parse_info(read_text(data_path("public/one_channel_info.json")), "one_channel");
-  CHECK(info.type == "image");
-  CHECK(info.data_type == DataType::kUint16);
-  CHECK(info.num_channels == 1);
-  REQUIRE(info.scales.size() == 3);
-  CHECK(info.scales[0].key == "3_4_5");
-  CHECK(info.scales[0].resolution == Vec3d{3, 4, 5});
-  CHECK(info.scales[0].size == Vec3{10, 20, 30});
-  CHECK(info.scales[0].voxel_offset == Vec3{0, 0, 0});
-  CHECK(info.scales[0].chunk_size() == Vec3{10, 20, 30});
-  CHECK(info.scales[1].size == Vec3{5, 10, 15});
-  CHECK(info.scales[2].key == "12_16_20");
-  CHECK(info.scales[2].chunk_size() == Vec3{3, 5, 8});
-  CHECK(info.scales[2].encoding == Encoding::kRaw);
-  CHECK(info.downsample_factor(2) == Vec3d{4, 4, 4});
-  auto two = parse_info(read_text(data_path("public/two_channels_info.json")), "two_channels");
-  CHECK(two.num_channels == 2);
-}
-
-TEST_CASE("CloudVolume's compresso and sharded infos parse", "[precomputed][info]") {
-  auto seg = parse_info(read_text(data_path("public/cloudvolume_seg_unsharded_info.json")), "seg");
-  CHECK(seg.is_segmentation());
-  CHECK(seg.data_type == DataType::kUint32);
-  REQUIRE(seg.scales.size() == 3);
-  CHECK(seg.scales[0].encoding == Encoding::kCompresso);
-  CHECK_FALSE(encoding_is_supported(seg.scales[0].encoding));
-  CHECK(seg.mesh == std::optional<std::string>("mesh_mip_2_err_40"));
-  auto sharded =
-      parse_info(read_text(data_path("public/cloudvolume_sharded_info.json")), "sharded");
-  REQUIRE(sharded.scales[0].sharding.has_value());
-  CHECK(sharded.scales[0].sharding->preshift_bits == 9);
-  parse_info(read_text(data_path("public/cloudvolume_graphene_info.json")), "graphene");
-  parse_info(read_text(data_path("public/cloudvolume_test_cv_info.json")), "test_cv");
-}
 
 TEST_CASE("the fixture volumes' sharding parameters are read", "[precomputed][info]") {
   auto info = parse_info(read_text(data_path("cloudvolume/seg_sharded_murmur/info")), "murmur");

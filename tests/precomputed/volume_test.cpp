@@ -3,10 +3,14 @@
 #include "imagery/precomputed/volume.h"
 
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
+#include <stdexcept>
 
 #include "fixture_cutouts.h"
+#include "imagery/core/error.h"
 #include "support/test_support.h"
 
 using namespace imagery;
@@ -130,5 +134,116 @@ TEST_CASE("opening a folder without info is a not-found error naming it", "[prec
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::kNotFound);
     CHECK_THAT(e.what(), Catch::Contains(dir.path().string()));
+  }
+}
+
+namespace {
+// Warnings a context gives, collected.
+struct Warnings {
+  std::vector<std::string> seen;
+  std::mutex mutex;
+  void attach(io::Context& context) {
+    context.set_warning_sink([this](const std::string& m) {
+      std::lock_guard lock(mutex);
+      seen.push_back(m);
+    });
+  }
+};
+}  // namespace
+
+TEST_CASE("a throwing progress callback fails the cutout instead of ending the process",
+          "[precomputed][volume]") {
+  // It used to be called from a destructor, where a throw calls std::terminate.
+  io::Context context;
+  auto volume = Volume::open(data_path("cloudvolume/image_raw"), context);
+  CutoutOptions options;
+  int calls = 0;
+  options.on_progress = [&](std::size_t, std::size_t, std::uint64_t) {
+    ++calls;
+    throw std::runtime_error("the caller's own failure");
+  };
+  CHECK_THROWS_WITH(volume.download(volume.info().scales[0].bounds(), 0, options),
+                    "the caller's own failure");
+  CHECK(calls >= 1);
+  // A chunk that fails on its own reports that failure, not the callback's.
+  options.fill_missing = false;
+  auto missing = Volume::open(data_path("cloudvolume/missing_chunk"), context);
+  try {
+    missing.download({{40, 40, 8}, {140, 140, 37}}, 0, options);
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kNotFound);
+  } catch (const std::runtime_error& e) {
+    CHECK_THAT(e.what(), Catch::Contains("the caller's own failure"));  // a chunk that decoded first
+  }
+}
+
+TEST_CASE("a cutout whose every chunk is missing says so, even when missing chunks read 0",
+          "[precomputed][volume]") {
+  io::Context context;
+  Warnings warnings;
+  warnings.attach(context);
+  auto volume = Volume::open(data_path("cloudvolume/missing_chunk"), context);
+  CutoutOptions options;
+  options.fill_missing = true;
+  CutoutReport report;
+  // The one missing chunk alone: [64,128) x [64,128) x [16,32).
+  Array a = volume.download({{64, 64, 16}, {128, 128, 32}}, 0, options, &report);
+  CHECK(report.chunks == 1);
+  CHECK(report.missing_chunks == 1);
+  REQUIRE(warnings.seen.size() == 1);
+  CHECK_THAT(warnings.seen[0], Catch::Contains("every chunk") && Catch::Contains("missing_chunk"));
+  // Partly missing: no warning (sparse volumes are normal).
+  volume.download({{40, 40, 8}, {140, 140, 37}}, 0, options, &report);
+  CHECK(report.missing_chunks == 1);
+  CHECK(report.chunks > 1);
+  CHECK(warnings.seen.size() == 1);
+  // Wholly outside the volume, read as 0: said too.
+  options.bounded = false;
+  volume.download({{100000, 0, 0}, {100010, 10, 1}}, 0, options, &report);
+  CHECK(report.chunks == 0);
+  REQUIRE(warnings.seen.size() == 2);
+  CHECK_THAT(warnings.seen[1], Catch::Contains("wholly outside"));
+}
+
+TEST_CASE("an info with a redirect is followed, never read as an empty volume",
+          "[precomputed][volume][redirect]") {
+  imagery::testing::TempDir dir;
+  const std::string target = data_path("cloudvolume/image_raw");
+  std::filesystem::create_directories(dir.file("moved"));
+  imagery::testing::write_file(dir.file("moved/info"),
+                               std::string(R"({"redirect": ")") + target + "\"}");
+  io::Context context;
+  auto volume = Volume::open(dir.file("moved"), context);
+  CHECK(volume.source() == dir.file("moved"));
+  CHECK(volume.info().scales.size() == Volume::open(target, context).info().scales.size());
+  Array a = volume.download_mip0({{130, 60, 15}, {399, 301, 40}}, 0);
+  CHECK(sha256_hex(a) == sha256_hex(Volume::open(target, context).download_mip0(
+                             {{130, 60, 15}, {399, 301, 40}}, 0)));
+  // Two volumes that redirect to each other: a loop, refused.
+  std::filesystem::create_directories(dir.file("a"));
+  std::filesystem::create_directories(dir.file("b"));
+  imagery::testing::write_file(dir.file("a/info"), R"({"redirect": ")" + dir.file("b") + "\"}");
+  imagery::testing::write_file(dir.file("b/info"), R"({"redirect": ")" + dir.file("a") + "\"}");
+  try {
+    Volume::open(dir.file("a"), context);
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kDataLoss);
+    CHECK_THAT(e.what(), Catch::Contains("loop") && Catch::Contains(dir.file("b")));
+  }
+  // A chain longer than 10 hops.
+  for (int i = 0; i <= 11; ++i) {
+    const std::string hop = dir.file("hop" + std::to_string(i));
+    std::filesystem::create_directories(hop);
+    imagery::testing::write_file(hop + "/info", R"({"redirect": ")" +
+                                                    dir.file("hop" + std::to_string(i + 1)) +
+                                                    "\"}");
+  }
+  try {
+    Volume::open(dir.file("hop0"), context);
+    FAIL("expected an error");
+  } catch (const Error& e) {
+    CHECK(e.code() == ErrorCode::kDataLoss);
+    CHECK_THAT(e.what(), Catch::Contains("more than 10 redirects"));
   }
 }

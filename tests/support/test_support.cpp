@@ -21,6 +21,19 @@ namespace imagery::testing {
 std::string data_path(const std::string& relative) {
   return std::string(IMAGERY_TEST_DATA) + "/" + relative;
 }
+std::string shared_fixture_path(const std::string& relative) {
+#ifdef IMAGERY_SHARED_FIXTURES
+  return std::string(IMAGERY_SHARED_FIXTURES) + "/" + relative;
+#else
+  throw std::runtime_error("the tests were built without ../shared/fixtures (" + relative + ")");
+#endif
+}
+
+std::string read_text(const std::string& path) {
+  auto b = read_file(path);
+  return std::string(reinterpret_cast<const char*>(b.data()), b.size());
+}
+
 std::string cli_path() {
   return IMAGERY_CLI_PATH;
 }

@@ -14,6 +14,11 @@ namespace imagery::testing {
 
 // tests/data/<relative>
 std::string data_path(const std::string& relative);
+// ../shared/fixtures/<relative>: files taken from public repositories, which the project never
+// copies. Only *_public_test.cpp files use it, and they are built only when the folder exists.
+std::string shared_fixture_path(const std::string& relative);
+// A whole file as text.
+std::string read_text(const std::string& path);
 // The built imagery executable.
 std::string cli_path();
 
