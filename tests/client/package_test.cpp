@@ -33,14 +33,31 @@ TEST_CASE("an installed imagery is found by find_package and links a client prog
   INFO(install.out << install.err);
   REQUIRE(install.exit_code == 0);
   CHECK(fs::exists(prefix + "/include/imagery/client/client.h"));
+  CHECK(fs::exists(prefix + "/include/imagery/version.h"));
   CHECK(fs::exists(prefix + "/lib/cmake/imagery/imageryConfig.cmake"));
+  // Internal headers are not part of the package.
+  CHECK_FALSE(fs::exists(prefix + "/include/imagery/io/internal"));
+  // Relocatable: no installed CMake file names the build or source tree, nor a library path of
+  // this machine (the config finds libmurmurhash and libdeflate where the consumer is).
+  for (const auto& entry : fs::recursive_directory_iterator(prefix + "/lib/cmake/imagery")) {
+    const std::string text = imagery::testing::read_text(entry.path().string());
+    INFO(entry.path());
+    CHECK(text.find(build.string()) == std::string::npos);
+    CHECK(text.find(fs::path(IMAGERY_TEST_DATA).parent_path().parent_path().string()) ==
+          std::string::npos);
+    CHECK(text.find("libmurmurhash.so") == std::string::npos);
+    CHECK(text.find("libdeflate.so") == std::string::npos);
+  }
+  // The consumer finds the package where it was moved to.
+  const std::string moved = tmp.file("moved");
+  fs::rename(prefix, moved);
 
   std::vector<std::string> configure = {"-S",
                                         source.string(),
                                         "-B",
                                         tmp.file("b"),
                                         "-DCMAKE_BUILD_TYPE=Release",
-                                        "-DCMAKE_PREFIX_PATH=" + prefix};
+                                        "-DCMAKE_PREFIX_PATH=" + moved};
 #if defined(__SANITIZE_ADDRESS__)
   // This build's libraries are instrumented: the consumer links the sanitizer runtimes too.
   configure.push_back("-DCMAKE_CXX_FLAGS=-fsanitize=address,undefined");
@@ -56,5 +73,5 @@ TEST_CASE("an installed imagery is found by find_package and links a client prog
                          {(demo / "image").string(), (demo / "segmentation").string()});
   INFO(ran.err);
   REQUIRE(ran.exit_code == 0);
-  CHECK(ran.out == "0.1.0 33 17 1\n");
+  CHECK(ran.out == "0.2.0 33 17 1\n");
 }
