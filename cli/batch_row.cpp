@@ -94,9 +94,21 @@ BatchRow figure_for_row(const ManifestRow& row, const json& defaults, const std:
   const json row_values = canonical(row.values);
   BatchRow out;
   out.line = row.line;
-  // The row overrides the defaults key by key.
+  // The row overrides the defaults key by key; a row's region keys displace the defaults' keys
+  // of another kind of region (bounds against a centre and a size), so that a sidecar can be the
+  // defaults of rows that each give their own centre or box.
   json merged = canonical(defaults);
   merged.erase("output");
+  auto row_has = [&](const char* key) {
+    return row_values.contains(key) && !row_values[key].is_null();
+  };
+  // The region keys of the defaults that a row's own region keys displace.
+  if (row_has("bounds"))
+    for (const char* key : {"center", "size", "image_size"}) merged.erase(key);
+  if (row_has("center")) merged.erase("bounds");
+  if (row_has("size") || row_has("image_size"))
+    for (const char* key : {"bounds", "size", "image_size"})
+      if (!row_has(key)) merged.erase(key);
   for (auto it = row_values.begin(); it != row_values.end(); ++it) merged[it.key()] = it.value();
   std::string relative;
   const bool has_output = row_values.contains("output") && !row_values["output"].is_null();

@@ -1,5 +1,6 @@
 // How one manifest row becomes one FigureSpec: the defaults file's values overlaid by the row's,
-// key by key ('-' and '_' alike), then read by the figure schema's one reader
+// key by key ('-' and '_' alike; a row's region keys displace the defaults' keys of another kind
+// of region, so that a sidecar can serve as the defaults of rows of other centres), then read by the figure schema's one reader
 // (figure/figure_spec_json.h), so a row, a --defaults file and a sidecar say the same things the
 // same way. The row's `name` places the output: DIR/NAME.png and DIR/NAME.json (a row may give
 // `output`, relative to DIR, instead; in --defaults, a sidecar's `output` is replaced by the

@@ -7,6 +7,7 @@
 
 #include "fuzz/fuzz_chunk.h"
 #include "fuzz/fuzz_compressed_segmentation.h"
+#include "fuzz/fuzz_figure_spec.h"
 #include "fuzz/fuzz_gzip.h"
 #include "fuzz/fuzz_info.h"
 #include "fuzz/fuzz_manifest.h"
@@ -34,6 +35,7 @@ inline constexpr Target kTargets[] = {
     {"fuzz_png", fuzz_png},
     {"fuzz_text", fuzz_text},
     {"fuzz_manifest", fuzz_manifest},
+    {"fuzz_figure_spec", fuzz_figure_spec},
 };
 
 }  // namespace imagery::fuzz

@@ -433,3 +433,24 @@ TEST_CASE("imagery batch refuses run-level mistakes at once with one line", "[cl
   CHECK(real.exit_code == 10);
   CHECK(parse_status(real.out).rows.at(0)["code"] == "not found");
 }
+
+TEST_CASE("a sidecar of imagery figure serves as the defaults of a batch", "[cli][batch][http]") {
+  NginxServer nginx(data_path("cloudvolume"));
+  TempDir dir;
+  // merge_outline, written by every sidecar, is one of the keys --defaults used to refuse.
+  auto fig = run_imagery({"figure", "--image", nginx.url("image_raw"), "--seg",
+                          nginx.url("seg_cseg"), "--center", center_of(3), "--size", "64,64,1",
+                          "--outline", "--no-merge-outline", "--width", "3", "-o",
+                          dir.file("fig.png")});
+  INFO(fig.err);
+  REQUIRE(fig.exit_code == 0);
+  const std::string manifest = write_csv(dir, 5);
+  auto r = run_imagery({"batch", manifest, "--defaults", dir.file("fig.json"), "--out-dir",
+                        dir.file("out"), "--jobs", "2"});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  for (int i = 0; i < 5; ++i) CHECK(fs::exists(dir.file("out/" + row_name(i) + ".png")));
+  // Row 3 has the figure's centre: the same picture.
+  CHECK(pixel_difference(overlay::read_figure_png(dir.file("out/" + row_name(3) + ".png")),
+                         overlay::read_figure_png(dir.file("fig.png"))) == "");
+}

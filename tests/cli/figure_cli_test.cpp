@@ -305,3 +305,36 @@ TEST_CASE("each command names its own flag for what the user can do", "[cli][fig
   CHECK(warned.exit_code == 0);
   CHECK_THAT(warned.err, Catch::Contains("warning") && Catch::Contains("missing"));
 }
+
+TEST_CASE("imagery figure --from reads sidecars of imagery 0.1 and draws the same pixels",
+          "[cli][figure]") {
+  // Sidecars and pictures that imagery 0.1 wrote for the demo volume (tests/data/figure).
+  const std::string demo =
+      (std::filesystem::path(IMAGERY_TEST_DATA).parent_path().parent_path() / "examples")
+          .string() +
+      "/";
+  for (const std::string name : {"sidecar_0.1_stacked", "sidecar_0.1_colors"}) {
+    SECTION(name) {
+      TempDir dir;
+      nlohmann::json old = read_json(data_path("figure/" + name + ".json"));
+      REQUIRE(old["command"] == "figure");  // the 0.1 layout, not the schema
+      for (const char* source : {"image", "segmentation"})
+        old[source]["source"] = demo + old[source]["source"].get<std::string>().substr(9);
+      imagery::testing::write_file(dir.file("old.json"), old.dump());
+      auto r = run_imagery({"figure", "--from", dir.file("old.json"), "-o", dir.file("new.png")});
+      INFO(r.err);
+      REQUIRE(r.exit_code == 0);
+      CHECK(pixel_difference(overlay::read_figure_png(dir.file("new.png")),
+                             overlay::read_figure_png(data_path("figure/" + name + ".png"))) ==
+            "");
+      // What it writes now is the schema, and it remakes the same picture too.
+      auto side = read_json(dir.file("new.json"));
+      CHECK(side["format"] == "imagery.figure/1");
+      auto again =
+          run_imagery({"figure", "--from", dir.file("new.json"), "-o", dir.file("again.png")});
+      REQUIRE(again.exit_code == 0);
+      CHECK(pixel_difference(overlay::read_figure_png(dir.file("again.png")),
+                             overlay::read_figure_png(dir.file("new.png"))) == "");
+    }
+  }
+}
