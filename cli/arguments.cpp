@@ -77,5 +77,4 @@ Bbox parse_bounds(const std::string& text, const std::string& flag) {
   return b;
 }
 
-
 }  // namespace imagery::cli

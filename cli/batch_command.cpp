@@ -208,8 +208,8 @@ CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
     BatchReport report(status, jobs.size(), global.quiet, a->progress_interval);
     auto context = make_context(global);
     // The token goes to the hosts of the sources the manifest names, and nowhere else.
-    SharedVolumes volumes(*context,
-                          [&](const std::string& source) { grant_token(*context, global, source); });
+    SharedVolumes volumes(
+        *context, [&](const std::string& source) { grant_token(*context, global, source); });
     StopSignals signals;
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stopped{false};

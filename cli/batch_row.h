@@ -1,11 +1,12 @@
 // How one manifest row becomes one FigureSpec: the defaults file's values overlaid by the row's,
 // key by key ('-' and '_' alike; a row's region keys displace the defaults' keys of another kind
-// of region, so that a sidecar can serve as the defaults of rows of other centres), then read by the figure schema's one reader
-// (figure/figure_spec_json.h), so a row, a --defaults file and a sidecar say the same things the
-// same way. The row's `name` places the output: DIR/NAME.png and DIR/NAME.json (a row may give
-// `output`, relative to DIR, instead; in --defaults, a sidecar's `output` is replaced by the
-// row's). `save_arrays: true` also writes DIR/NAME_image.npy and DIR/NAME_seg.npy. Keys starting
-// with '_' are the user's own columns and are ignored (`_synapse_id`).
+// of region, so that a sidecar can serve as the defaults of rows of other centres), then read by
+// the figure schema's one reader (figure/figure_spec_json.h), so a row, a --defaults file and a
+// sidecar say the same things the same way. The row's `name` places the output: DIR/NAME.png and
+// DIR/NAME.json (a row may give `output`, relative to DIR, instead; in --defaults, a sidecar's
+// `output` is replaced by the row's). `save_arrays: true` also writes DIR/NAME_image.npy and
+// DIR/NAME_seg.npy. Keys starting with '_' are the user's own columns and are ignored
+// (`_synapse_id`).
 #pragma once
 
 #include <cstddef>

@@ -43,9 +43,8 @@ CommandRunner add_cutout_command(CLI::App& app, const GlobalOptions& global) {
   return [args, &global] {
     PhaseTimer timer(global);
     const Bbox bounds = parse_bounds(args->bounds, "--bounds");
-    const volume::MipSelector selector = with_flag("--mip", [&] {
-      return volume::MipSelector::parse(args->mip);
-    });
+    const volume::MipSelector selector =
+        with_flag("--mip", [&] { return volume::MipSelector::parse(args->mip); });
     AtomicFile output(args->output);  // fail on an unwritable output before reading anything
     auto context = make_context(global);
     grant_token(*context, global, args->source);

@@ -14,7 +14,8 @@ std::string flag_name(std::string_view key) {
 }
 
 void add_overlay_options(CLI::App* cmd) {
-  cmd->add_option("--root-ids")->description("ID,ID,...: draw only these objects (ascending id order)");
+  cmd->add_option("--root-ids")
+      ->description("ID,ID,...: draw only these objects (ascending id order)");
   cmd->add_flag("--include-zero")->description("Draw id 0 as an object too");
   cmd->add_flag("--outline")->description("Draw outlines instead of filled objects");
   cmd->add_option("--side")->description("Outline side: out or in (default out)");
@@ -22,39 +23,59 @@ void add_overlay_options(CLI::App* cmd) {
   cmd->add_flag("--no-merge-outline")->description("Keep each object's whole outline");
   cmd->add_flag("--no-overlap")->description("Where outlines meet, the first object wins");
   cmd->add_option("--alpha")->description("Object opacity in [0, 1] (default 0.2)");
-  cmd->add_option("--palette")->description("Palette (default husl): " + palettes::palette_names_text());
+  cmd->add_option("--palette")
+      ->description("Palette (default husl): " + palettes::palette_names_text());
   cmd->add_option("--husl-h")->description("First hue of husl/hls, in turns (default 0.01)");
   cmd->add_option("--husl-s")->description("Saturation of husl/hls in [0, 1] (default 1)");
   cmd->add_option("--husl-l")->description("Lightness of husl/hls in [0, 1] (default 0.65)");
-  cmd->add_option("--color")->description("ID=COLOR for one object (repeatable; then every drawn id needs one). COLOR is "
-                  "#rrggbb, #rgb, a CSS name or r,g,b floats in [0, 1]")
+  cmd->add_option("--color")
+      ->description(
+          "ID=COLOR for one object (repeatable; then every drawn id needs one). COLOR is "
+          "#rrggbb, #rgb, a CSS name or r,g,b floats in [0, 1]")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_option("--colors")->description("COLOR;COLOR;...: colours by rank (ascending id order)");
-  cmd->add_option("--dim")->description("Slicing axis of a 3-D input: 0 (x), 1 (y) or 2 (z; default)");
-  cmd->add_option("--stack")->description("Stack the slices of a 3-D input into one RGB picture: horizontal "
-                             "or vertical");
+  cmd->add_option("--dim")->description(
+      "Slicing axis of a 3-D input: 0 (x), 1 (y) or 2 (z; default)");
+  cmd->add_option("--stack")->description(
+      "Stack the slices of a 3-D input into one RGB picture: horizontal "
+      "or vertical");
   cmd->add_option("--spacing")->description("Pixels between stacked slices (white; default 10)");
-  cmd->add_option("--window")->description("Display window for the imagery: MIN,MAX or auto (0.5/99.5 percentiles). "
-                  "Default: uint8 as is, other types clipped to [0, 255] as ImageryClient does");
-  cmd->add_flag("--rgb")->description("Write RGB without alpha (a picture without imagery goes on black)");
-  cmd->add_option("--png-level")->description("zlib level 0-9 (9: smallest files, slowest; default 1)");
+  cmd->add_option("--window")
+      ->description(
+          "Display window for the imagery: MIN,MAX or auto (0.5/99.5 percentiles). "
+          "Default: uint8 as is, other types clipped to [0, 255] as ImageryClient does");
+  cmd->add_flag("--rgb")->description(
+      "Write RGB without alpha (a picture without imagery goes on black)");
+  cmd->add_option("--png-level")
+      ->description("zlib level 0-9 (9: smallest files, slowest; default 1)");
 }
 
 void add_figure_options(CLI::App* cmd) {
   cmd->add_option("--image")->description("Image volume: path, file://, http(s)://, gs://, s3://");
   cmd->add_option("--seg")->description("Segmentation volume (same forms as --image)");
-  cmd->add_option("--bounds")->description("X0,Y0,Z0,X1,Y1,Z1: half-open box in coordinates (see --resolution)");
-  cmd->add_option("--center")->description("X,Y,Z: centre in coordinates, with --size or --image-size");
-  cmd->add_option("--size")->description("W,H[,D]: box size in coordinates around --center (odd sizes: extra unit high)");
-  cmd->add_option("--image-size")->description("W,H[,D]: exact output size in pixels at the image mip (segmentation mip "
-                  "without --image) around --center");
-  cmd->add_option("--resolution")->description("RX,RY,RZ: nm per coordinate unit (default: the image's default mip, as "
-                  "Neuroglancer shows coordinates)");
-  cmd->add_option("--image-mip")->description("Image mip index or resolution RX,RY,RZ (default: first non-placeholder)");
-  cmd->add_option("--seg-mip")->description("Segmentation mip index or resolution (default: first "
-                               "non-placeholder)");
+  cmd->add_option("--bounds")
+      ->description("X0,Y0,Z0,X1,Y1,Z1: half-open box in coordinates (see --resolution)");
+  cmd->add_option("--center")
+      ->description("X,Y,Z: centre in coordinates, with --size or --image-size");
+  cmd->add_option("--size")->description(
+      "W,H[,D]: box size in coordinates around --center (odd sizes: extra unit high)");
+  cmd->add_option("--image-size")
+      ->description(
+          "W,H[,D]: exact output size in pixels at the image mip (segmentation mip "
+          "without --image) around --center");
+  cmd->add_option("--resolution")
+      ->description(
+          "RX,RY,RZ: nm per coordinate unit (default: the image's default mip, as "
+          "Neuroglancer shows coordinates)");
+  cmd->add_option("--image-mip")
+      ->description("Image mip index or resolution RX,RY,RZ (default: first non-placeholder)");
+  cmd->add_option("--seg-mip")
+      ->description(
+          "Segmentation mip index or resolution (default: first "
+          "non-placeholder)");
   cmd->add_flag("--bounded")->description("Refuse bounds outside the volumes (default: read 0)");
-  cmd->add_flag("--no-fill-missing")->description("A missing chunk is an error (default: it reads as 0)");
+  cmd->add_flag("--no-fill-missing")
+      ->description("A missing chunk is an error (default: it reads as 0)");
   add_overlay_options(cmd);
 }
 

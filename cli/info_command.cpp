@@ -43,9 +43,9 @@ void print_table(const volume::Volume& volume) {
     if (!s.readable) encoding += " (unsupported)";
     std::string key = s.key;
     if (!s.note.empty()) key += " (" + s.note + ")";
-    rows.push_back({std::to_string(i), key, bare(s.resolution.to_string()),
-                    xyz(s.bounds.size()), bare(s.bounds.min.to_string()), xyz(s.chunk_size),
-                    encoding, s.sharding.empty() ? "no" : "yes (" + s.sharding + ")"});
+    rows.push_back({std::to_string(i), key, bare(s.resolution.to_string()), xyz(s.bounds.size()),
+                    bare(s.bounds.min.to_string()), xyz(s.chunk_size), encoding,
+                    s.sharding.empty() ? "no" : "yes (" + s.sharding + ")"});
   }
   std::vector<std::size_t> widths(rows[0].size(), 0);
   for (const auto& r : rows)

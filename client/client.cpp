@@ -9,8 +9,8 @@
 
 #include "imagery/client/resample.h"
 #include "imagery/core/error.h"
-#include "imagery/version.h"
 #include "imagery/overlay/object_labels.h"
+#include "imagery/version.h"
 #include "imagery/volume/open_volume.h"
 
 namespace imagery::client {
@@ -43,9 +43,8 @@ Client Client::open(const ClientSources& sources, const ClientOptions& options,
   // Both infos are read concurrently (each may be a network round trip).
   std::future<std::shared_ptr<const volume::Volume>> seg_future;
   if (!sources.segmentation.empty())
-    seg_future = std::async(std::launch::async, [&] {
-      return volume::open_volume(sources.segmentation, context);
-    });
+    seg_future = std::async(std::launch::async,
+                            [&] { return volume::open_volume(sources.segmentation, context); });
   try {
     if (!sources.image.empty()) image = volume::open_volume(sources.image, context);
   } catch (...) {
@@ -237,8 +236,8 @@ Cutout Client::image_cutout(const Region& region, std::optional<int> mip,
   c.voxels = voxels_for(region, v, c.mip, false);
   c.data = download(v, c.voxels, c.mip, on_progress_);
   if (scale_to_bounds)
-    return scaled(std::move(c), region, resolution_, max_output_bytes_,
-                  "the image of " + v.url(), pool_);
+    return scaled(std::move(c), region, resolution_, max_output_bytes_, "the image of " + v.url(),
+                  pool_);
   return c;
 }
 

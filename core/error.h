@@ -17,7 +17,7 @@ enum class ErrorCode {
   kResourceExhausted,  // a request beyond a memory or size budget
   kIoError,            // local writes that failed (unwritable output, full disk)
   kInternal,
-  kCancelled,          // the caller cancelled the work (a request's stop token)
+  kCancelled,  // the caller cancelled the work (a request's stop token)
 };
 
 // What the user can do about an error, when there is one thing to do. Library messages stay

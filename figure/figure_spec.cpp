@@ -83,8 +83,8 @@ void check_figure_spec(const FigureSpec& spec, const overlay::FieldNamer& namer)
       if (!in_range(r.min) || !in_range(r.max))
         bad(name("bounds") + ": coordinates must be finite and within +-2^60");
       if (!(r.max.x > r.min.x && r.max.y > r.min.y && r.max.z > r.min.z))
-        bad(name("bounds") + ": max must exceed min on every axis, got [" +
-            r.min.to_string() + " .. " + r.max.to_string() + ")");
+        bad(name("bounds") + ": max must exceed min on every axis, got [" + r.min.to_string() +
+            " .. " + r.max.to_string() + ")");
       break;
     case RegionSpec::Kind::kCenterSize:
       if (!in_range(r.center)) bad(name("center") + ": coordinates must be finite");
@@ -99,9 +99,8 @@ void check_figure_spec(const FigureSpec& spec, const overlay::FieldNamer& namer)
             r.pixels.to_string());
       break;
   }
-  if (spec.resolution &&
-      !(finite(*spec.resolution) && spec.resolution->x > 0 && spec.resolution->y > 0 &&
-        spec.resolution->z > 0))
+  if (spec.resolution && !(finite(*spec.resolution) && spec.resolution->x > 0 &&
+                           spec.resolution->y > 0 && spec.resolution->z > 0))
     bad(name("resolution") + ": every value must be > 0 nm");
   overlay::check_style(spec.style, name);
   if (spec.output.png_level < 0 || spec.output.png_level > 9)
@@ -126,8 +125,7 @@ std::string sidecar_path(const std::string& output) {
   // The picture's extension (whatever the format) gives way to .json.
   const auto slash = base.find_last_of('/');
   const auto dot = base.find_last_of('.');
-  if (dot != std::string::npos && (slash == std::string::npos || dot > slash + 1))
-    base.resize(dot);
+  if (dot != std::string::npos && (slash == std::string::npos || dot > slash + 1)) base.resize(dot);
   return base + ".json";
 }
 

@@ -27,8 +27,8 @@ struct SourceSpec {
 struct RegionSpec {
   enum class Kind { kNone, kCorners, kCenterSize, kCenterPixels };
   Kind kind = Kind::kNone;  // kNone: not given yet (check_figure_spec refuses it)
-  Vec3d min, max;  // kCorners: a half-open box in coordinates
-  Vec3d center;    // kCenterSize, kCenterPixels
+  Vec3d min, max;           // kCorners: a half-open box in coordinates
+  Vec3d center;             // kCenterSize, kCenterPixels
   // kCenterSize: coordinate units around the centre (lo = ctr - size // 2); depth 0: one section.
   Vec3d size;
   // kCenterPixels: exactly this many pixels at the image mip (the segmentation's without an
@@ -39,8 +39,7 @@ struct RegionSpec {
 
   static RegionSpec corners(const Vec3d& min, const Vec3d& max);
   static RegionSpec centered(const Vec3d& center, const Vec3d& size, bool has_depth = true);
-  static RegionSpec centered_pixels(const Vec3d& center, const Vec3& pixels,
-                                    bool has_depth = true);
+  static RegionSpec centered_pixels(const Vec3d& center, const Vec3& pixels, bool has_depth = true);
   // Whether the request spans more than one section (a 3-D figure).
   bool spans_sections() const;
   bool operator==(const RegionSpec&) const = default;

@@ -16,15 +16,44 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-const std::vector<std::string> kKeys = {
-    "format",      "image",        "image_mip",    "seg",       "seg_mip",
-    "bounds",      "center",       "size",         "image_size", "resolution",
-    "bounded",     "fill_missing", "no_fill_missing", "root_ids", "include_zero",
-    "outline",     "side",         "width",        "merge_outline", "no_merge_outline",
-    "overlap",     "no_overlap",   "alpha",        "palette",   "husl_h",
-    "husl_s",      "husl_l",       "color",        "colors",    "dim",
-    "stack",       "spacing",      "window",       "rgb",       "output",
-    "png_level",   "save_arrays",  "rendered"};
+const std::vector<std::string> kKeys = {"format",
+                                        "image",
+                                        "image_mip",
+                                        "seg",
+                                        "seg_mip",
+                                        "bounds",
+                                        "center",
+                                        "size",
+                                        "image_size",
+                                        "resolution",
+                                        "bounded",
+                                        "fill_missing",
+                                        "no_fill_missing",
+                                        "root_ids",
+                                        "include_zero",
+                                        "outline",
+                                        "side",
+                                        "width",
+                                        "merge_outline",
+                                        "no_merge_outline",
+                                        "overlap",
+                                        "no_overlap",
+                                        "alpha",
+                                        "palette",
+                                        "husl_h",
+                                        "husl_s",
+                                        "husl_l",
+                                        "color",
+                                        "colors",
+                                        "dim",
+                                        "stack",
+                                        "spacing",
+                                        "window",
+                                        "rgb",
+                                        "output",
+                                        "png_level",
+                                        "save_arrays",
+                                        "rendered"};
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");
@@ -113,34 +142,62 @@ class Reader {
     FigureSpec fresh;
     const overlay::OverlayStyle& ds = fresh.style;
     overlay::OverlayStyle& s = spec_.style;
-    if (key == "image") spec_.image.reset();
-    else if (key == "seg") spec_.segmentation.reset();
-    else if (key == "image_mip") { if (spec_.image) spec_.image->mip = {}; }
-    else if (key == "seg_mip") { if (spec_.segmentation) spec_.segmentation->mip = {}; }
-    else if (key == "resolution") spec_.resolution.reset();
-    else if (key == "bounded") spec_.bounded = fresh.bounded;
-    else if (key == "fill_missing" || key == "no_fill_missing") spec_.fill_missing = true;
-    else if (key == "root_ids") s.root_ids.reset();
-    else if (key == "include_zero") s.include_zero = ds.include_zero;
-    else if (key == "outline") s.composite.outline = ds.composite.outline;
-    else if (key == "side") s.composite.side = ds.composite.side;
-    else if (key == "width") s.composite.width = ds.composite.width;
-    else if (key == "merge_outline" || key == "no_merge_outline") s.composite.merge_outline = true;
-    else if (key == "overlap" || key == "no_overlap") s.composite.overlap = true;
-    else if (key == "alpha") s.composite.alpha = ds.composite.alpha;
-    else if (key == "palette") s.colors.palette = ds.colors.palette;
-    else if (key == "husl_h") s.colors.params.h = ds.colors.params.h;
-    else if (key == "husl_s") s.colors.params.s = ds.colors.params.s;
-    else if (key == "husl_l") s.colors.params.l = ds.colors.params.l;
-    else if (key == "color") s.colors.by_id.clear();
-    else if (key == "colors") s.colors.by_rank.clear();
-    else if (key == "dim") s.dim = ds.dim;
-    else if (key == "stack") s.stack.reset();
-    else if (key == "spacing") s.spacing = ds.spacing;
-    else if (key == "window") s.window = ds.window;
-    else if (key == "rgb") s.rgb = ds.rgb;
-    else if (key == "output") spec_.output.path.clear();
-    else if (key == "png_level") spec_.output.png_level = fresh.output.png_level;
+    if (key == "image")
+      spec_.image.reset();
+    else if (key == "seg")
+      spec_.segmentation.reset();
+    else if (key == "image_mip") {
+      if (spec_.image) spec_.image->mip = {};
+    } else if (key == "seg_mip") {
+      if (spec_.segmentation) spec_.segmentation->mip = {};
+    } else if (key == "resolution")
+      spec_.resolution.reset();
+    else if (key == "bounded")
+      spec_.bounded = fresh.bounded;
+    else if (key == "fill_missing" || key == "no_fill_missing")
+      spec_.fill_missing = true;
+    else if (key == "root_ids")
+      s.root_ids.reset();
+    else if (key == "include_zero")
+      s.include_zero = ds.include_zero;
+    else if (key == "outline")
+      s.composite.outline = ds.composite.outline;
+    else if (key == "side")
+      s.composite.side = ds.composite.side;
+    else if (key == "width")
+      s.composite.width = ds.composite.width;
+    else if (key == "merge_outline" || key == "no_merge_outline")
+      s.composite.merge_outline = true;
+    else if (key == "overlap" || key == "no_overlap")
+      s.composite.overlap = true;
+    else if (key == "alpha")
+      s.composite.alpha = ds.composite.alpha;
+    else if (key == "palette")
+      s.colors.palette = ds.colors.palette;
+    else if (key == "husl_h")
+      s.colors.params.h = ds.colors.params.h;
+    else if (key == "husl_s")
+      s.colors.params.s = ds.colors.params.s;
+    else if (key == "husl_l")
+      s.colors.params.l = ds.colors.params.l;
+    else if (key == "color")
+      s.colors.by_id.clear();
+    else if (key == "colors")
+      s.colors.by_rank.clear();
+    else if (key == "dim")
+      s.dim = ds.dim;
+    else if (key == "stack")
+      s.stack.reset();
+    else if (key == "spacing")
+      s.spacing = ds.spacing;
+    else if (key == "window")
+      s.window = ds.window;
+    else if (key == "rgb")
+      s.rgb = ds.rgb;
+    else if (key == "output")
+      spec_.output.path.clear();
+    else if (key == "png_level")
+      spec_.output.png_level = fresh.output.png_level;
     else if (key == "save_arrays") {
       spec_.output.save_arrays.clear();
       spec_.output.arrays_beside_output = false;
@@ -157,8 +214,7 @@ class Reader {
       fail_plain("give exactly one of " + n("bounds") + ", " + n("center") + " with " + n("size") +
                  ", " + n("center") + " with " + n("image_size"));
     if (!bounds_.empty()) {
-      if (!center_.empty())
-        fail_plain(n("center") + " cannot be combined with " + n("bounds"));
+      if (!center_.empty()) fail_plain(n("center") + " cannot be combined with " + n("bounds"));
       spec_.region = RegionSpec::corners({bounds_[0], bounds_[1], bounds_[2]},
                                          {bounds_[3], bounds_[4], bounds_[5]});
       return;
@@ -167,8 +223,8 @@ class Reader {
       fail_plain((size_.empty() ? n("image_size") : n("size")) + " needs " + n("center"));
     const Vec3d center{center_[0], center_[1], center_[2]};
     if (!size_.empty()) {
-      spec_.region = RegionSpec::centered(center, {size_[0], size_[1], size_.size() > 2 ? size_[2] : 0},
-                                          size_.size() > 2);
+      spec_.region = RegionSpec::centered(
+          center, {size_[0], size_[1], size_.size() > 2 ? size_[2] : 0}, size_.size() > 2);
     } else {
       Vec3 pixels{static_cast<std::int64_t>(pixels_[0]), static_cast<std::int64_t>(pixels_[1]),
                   pixels_.size() > 2 ? static_cast<std::int64_t>(pixels_[2]) : 0};
@@ -347,9 +403,9 @@ class Reader {
       bad(std::string("expected numbers, got ") + v.type_name());
     }
     if (out.size() < min || out.size() > max) {
-      const std::string want = min == max ? std::to_string(min) + " numbers"
-                                          : std::to_string(min) + " or " + std::to_string(max) +
-                                                " numbers";
+      const std::string want =
+          min == max ? std::to_string(min) + " numbers"
+                     : std::to_string(min) + " or " + std::to_string(max) + " numbers";
       bad("expected " + want + ", got " + std::to_string(out.size()) + " (" + v.dump() + ")");
     }
     return out;
@@ -447,7 +503,8 @@ class Reader {
     } else {
       for (const std::string& item : split(text(v), ';')) items.push_back(trim(item));
     }
-    for (const std::string& item : items) by_rank.push_back(palettes::parse_color(item, name_(key_)));
+    for (const std::string& item : items)
+      by_rank.push_back(palettes::parse_color(item, name_(key_)));
     spec_.style.colors.by_rank = std::move(by_rank);
     spec_.style.colors.source = name_("colors");
   }
@@ -532,8 +589,8 @@ json upgrade_legacy_sidecar(const json& doc, const SpecReadOptions& options) {
     fail(ErrorCode::kInvalidArgument, where + "not a sidecar of imagery figure");
   try {
     json out = json::object();
-    for (const auto& [key, ours] : {std::pair<const char*, const char*>{"image", "image"},
-                                    {"segmentation", "seg"}}) {
+    for (const auto& [key, ours] :
+         {std::pair<const char*, const char*>{"image", "image"}, {"segmentation", "seg"}}) {
       if (!doc.contains(key) || doc.at(key).is_null()) continue;
       const json& s = doc.at(key);
       out[ours] = s.at("source");
@@ -625,7 +682,7 @@ ordered_json figure_spec_to_json(const FigureSpec& spec) {
   }
   j["dim"] = s.dim;
   j["stack"] = s.stack ? ordered_json(*s.stack == overlay::Direction::kHorizontal ? "horizontal"
-                                                                          : "vertical")
+                                                                                  : "vertical")
                        : ordered_json(nullptr);
   j["spacing"] = s.spacing;
   switch (s.window.mode) {
@@ -645,8 +702,8 @@ ordered_json figure_spec_to_json(const FigureSpec& spec) {
   if (spec.output.arrays_beside_output)
     j["save_arrays"] = true;
   else
-    j["save_arrays"] =
-        spec.output.save_arrays.empty() ? ordered_json(nullptr) : ordered_json(spec.output.save_arrays);
+    j["save_arrays"] = spec.output.save_arrays.empty() ? ordered_json(nullptr)
+                                                       : ordered_json(spec.output.save_arrays);
   return j;
 }
 

@@ -55,25 +55,27 @@ ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
   ordered_json panels = ordered_json::array();
   for (std::size_t i = 0; i < figure.panels.size(); ++i) {
     const Panel& panel = figure.panels[i];
-    ordered_json j = {{"width", panel.picture.width},
-              {"height", panel.picture.height},
-              {"nm_per_pixel", ordered_json::array({panel.nm_per_pixel_x, panel.nm_per_pixel_y})},
-              {"voxels", box_json(panel.voxels)}};
+    ordered_json j = {
+        {"width", panel.picture.width},
+        {"height", panel.picture.height},
+        {"nm_per_pixel", ordered_json::array({panel.nm_per_pixel_x, panel.nm_per_pixel_y})},
+        {"voxels", box_json(panel.voxels)}};
     if (i < files.pictures.size()) j["file"] = files.pictures[i];
     panels.push_back(j);
   }
-  doc["rendered"] = {{"imagery_version", p.imagery_version},
-                     {"image", source_json(p.image)},
-                     {"segmentation", source_json(p.segmentation)},
-                     {"resolution", vec_json(p.coordinate_resolution)},
-                     {"bounds", ordered_json::array({vec_json(p.bounds.min), vec_json(p.bounds.max)})},
-                     {"grid",
-                      {{"voxels", box_json(p.grid_voxels)},
-                       {"resolution", vec_json(p.grid_resolution)},
-                       {"shape", vec_json(p.grid_shape)}}},
-                     {"panels", panels},
-                     {"pictures", files.pictures},
-                     {"arrays", files.arrays}};
+  doc["rendered"] = {
+      {"imagery_version", p.imagery_version},
+      {"image", source_json(p.image)},
+      {"segmentation", source_json(p.segmentation)},
+      {"resolution", vec_json(p.coordinate_resolution)},
+      {"bounds", ordered_json::array({vec_json(p.bounds.min), vec_json(p.bounds.max)})},
+      {"grid",
+       {{"voxels", box_json(p.grid_voxels)},
+        {"resolution", vec_json(p.grid_resolution)},
+        {"shape", vec_json(p.grid_shape)}}},
+      {"panels", panels},
+      {"pictures", files.pictures},
+      {"arrays", files.arrays}};
   return doc;
 }
 

@@ -41,7 +41,7 @@ FigureFiles make_figure(const FigureSpec& spec, io::Context& context,
 // The sidecar document: the schema of `spec` with the mips and resolution that were used, plus
 // "rendered" (provenance, panels, files).
 nlohmann::ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
-                            const FigureFiles& files);
+                                    const FigureFiles& files);
 
 // The files a finished figure of `spec` leaves, as its sidecar lists them; empty when the
 // sidecar is missing, unreadable, or names a file that is not there.

@@ -70,9 +70,9 @@ FigurePlan plan_figure(const FigureSpec& spec, io::Context& context, const Rende
 
   // What the sources are must suit a figure before anything is fetched.
   if (image && image->metadata().channels != 1)
-    fail(ErrorCode::kInvalidArgument,
-         name("image") + " " + image->url() + " has " +
-             std::to_string(image->metadata().channels) + " channels; figures need one");
+    fail(ErrorCode::kInvalidArgument, name("image") + " " + image->url() + " has " +
+                                          std::to_string(image->metadata().channels) +
+                                          " channels; figures need one");
   if (seg && (seg->metadata().channels != 1 || !dtype_is_integer(seg->metadata().dtype)))
     fail(ErrorCode::kInvalidArgument,
          name("seg") + " " + seg->url() + " holds " + std::to_string(seg->metadata().channels) +
@@ -109,8 +109,8 @@ FigurePlan plan_figure(const FigureSpec& spec, io::Context& context, const Rende
   if (image)
     plan.image = provenance_of(*image, boxes.image_mip, boxes.image_resolution, boxes.image_voxels);
   if (seg)
-    plan.segmentation = provenance_of(*seg, boxes.segmentation_mip,
-                                      boxes.segmentation_resolution, boxes.segmentation_voxels);
+    plan.segmentation = provenance_of(*seg, boxes.segmentation_mip, boxes.segmentation_resolution,
+                                      boxes.segmentation_voxels);
   plan.grid_voxels = boxes.grid_voxels;
   plan.grid_resolution = boxes.grid_resolution;
 
@@ -130,12 +130,9 @@ FigurePlan plan_figure(const FigureSpec& spec, io::Context& context, const Rende
   auto cutout_bytes = [](const std::optional<SourceProvenance>& p, DataType dtype) {
     return p ? array_bytes(p->voxels.size(), 1, dtype) : 0;
   };
-  const std::uint64_t seg_bytes =
-      seg ? cutout_bytes(plan.segmentation, seg->metadata().dtype) : 0;
+  const std::uint64_t seg_bytes = seg ? cutout_bytes(plan.segmentation, seg->metadata().dtype) : 0;
   std::uint64_t total = 0;
-  auto add = [&total](std::uint64_t b) {
-    total = b > UINT64_MAX - total ? UINT64_MAX : total + b;
-  };
+  auto add = [&total](std::uint64_t b) { total = b > UINT64_MAX - total ? UINT64_MAX : total + b; };
   if (image) add(cutout_bytes(plan.image, image->metadata().dtype));
   add(seg_bytes);
   if (seg && image) add(array_bytes(grid, 1, seg->metadata().dtype));
@@ -144,16 +141,17 @@ FigurePlan plan_figure(const FigureSpec& spec, io::Context& context, const Rende
   plan.memory_bytes = total;
   if (total > options.max_memory_bytes)
     fail(ErrorCode::kResourceExhausted,
-         "the figure of " + plan.grid_voxels.to_string() + " (" + std::to_string(plan.picture_count) +
-             " picture" + (plan.picture_count == 1 ? "" : "s") + ") needs about " +
-             byte_text(total) + " to fetch and draw, more than the memory budget of " +
+         "the figure of " + plan.grid_voxels.to_string() + " (" +
+             std::to_string(plan.picture_count) + " picture" +
+             (plan.picture_count == 1 ? "" : "s") + ") needs about " + byte_text(total) +
+             " to fetch and draw, more than the memory budget of " +
              byte_text(options.max_memory_bytes),
          Remedy::kRaiseMemoryBudget);
   return plan;
 }
 
-RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan,
-                              io::Context& context, const RenderOptions& options) {
+RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan, io::Context& context,
+                              const RenderOptions& options) {
   const client::Client& c = *plan.client;
   const overlay::OverlayStyle& style = spec.style;
   RenderedFigure out;

@@ -78,7 +78,7 @@ struct FigurePlan {
   std::optional<SourceProvenance> image, segmentation;
   Bbox grid_voxels;
   Vec3d grid_resolution;
-  bool three_d = false;          // pictures are slices of a volume
+  bool three_d = false;            // pictures are slices of a volume
   std::int64_t picture_count = 1;  // pictures the figure makes
   std::uint64_t memory_bytes = 0;  // its peak, estimated
 };
@@ -89,8 +89,8 @@ FigurePlan plan_figure(const FigureSpec& spec, io::Context& context,
                        const RenderOptions& options = {}, const overlay::FieldNamer& name = {});
 
 // Fetches and draws a planned figure.
-RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan,
-                              io::Context& context, const RenderOptions& options = {});
+RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan, io::Context& context,
+                              const RenderOptions& options = {});
 
 // plan_figure + render_planned.
 RenderedFigure render_figure(const FigureSpec& spec, io::Context& context,

@@ -31,8 +31,8 @@ inline void fuzz_figure_spec(const std::uint8_t* data, std::size_t size) {
   }
   // Written and read back, a spec is the same spec: compare the documents.
   const nlohmann::json first = nlohmann::json::parse(figure::figure_spec_to_json(spec).dump());
-  const nlohmann::json second = nlohmann::json::parse(
-      figure::figure_spec_to_json(figure::read_figure_spec(first)).dump());
+  const nlohmann::json second =
+      nlohmann::json::parse(figure::figure_spec_to_json(figure::read_figure_spec(first)).dump());
   if (first != second) std::abort();
 }
 

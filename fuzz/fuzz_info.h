@@ -6,8 +6,8 @@
 #include <string_view>
 
 #include "imagery/core/error.h"
-#include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/precomputed/info.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
 
 namespace imagery::fuzz {
 

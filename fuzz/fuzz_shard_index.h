@@ -32,8 +32,8 @@ inline void fuzz_shard_index(const std::uint8_t* data, std::size_t size) {
   try {
     const auto stored = rest.subspan(table_bytes);
     const MinishardIndex index = decode_minishard_index(
-        gzip ? io::gunzip(stored, "fuzz", 0, 1 << 20) : Bytes(stored.begin(), stored.end()), index_size,
-        "minishard 0 index of fuzz.shard");
+        gzip ? io::gunzip(stored, "fuzz", 0, 1 << 20) : Bytes(stored.begin(), stored.end()),
+        index_size, "minishard 0 index of fuzz.shard");
     for (const auto& e : index.entries()) {
       const auto found = index.find(e.chunk_id);
       if (!found || found->begin > found->end || found->begin < index_size) __builtin_trap();

@@ -8,12 +8,12 @@
 
 #include "imagery/cli/arguments.h"
 #include "imagery/core/error.h"
+#include "imagery/io/internal/storage_key.h"
 #include "imagery/palettes/palette.h"
 #include "imagery/palettes/parse_color.h"
 #include "imagery/precomputed/info.h"
 #include "imagery/precomputed/source_url.h"
 #include "imagery/volume/mip.h"
-#include "imagery/io/internal/storage_key.h"
 
 namespace imagery::fuzz {
 

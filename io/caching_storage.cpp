@@ -43,11 +43,12 @@ void CachingStorage::do_read_many(const std::vector<std::string>& keys,
   }
   if (!misses.empty() && !error) {
     inner_->read_many(
-      misses,
-      [&](std::size_t j, std::optional<StoredObject> object) {
-      if (object) remember(inner_->describe(misses[j]), *object);
-      on_done(miss_index[j], std::move(object));
-    }, stop);
+        misses,
+        [&](std::size_t j, std::optional<StoredObject> object) {
+          if (object) remember(inner_->describe(misses[j]), *object);
+          on_done(miss_index[j], std::move(object));
+        },
+        stop);
   }
   if (error) std::rethrow_exception(error);
 }
@@ -69,8 +70,8 @@ void CachingStorage::do_read_ranges(const std::vector<RangeRequest>& requests,
   inner_->read_ranges(
       misses,
       [&](std::size_t j, std::optional<SharedBytes> bytes) {
-    if (bytes) remember(range_key(misses[j]), StoredObject{*bytes, false, ""});
-    on_done(miss_index[j], std::move(bytes));
+        if (bytes) remember(range_key(misses[j]), StoredObject{*bytes, false, ""});
+        on_done(miss_index[j], std::move(bytes));
       },
       stop);
 }
@@ -79,8 +80,8 @@ std::optional<StoredObject> CachingStorage::read(const std::string& key) {
   return read_one(key);
 }
 
-std::optional<SharedBytes> CachingStorage::read_range(const std::string& key,
-                                                      std::uint64_t offset, std::uint64_t length) {
+std::optional<SharedBytes> CachingStorage::read_range(const std::string& key, std::uint64_t offset,
+                                                      std::uint64_t length) {
   return read_one_range(key, offset, length);
 }
 

@@ -32,7 +32,7 @@ class Credentials {
 
  private:
   mutable std::mutex mutex_;
-  std::map<std::string, std::string> granted_;  // origin -> token
+  std::map<std::string, std::string> granted_;               // origin -> token
   mutable std::map<std::string, std::string> secret_files_;  // host -> token ("" none), read once
   bool use_secret_files_ = true;
 };

@@ -182,7 +182,7 @@ std::optional<StoredObject> DiskCacheStorage::lookup(const std::string& path) co
 }
 
 void DiskCacheStorage::do_read_many(const std::vector<std::string>& keys,
-                                  const ObjectCallback& on_done, std::stop_token stop) {
+                                    const ObjectCallback& on_done, std::stop_token stop) {
   for (const auto& key : keys) check_storage_key(key, describe(""));  // hits skip inner_'s check
   std::vector<std::string> misses;
   std::vector<std::size_t> miss_index;
@@ -215,17 +215,17 @@ void DiskCacheStorage::do_read_many(const std::vector<std::string>& keys,
   inner_->read_many(
       misses,
       [&](std::size_t j, std::optional<StoredObject> object) {
-    if (object) {
-      const std::string path = path_for(inner_->describe(misses[j]));
-      folder_->store(object->gzip_encoded ? path + ".gz" : path, object->bytes.span());
-    }
-    on_done(miss_index[j], std::move(object));
+        if (object) {
+          const std::string path = path_for(inner_->describe(misses[j]));
+          folder_->store(object->gzip_encoded ? path + ".gz" : path, object->bytes.span());
+        }
+        on_done(miss_index[j], std::move(object));
       },
       stop);
 }
 
 void DiskCacheStorage::do_read_ranges(const std::vector<RangeRequest>& requests,
-                                    const RangeCallback& on_done, std::stop_token stop) {
+                                      const RangeCallback& on_done, std::stop_token stop) {
   for (const auto& r : requests) check_storage_key(r.key, describe(""));
   std::vector<RangeRequest> misses;
   std::vector<std::size_t> miss_index;
@@ -247,8 +247,8 @@ void DiskCacheStorage::do_read_ranges(const std::vector<RangeRequest>& requests,
   inner_->read_ranges(
       misses,
       [&](std::size_t j, std::optional<SharedBytes> bytes) {
-    if (bytes) folder_->store(range_path(misses[j]), bytes->span());
-    on_done(miss_index[j], std::move(bytes));
+        if (bytes) folder_->store(range_path(misses[j]), bytes->span());
+        on_done(miss_index[j], std::move(bytes));
       },
       stop);
 }

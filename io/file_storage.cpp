@@ -102,7 +102,7 @@ std::optional<StoredObject> FileStorage::read(const std::string& key) {
 }
 
 std::optional<SharedBytes> FileStorage::read_range(const std::string& key, std::uint64_t offset,
-                                             std::uint64_t length) {
+                                                   std::uint64_t length) {
   check_storage_key(key, describe(""));
   std::string path = describe(key);
   std::uint64_t size = 0;

@@ -92,8 +92,8 @@ void HttpStorage::fetch_all(std::vector<HttpRequest> requests,
   };
   for (std::size_t i = 0; i < requests.size(); ++i) {
     requests[i].stop = batch->stop.get_token();
-    const HttpRequest copy_for_messages{requests[i].method, requests[i].url, {}, {},
-                                        requests[i].range};
+    const HttpRequest copy_for_messages{
+        requests[i].method, requests[i].url, {}, {}, requests[i].range};
     transport_.submit(std::move(requests[i]), [batch, i, &group, &deliver, record,
                                                copy_for_messages](HttpResult result) {
       // On the I/O thread: interpret the status, hand the body to the pool.

@@ -82,10 +82,10 @@ struct Transfer {
   std::uint64_t received = 0;  // body bytes of that response, kept or not
   bool gzip = false;
   std::string content_type;
-  bool too_big = false;    // beyond max_bytes (declared or received)
-  bool overlong = false;   // a 206 with more bytes than the range asked for
-  bool enough = false;     // a 200 to a range request stopped once the range was in
-  bool cut_short = false;  // an error response's body stopped early (it is never used)
+  bool too_big = false;               // beyond max_bytes (declared or received)
+  bool overlong = false;              // a 206 with more bytes than the range asked for
+  bool enough = false;                // a 200 to a range request stopped once the range was in
+  bool cut_short = false;             // an error response's body stopped early (it is never used)
   std::exception_ptr callback_error;  // thrown inside a libcurl callback (caught there)
   char error[CURL_ERROR_SIZE] = {0};
 
@@ -299,8 +299,8 @@ class HttpTransport::Loop {
         auto it = live_.find(id);
         if (it == live_.end()) continue;  // finished meanwhile
         Transfer* t = it->second.get();
-        fail_transfer(t, std::make_exception_ptr(
-                             Error(ErrorCode::kCancelled, t->what() + ": cancelled")));
+        fail_transfer(
+            t, std::make_exception_ptr(Error(ErrorCode::kCancelled, t->what() + ": cancelled")));
       }
       // Retries whose wait is over go back to the front of the queue.
       const auto now = Clock::now();
@@ -415,8 +415,8 @@ class HttpTransport::Loop {
     }
     curl_slist* h = nullptr;
     // Decompression is the reader's job (on the worker pool); ranges must see the stored bytes.
-    h = curl_slist_append(h, t->ranged() || !r.accept_gzip ? "Accept-Encoding: identity"
-                                                          : "Accept-Encoding: gzip");
+    h = curl_slist_append(
+        h, t->ranged() || !r.accept_gzip ? "Accept-Encoding: identity" : "Accept-Encoding: gzip");
     if (t->ranged()) {
       const std::string range =
           "Range: bytes=" + std::to_string(t->range_offset()) + "-" +
@@ -446,8 +446,7 @@ class HttpTransport::Loop {
     if (status != 0) t->status = status;
     // Seconds; 0 when the reply had no Retry-After (a "Retry-After: 0" backs off as usual).
     curl_off_t retry_after = 0;
-    if (curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &retry_after) != CURLE_OK)
-      retry_after = 0;
+    if (curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &retry_after) != CURLE_OK) retry_after = 0;
     const char* location = nullptr;
     curl_easy_getinfo(t->easy, CURLINFO_REDIRECT_URL, &location);
     const std::string redirect = location ? location : "";
@@ -458,9 +457,9 @@ class HttpTransport::Loop {
     try {
       if (t->callback_error) std::rethrow_exception(t->callback_error);
     } catch (const std::bad_alloc&) {
-      return fail_transfer(t, std::make_exception_ptr(Error(
-                                  ErrorCode::kResourceExhausted,
-                                  t->what() + ": out of memory holding the response body")));
+      return fail_transfer(t, std::make_exception_ptr(
+                                  Error(ErrorCode::kResourceExhausted,
+                                        t->what() + ": out of memory holding the response body")));
     } catch (const std::length_error&) {
       return fail_transfer(t, std::make_exception_ptr(Error(
                                   ErrorCode::kResourceExhausted,
@@ -470,9 +469,8 @@ class HttpTransport::Loop {
     }
     try {
       if (t->too_big)
-        fail(ErrorCode::kResourceExhausted,
-             t->what() + ": the body exceeds the limit of " + std::to_string(t->max_bytes) +
-                 " bytes");
+        fail(ErrorCode::kResourceExhausted, t->what() + ": the body exceeds the limit of " +
+                                                std::to_string(t->max_bytes) + " bytes");
       if (t->overlong)
         fail(ErrorCode::kDataLoss, t->what() + ": HTTP 206 with more than the " +
                                        std::to_string(t->range_length()) + " bytes of range " +
@@ -486,7 +484,8 @@ class HttpTransport::Loop {
                t->what() + ": " + problem + " (the server's TLS certificate is not trusted)",
                Remedy::kSkipTlsVerification);
         if (rc == CURLE_UNSUPPORTED_PROTOCOL)
-          fail(ErrorCode::kPermissionDenied, t->what() + ": unsupported protocol (" + problem + ")");
+          fail(ErrorCode::kPermissionDenied,
+               t->what() + ": unsupported protocol (" + problem + ")");
         fail(ErrorCode::kUnavailable, t->what() + ": " + problem);
       }
       if (is_redirect_status(t->status) && !redirect.empty()) return follow(t, redirect);
@@ -503,10 +502,9 @@ class HttpTransport::Loop {
                                          "+" + std::to_string(t->range_length()) +
                                          " is past its end");
         if (t->body.size() != t->range_length())
-          fail(ErrorCode::kDataLoss,
-               t->what() + ": range " + std::to_string(t->range_offset()) + "+" +
-                   std::to_string(t->range_length()) + " returned " +
-                   std::to_string(t->body.size()) + " bytes");
+          fail(ErrorCode::kDataLoss, t->what() + ": range " + std::to_string(t->range_offset()) +
+                                         "+" + std::to_string(t->range_length()) + " returned " +
+                                         std::to_string(t->body.size()) + " bytes");
       }
     } catch (...) {
       return fail_transfer(t, std::current_exception());
@@ -526,10 +524,10 @@ class HttpTransport::Loop {
     t->last_problem = problem;
     if (t->attempts >= std::max(1, options_.max_attempts))
       return fail_transfer(
-          t, std::make_exception_ptr(Error(
-                 ErrorCode::kUnavailable, t->what() + ": " + problem + " after " +
-                                              std::to_string(t->attempts) + " attempt" +
-                                              (t->attempts == 1 ? "" : "s"))));
+          t, std::make_exception_ptr(
+                 Error(ErrorCode::kUnavailable, t->what() + ": " + problem + " after " +
+                                                    std::to_string(t->attempts) + " attempt" +
+                                                    (t->attempts == 1 ? "" : "s"))));
     retries_.fetch_add(1, std::memory_order_relaxed);
     t->not_before = Clock::now() + backoff_delay(t->attempts, retry_after_ms, options_, rng());
     waiting_.emplace(t->not_before, t);
@@ -538,8 +536,8 @@ class HttpTransport::Loop {
   void follow(Transfer* t, const std::string& target) {
     try {
       if (t->redirects >= options_.max_redirects)
-        fail(ErrorCode::kUnavailable, t->what() + ": more than " +
-                                          std::to_string(options_.max_redirects) + " redirects");
+        fail(ErrorCode::kUnavailable,
+             t->what() + ": more than " + std::to_string(options_.max_redirects) + " redirects");
       if (scheme_of(target) != scheme_of(t->url))
         fail(ErrorCode::kPermissionDenied,
              t->what() + ": refused a redirect to another scheme (" + target + ")");

@@ -21,7 +21,8 @@ std::shared_ptr<DiskCacheFolder> disk_cache_folder(Context& context) {
   auto& slot = context.resource<DiskCacheSlot>();
   std::lock_guard lock(slot.mutex);
   if (!slot.folder)
-    slot.folder = std::make_shared<DiskCacheFolder>(options.disk_cache_dir, options.disk_cache_bytes);
+    slot.folder =
+        std::make_shared<DiskCacheFolder>(options.disk_cache_dir, options.disk_cache_bytes);
   return slot.folder;
 }
 

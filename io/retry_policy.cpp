@@ -43,13 +43,13 @@ std::chrono::milliseconds backoff_delay(int failed_attempts, long long retry_aft
     return std::chrono::milliseconds(
         std::min<long long>(retry_after_ms, std::max(0, options.retry_after_max_ms)));
   const int doublings = std::clamp(failed_attempts - 1, 0, 20);
-  const long long cap =
-      std::max<long long>(0, std::min<long long>(options.backoff_max_ms,
-                                                 static_cast<long long>(options.backoff_base_ms)
-                                                     << doublings));
+  const long long cap = std::max<long long>(
+      0, std::min<long long>(options.backoff_max_ms, static_cast<long long>(options.backoff_base_ms)
+                                                         << doublings));
   const long long low = cap / 2;
   const long long span = cap - low + 1;
-  return std::chrono::milliseconds(low + static_cast<long long>(random % static_cast<std::uint64_t>(span)));
+  return std::chrono::milliseconds(
+      low + static_cast<long long>(random % static_cast<std::uint64_t>(span)));
 }
 
 }  // namespace imagery::io

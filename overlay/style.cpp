@@ -89,8 +89,8 @@ std::uint64_t composite_overlay_bytes(const Shape4& shape, bool has_imagery,
   // Ranks (4 bytes a voxel) and the sort buffer of the split, grey imagery (1), the RGBA
   // pictures (4 a pixel), the scratch of the slices drawn at once (distance maps and bands,
   // ~12 a pixel for two at a time), and a stacked RGB canvas or RGB copies (3 a pixel).
-  long double bytes = voxels * (4 + 8 + (has_imagery ? 1 : 0)) + picture * slices * 4 +
-                      picture * 12 * 2;
+  long double bytes =
+      voxels * (4 + 8 + (has_imagery ? 1 : 0)) + picture * slices * 4 + picture * 12 * 2;
   if (style.stack || style.rgb) bytes += picture * slices * 3 + picture * 3 * style.spacing;
   return bytes >= 1.8e19L ? UINT64_MAX : static_cast<std::uint64_t>(bytes);
 }

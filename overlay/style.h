@@ -29,10 +29,10 @@ struct OverlayStyle {
   // Objects to draw, as 64-bit patterns (negative ids of signed dtypes as two's complement);
   // nullopt draws every id.
   std::optional<std::vector<std::uint64_t>> root_ids;
-  bool include_zero = false;  // id 0 is an object too
-  CompositeOptions composite;  // alpha, outline, side, width, merge_outline, overlap
-  ColorChoice colors;          // palette (with husl/hls parameters), by rank or by id
-  int dim = 2;                 // slicing axis of a 3-D input
+  bool include_zero = false;       // id 0 is an object too
+  CompositeOptions composite;      // alpha, outline, side, width, merge_outline, overlap
+  ColorChoice colors;              // palette (with husl/hls parameters), by rank or by id
+  int dim = 2;                     // slicing axis of a 3-D input
   std::optional<Direction> stack;  // one stacked RGB picture of every slice
   int spacing = 10;                // white pixels between stacked slices
   DisplayWindow window;            // imagery to 8-bit grey

@@ -56,5 +56,4 @@ std::string chunk_name(const Bbox& c) {
          "-" + s(c.max.z);
 }
 
-
 }  // namespace imagery::precomputed

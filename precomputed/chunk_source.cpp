@@ -13,10 +13,12 @@ std::string UnshardedChunkSource::key(const Vec3& cell) const {
   return scale_.key + "/" + chunk_name(ChunkGrid(scale_).cell_bounds(cell));
 }
 
-std::string UnshardedChunkSource::describe(const Vec3& cell) const { return storage_->describe(key(cell)); }
+std::string UnshardedChunkSource::describe(const Vec3& cell) const {
+  return storage_->describe(key(cell));
+}
 
-void UnshardedChunkSource::fetch(const std::vector<Vec3>& cells,
-                                 const io::ObjectCallback& on_chunk, std::stop_token stop) {
+void UnshardedChunkSource::fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk,
+                                 std::stop_token stop) {
   std::vector<std::string> keys;
   keys.reserve(cells.size());
   for (const auto& c : cells) keys.push_back(key(c));
@@ -25,7 +27,8 @@ void UnshardedChunkSource::fetch(const std::vector<Vec3>& cells,
 
 std::unique_ptr<ChunkSource> make_chunk_source(std::shared_ptr<io::Storage> storage,
                                                const Scale& scale, ShardCaches& caches) {
-  if (scale.sharding) return std::make_unique<ShardedChunkSource>(std::move(storage), scale, caches);
+  if (scale.sharding)
+    return std::make_unique<ShardedChunkSource>(std::move(storage), scale, caches);
   return std::make_unique<UnshardedChunkSource>(std::move(storage), scale);
 }
 

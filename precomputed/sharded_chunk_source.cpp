@@ -275,8 +275,7 @@ void ShardedChunkSource::read_minishard_indices(std::vector<Wanted>& wanted,
           read[part.item] = std::move(index);
         }
       },
-      "sharded scale " + scale_.key + ": cannot read a minishard index",
-      stop);
+      "sharded scale " + scale_.key + ": cannot read a minishard index", stop);
   for (std::size_t i = 0; i < requested.size(); ++i) indices[requested[i]] = read[i];
   for (auto& w : wanted)
     if (!w.shard_index->missing)
@@ -329,8 +328,7 @@ void ShardedChunkSource::read_chunks(const std::vector<Wanted>& wanted,
           on_chunk(w.cell_index, std::move(object));
         }
       },
-      "sharded scale " + scale_.key + ": cannot read chunk data",
-      stop);
+      "sharded scale " + scale_.key + ": cannot read chunk data", stop);
 }
 
 void ShardedChunkSource::fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk,

@@ -1,5 +1,5 @@
-// Precomputed source URLs as users write them (spec section 6): a storage URL (io/url.h), optionally
-// behind precomputed:// or followed by Neuroglancer's "|neuroglancer-precomputed:".
+// Precomputed source URLs as users write them (spec section 6): a storage URL (io/url.h),
+// optionally behind precomputed:// or followed by Neuroglancer's "|neuroglancer-precomputed:".
 #pragma once
 
 #include <string>

@@ -93,9 +93,7 @@ std::string byte_text(std::uint64_t bytes) {
   return std::to_string(bytes) + " bytes (" + gb + " GB)";
 }
 
-
-std::string read_info_text(io::Storage& storage, const std::string& source,
-                           std::string* location) {
+std::string read_info_text(io::Storage& storage, const std::string& source, std::string* location) {
   auto object = storage.read("info");
   if (!object)
     fail(ErrorCode::kNotFound, "no precomputed volume at " + source + " (" +
@@ -177,8 +175,8 @@ Volume Volume::open(const std::string& source, io::Context& context) {
                                      " redirects (the last to " + redirect + ")");
     url = parse_source_url(redirect);
     if (!seen.insert(url.location).second)
-      fail(ErrorCode::kDataLoss, "info " + location + " redirects to " + redirect +
-                                     ", which redirects back (a loop)");
+      fail(ErrorCode::kDataLoss,
+           "info " + location + " redirects to " + redirect + ", which redirects back (a loop)");
     current = redirect;
   }
 }

@@ -7,11 +7,11 @@
 
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/thread_pool.h"
+#include "imagery/io/gzip.h"
 #include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/precomputed/internal/codec_jpeg.h"
 #include "imagery/precomputed/internal/codec_png.h"
 #include "imagery/precomputed/internal/compressed_segmentation.h"
-#include "imagery/io/gzip.h"
 
 namespace imagery::precomputed {
 
@@ -48,8 +48,9 @@ void VolumeWriter::write(const Array& data, const Bbox& bounds, int mip,
   const auto cells = grid.cells_overlapping(bounds);
   const std::size_t es = data.element_size();
   std::optional<ThreadPool> own_pool;
-  ThreadPool& pool = options.pool ? *options.pool
-                                  : own_pool.emplace(std::max(1u, std::thread::hardware_concurrency()));
+  ThreadPool& pool = options.pool
+                         ? *options.pool
+                         : own_pool.emplace(std::max(1u, std::thread::hardware_concurrency()));
   pool.parallel_for(cells.size(), [&](std::size_t i) {
     const Bbox cell = grid.cell_bounds(cells[i]);
     const Vec3 s = cell.size();

@@ -12,7 +12,7 @@
 namespace imagery::precomputed {
 
 struct WriteOptions {
-  bool gzip = false;  // store chunks as NAME.gz
+  bool gzip = false;           // store chunks as NAME.gz
   ThreadPool* pool = nullptr;  // encodes chunks in parallel (nullptr: a pool made for the call)
   int gzip_level = 6;
   int jpeg_quality = 85;

@@ -78,8 +78,8 @@ int select_mip(const Metadata& m, const MipSelector& selector) {
     if (same_resolution(m.scales[i].resolution, r)) return static_cast<int>(i);
   std::string have;
   for (const auto& s : m.scales) have += (have.empty() ? "" : ", ") + s.resolution.to_string();
-  fail(ErrorCode::kNotFound, m.url + " has no scale at resolution " + selector.to_string() +
-                                 " nm (it has " + have + ")");
+  fail(ErrorCode::kNotFound,
+       m.url + " has no scale at resolution " + selector.to_string() + " nm (it has " + have + ")");
 }
 
 int nearest_mip(const Metadata& m, const Vec3d& r) {

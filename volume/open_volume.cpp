@@ -49,8 +49,8 @@ std::shared_ptr<const Volume> open_volume(const std::string& url, io::Context& c
         std::string known;
         for (const auto& [prefix, f] : r.by_prefix) known += (known.empty() ? "" : ", ") + prefix;
         fail(ErrorCode::kInvalidArgument,
-             "source " + url + ": unsupported scheme '" + scheme +
-                 "://' (formats: " + known + "; storage: a path, file://, http(s)://, gs://, s3://)");
+             "source " + url + ": unsupported scheme '" + scheme + "://' (formats: " + known +
+                 "; storage: a path, file://, http(s)://, gs://, s3://)");
       }
       factory = r.fallback;
     }

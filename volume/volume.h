@@ -33,14 +33,14 @@ enum class VolumeKind { kImage, kSegmentation };
 
 // One resolution level ("mip") of a volume.
 struct ScaleInfo {
-  std::string key;       // the driver's name for it ("8_8_40", "s1", "1")
-  Vec3d resolution;      // nm per voxel
-  Bbox bounds;           // in voxels of this scale
-  Vec3 chunk_size;       // the storage grid
-  std::string encoding;  // "raw", "jpeg", "compressed_segmentation", ...
+  std::string key;              // the driver's name for it ("8_8_40", "s1", "1")
+  Vec3d resolution;             // nm per voxel
+  Bbox bounds;                  // in voxels of this scale
+  Vec3 chunk_size;              // the storage grid
+  std::string encoding;         // "raw", "jpeg", "compressed_segmentation", ...
   std::string encoding_detail;  // e.g. "block 8 x 8 x 8"; may be empty
   std::string sharding;         // how chunks are packed into files, "" when one file each
-  bool readable = true;  // the driver can decode it
+  bool readable = true;         // the driver can decode it
   // Neither a placeholder nor hidden: the default mip is the first usable, readable scale.
   bool usable = true;
   std::string note;  // why it is not usable ("placeholder", "hidden"), for listings

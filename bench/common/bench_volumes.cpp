@@ -6,10 +6,10 @@
 #include <sys/wait.h>
 
 #include <algorithm>
-#include <thread>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <thread>
 
 #include "examples/synthetic/synthetic_em.h"
 #include "imagery/core/thread_pool.h"
@@ -61,12 +61,11 @@ void write_volume(const std::string& root, VolumeInfo info, const WriteOptions& 
   for (std::int64_t z0 = 0; z0 < s.size.z; z0 += slab) {
     const Bbox box{{0, 0, z0}, {s.size.x, s.size.y, std::min(s.size.z, z0 + slab)}};
     Array a(info.data_type, {box.size().x, box.size().y, box.size().z, 1});
-    pool.parallel_for(
-        static_cast<std::size_t>(box.size().z * box.size().y), [&](std::size_t i) {
-          const std::int64_t z = static_cast<std::int64_t>(i) / box.size().y,
-                             y = static_cast<std::int64_t>(i) % box.size().y;
-          for (std::int64_t x = 0; x < box.size().x; ++x) fill(a, x, y, z, z0 + z);
-        });
+    pool.parallel_for(static_cast<std::size_t>(box.size().z * box.size().y), [&](std::size_t i) {
+      const std::int64_t z = static_cast<std::int64_t>(i) / box.size().y,
+                         y = static_cast<std::int64_t>(i) % box.size().y;
+      for (std::int64_t x = 0; x < box.size().x; ++x) fill(a, x, y, z, z0 + z);
+    });
     writer.write(a, box, 0, write_options);
   }
 }

@@ -16,8 +16,8 @@
 #include <vector>
 
 #include "bench/common/bench_volumes.h"
-#include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/io/internal/http_storage.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/precomputed/internal/morton_code.h"
 #include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/internal/shard_location.h"

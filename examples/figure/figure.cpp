@@ -36,8 +36,7 @@ int main(int argc, char** argv) {
     auto png = ov::encode_figure_png(pictures.front(), {1, &context.pool()});
     out.write(png.data(), png.size());
     out.commit();
-    std::printf("%s: %u x %u pixels\n", argv[6], pictures.front().width,
-                pictures.front().height);
+    std::printf("%s: %u x %u pixels\n", argv[6], pictures.front().width, pictures.front().height);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "example_figure: %s\n", e.what());
     return 1;

@@ -29,7 +29,6 @@ class CachingStorage : public Storage {
                       std::stop_token stop) override;
 
  public:
-
  private:
   std::string range_key(const RangeRequest& r) const;
   void remember(const std::string& key, const StoredObject& object);

@@ -54,10 +54,10 @@ class DiskCacheFolder {
   std::uint64_t limit_;
   std::mutex mutex_;
   std::condition_variable cv_;
-  std::uint64_t bytes_ = 0;         // measured size plus what was stored since
-  bool measured_ = false;           // the first scan has finished
+  std::uint64_t bytes_ = 0;  // measured size plus what was stored since
+  bool measured_ = false;    // the first scan has finished
   bool evict_wanted_ = false;
-  bool busy_ = true;                // the background thread is scanning
+  bool busy_ = true;  // the background thread is scanning
   bool stopping_ = false;
   std::uint64_t stored_since_scan_ = 0;  // bytes stored while a scan ran
   int scans_ = 0;
@@ -80,7 +80,6 @@ class DiskCacheStorage : public Storage {
                       std::stop_token stop) override;
 
  public:
-
   std::string path_for(const std::string& url) const { return folder_->path_for(url); }
 
  private:

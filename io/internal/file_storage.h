@@ -13,7 +13,7 @@ class FileStorage : public Storage {
   FileStorage(std::string root, ThreadPool& pool);
   std::optional<StoredObject> read(const std::string& key) override;
   std::optional<SharedBytes> read_range(const std::string& key, std::uint64_t offset,
-                                  std::uint64_t length) override;
+                                        std::uint64_t length) override;
   std::string describe(const std::string& key) const override;
 
  private:

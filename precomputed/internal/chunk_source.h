@@ -8,9 +8,9 @@
 #include <vector>
 
 #include "imagery/core/vec3.h"
+#include "imagery/io/storage.h"
 #include "imagery/precomputed/info.h"
 #include "imagery/precomputed/internal/shard_cache.h"
-#include "imagery/io/storage.h"
 
 namespace imagery::precomputed {
 

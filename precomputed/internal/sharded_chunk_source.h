@@ -38,8 +38,8 @@ struct ShardReadOptions {
 class ShardedChunkSource : public ChunkSource {
  public:
   // Throws kInvalidArgument when `scale` is not sharded or its sharding cannot be addressed.
-  ShardedChunkSource(std::shared_ptr<io::Storage> storage, const Scale& scale,
-                     ShardCaches& caches, ShardReadOptions options = {});
+  ShardedChunkSource(std::shared_ptr<io::Storage> storage, const Scale& scale, ShardCaches& caches,
+                     ShardReadOptions options = {});
 
   void fetch(const std::vector<Vec3>& cells, const io::ObjectCallback& on_chunk,
              std::stop_token stop = {}) override;

@@ -438,10 +438,10 @@ TEST_CASE("a sidecar of imagery figure serves as the defaults of a batch", "[cli
   NginxServer nginx(data_path("cloudvolume"));
   TempDir dir;
   // merge_outline, written by every sidecar, is one of the keys --defaults used to refuse.
-  auto fig = run_imagery({"figure", "--image", nginx.url("image_raw"), "--seg",
-                          nginx.url("seg_cseg"), "--center", center_of(3), "--size", "64,64,1",
-                          "--outline", "--no-merge-outline", "--width", "3", "-o",
-                          dir.file("fig.png")});
+  auto fig =
+      run_imagery({"figure", "--image", nginx.url("image_raw"), "--seg", nginx.url("seg_cseg"),
+                   "--center", center_of(3), "--size", "64,64,1", "--outline", "--no-merge-outline",
+                   "--width", "3", "-o", dir.file("fig.png")});
   INFO(fig.err);
   REQUIRE(fig.exit_code == 0);
   const std::string manifest = write_csv(dir, 5);

@@ -7,9 +7,9 @@
 #include "imagery/palettes/color.h"
 
 using imagery::cli::BatchRow;
-using imagery::figure::RegionSpec;
 using imagery::cli::figure_for_row;
 using imagery::cli::ManifestRow;
+using imagery::figure::RegionSpec;
 using nlohmann::json;
 
 namespace {

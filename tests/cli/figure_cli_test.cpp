@@ -251,8 +251,8 @@ TEST_CASE("imagery figure refuses before fetching what cannot work", "[cli][figu
   // Drawing would need more memory than the budget, though each cutout alone fits: 30 sections
   // of 1000 x 1000 pictures, stacked.
   expect_failure({"--max-memory", "0.5", "figure", "--image", nginx.url("image_raw"), "--seg",
-                  nginx.url("seg_cseg"), "--center", "250,170,30", "--image-size",
-                  "1000,1000,30", "--stack", "vertical", "-o", dir.file("big.png")},
+                  nginx.url("seg_cseg"), "--center", "250,170,30", "--image-size", "1000,1000,30",
+                  "--stack", "vertical", "-o", dir.file("big.png")},
                  7, "to fetch and draw", dir);
   // An image of several channels: refused from its metadata.
   {
@@ -284,17 +284,17 @@ TEST_CASE("each command names its own flag for what the user can do", "[cli][fig
   TempDir dir;
   // Outside the volume: figure says to leave out --bounded, cutout to pass --unbounded; the
   // library's message names neither.
-  auto figure = run_imagery(figure_args(nginx, dir, {"--bounds", "0,0,20,200,200,21", "--bounded"}));
+  auto figure =
+      run_imagery(figure_args(nginx, dir, {"--bounds", "0,0,20,200,200,21", "--bounded"}));
   CHECK(figure.exit_code == 2);
   CHECK_THAT(figure.err, Catch::Contains("--bounded") && !Catch::Contains("--unbounded"));
-  auto cutout = run_imagery({"cutout", nginx.url("image_raw"), "--bounds", "0,0,0,200,200,20",
-                             "-o", dir.file("o.npy")});
+  auto cutout = run_imagery(
+      {"cutout", nginx.url("image_raw"), "--bounds", "0,0,0,200,200,20", "-o", dir.file("o.npy")});
   CHECK(cutout.exit_code == 2);
   CHECK_THAT(cutout.err, Catch::Contains("pass --unbounded"));
   // A missing chunk: figure says to leave out --no-fill-missing, cutout to pass --fill-missing.
   auto missing = run_imagery({"figure", "--image", nginx.url("missing_chunk"), "--bounds",
-                              "64,64,16,128,128,17", "--no-fill-missing", "-o",
-                              dir.file("m.png")});
+                              "64,64,16,128,128,17", "--no-fill-missing", "-o", dir.file("m.png")});
   CHECK(missing.exit_code == 3);
   CHECK_THAT(missing.err,
              Catch::Contains("--no-fill-missing") && !Catch::Contains("pass --fill-missing"));
@@ -310,8 +310,7 @@ TEST_CASE("imagery figure --from reads sidecars of imagery 0.1 and draws the sam
           "[cli][figure]") {
   // Sidecars and pictures that imagery 0.1 wrote for the demo volume (tests/data/figure).
   const std::string demo =
-      (std::filesystem::path(IMAGERY_TEST_DATA).parent_path().parent_path() / "examples")
-          .string() +
+      (std::filesystem::path(IMAGERY_TEST_DATA).parent_path().parent_path() / "examples").string() +
       "/";
   for (const std::string name : {"sidecar_0.1_stacked", "sidecar_0.1_colors"}) {
     SECTION(name) {
@@ -325,8 +324,7 @@ TEST_CASE("imagery figure --from reads sidecars of imagery 0.1 and draws the sam
       INFO(r.err);
       REQUIRE(r.exit_code == 0);
       CHECK(pixel_difference(overlay::read_figure_png(dir.file("new.png")),
-                             overlay::read_figure_png(data_path("figure/" + name + ".png"))) ==
-            "");
+                             overlay::read_figure_png(data_path("figure/" + name + ".png"))) == "");
       // What it writes now is the schema, and it remakes the same picture too.
       auto side = read_json(dir.file("new.json"));
       CHECK(side["format"] == "imagery.figure/1");

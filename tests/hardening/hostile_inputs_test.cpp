@@ -10,19 +10,19 @@
 
 #include "imagery/cli/arguments.h"
 #include "imagery/core/error.h"
-#include "imagery/volume/internal/precomputed_driver.h"
-#include "imagery/volume/mip.h"
 #include "imagery/core/npy.h"
 #include "imagery/core/png.h"
+#include "imagery/io/gzip.h"
 #include "imagery/palettes/palette.h"
 #include "imagery/palettes/parse_color.h"
 #include "imagery/precomputed/internal/codec_jpeg.h"
 #include "imagery/precomputed/internal/compressed_segmentation.h"
-#include "imagery/io/gzip.h"
 #include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/internal/shard_index.h"
 #include "imagery/precomputed/source_url.h"
 #include "imagery/precomputed/volume.h"
+#include "imagery/volume/internal/precomputed_driver.h"
+#include "imagery/volume/mip.h"
 #include "support/test_support.h"
 
 using namespace imagery;
@@ -415,9 +415,8 @@ std::vector<Hostile> library_cases() {
       {"mip that does not exist", E::kNotFound,
        [](const TempDir&, std::string& names) {
          names = "--mip";
-         volume::PrecomputedDriver driver(
-             precomputed::Volume(nullptr, parse_info(info(), "info"), "vol",
-                                 io::Context::default_context()));
+         volume::PrecomputedDriver driver(precomputed::Volume(
+             nullptr, parse_info(info(), "info"), "vol", io::Context::default_context()));
          cli::with_flag("--mip", [&] {
            return volume::select_mip(driver.metadata(), volume::MipSelector::parse("9"));
          });

@@ -6,10 +6,10 @@
 #include <filesystem>
 
 #include "imagery/core/error.h"
+#include "imagery/io/internal/caching_storage.h"
 #include "imagery/io/internal/disk_cache.h"
 #include "imagery/io/internal/file_storage.h"
 #include "imagery/io/internal/http_storage.h"
-#include "imagery/io/internal/caching_storage.h"
 #include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/volume.h"
 #include "support/error_of.h"

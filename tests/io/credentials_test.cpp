@@ -14,7 +14,7 @@ TEST_CASE("a granted token goes to its origin only", "[io][credentials]") {
   c.set_use_secret_files(false);
   c.grant("https://Data.Example.org/bucket/em", "t1");
   CHECK(c.token_for("https://data.example.org/other/path") == "t1");
-  CHECK(c.token_for("https://data.example.org:443/x") == "t1");  // the default port
+  CHECK(c.token_for("https://data.example.org:443/x") == "t1");   // the default port
   CHECK(c.token_for("https://data.example.org:8443/x").empty());  // another port
   CHECK(c.token_for("http://data.example.org/x").empty());        // cleartext: another origin
   CHECK(c.token_for("https://example.org/x").empty());

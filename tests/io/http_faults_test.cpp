@@ -55,8 +55,6 @@ Array read_chunk(const std::string& url, const io::ContextOptions& options,
   return volume.download({{0, 0, 0}, {8, 8, 1}}, 0, c);
 }
 
-
-
 bool is_ramp(const Array& a) {
   for (int i = 0; i < 64; ++i)
     if (a.data<std::uint8_t>()[i] != i) return false;

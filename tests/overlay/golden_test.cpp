@@ -2,17 +2,17 @@
 // pixels: against the golden PNG (reporting how many pixels differ) and against the manifest's
 // pixel hash (which also proves the golden copy in tests/data is intact).
 #include <catch2/catch.hpp>
-#include <optional>
 #include <functional>
+#include <optional>
 #include <set>
 
 #include "imagery/core/npy.h"
 #include "imagery/overlay/display_window.h"
 #include "imagery/overlay/object_colors.h"
-#include "imagery/overlay/style.h"
 #include "imagery/overlay/object_labels.h"
 #include "imagery/overlay/series.h"
 #include "imagery/overlay/stack.h"
+#include "imagery/overlay/style.h"
 #include "overlay/overlay_test_support.h"
 
 using namespace imagery;

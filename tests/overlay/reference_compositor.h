@@ -7,9 +7,9 @@
 #include <cstdint>
 #include <vector>
 
-#include "imagery/overlay/internal/alpha_composite.h"
 #include "imagery/overlay/composite.h"
 #include "imagery/overlay/image.h"
+#include "imagery/overlay/internal/alpha_composite.h"
 #include "imagery/palettes/color.h"
 
 namespace imagery::testing {

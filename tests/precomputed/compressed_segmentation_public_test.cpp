@@ -28,10 +28,9 @@ Array decode_whole(const std::vector<std::byte>& bytes, DataType dtype, const Ve
 }
 
 Array fib25_block() {
-  auto bytes = imagery::testing::read_file(
-      imagery::testing::shared_fixture_path(
-          "public/neuroglancer/testdata/codec/compressed_segmentation/"
-          "64x64x64-raw-uint64-segmentation.dat"));
+  auto bytes = imagery::testing::read_file(imagery::testing::shared_fixture_path(
+      "public/neuroglancer/testdata/codec/compressed_segmentation/"
+      "64x64x64-raw-uint64-segmentation.dat"));
   REQUIRE(bytes.size() == 64 * 64 * 64 * 8);
   Array a(DataType::kUint64, {64, 64, 64, 1});
   std::memcpy(a.bytes(), bytes.data(), bytes.size());
@@ -110,4 +109,3 @@ TEST_CASE("compressed_segmentation decodes only the part of a chunk inside the c
       }
   CHECK(wrong == 0);
 }
-

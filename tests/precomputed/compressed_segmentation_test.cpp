@@ -83,7 +83,8 @@ TEST_CASE("compressed_segmentation round-trips synthetic labels at many block an
   auto* v = full.data<std::uint64_t>();
   for (std::int64_t i = 0; i < full.shape().count();) {
     const std::uint64_t id = rng() % 3 == 0 ? rng() : rng() % 40;
-    for (std::int64_t run = 1 + static_cast<std::int64_t>(rng() % 12); run > 0 && i < full.shape().count(); --run)
+    for (std::int64_t run = 1 + static_cast<std::int64_t>(rng() % 12);
+         run > 0 && i < full.shape().count(); --run)
       v[i++] = id;
   }
   for (const Vec3& block : {Vec3{8, 8, 8}, Vec3{4, 4, 2}, Vec3{1, 1, 1}, Vec3{16, 8, 3}})

@@ -293,5 +293,7 @@ TEST_CASE("a storage that returns short ranges is a data-loss error, not an over
     CHECK(e.code() == ErrorCode::kDataLoss);
     CHECK_THAT(e.what(), Catch::Contains(root + "/8_8_40/") && Catch::Contains(", got "));
   }
-  io::Context::default_context().resource<precomputed::ShardCaches>().clear();  // nothing half-read stays behind for other tests
+  io::Context::default_context()
+      .resource<precomputed::ShardCaches>()
+      .clear();  // nothing half-read stays behind for other tests
 }

@@ -9,8 +9,8 @@
 #include <thread>
 
 #include "fixture_cutouts.h"
-#include "imagery/io/internal/http_storage.h"
 #include "imagery/io/internal/disk_cache.h"
+#include "imagery/io/internal/http_storage.h"
 #include "imagery/io/open_storage.h"
 #include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/volume.h"

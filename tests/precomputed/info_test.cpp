@@ -5,8 +5,8 @@
 
 #include <catch2/catch.hpp>
 
-#include "imagery/io/internal/file_storage.h"
 #include "imagery/io/gzip.h"
+#include "imagery/io/internal/file_storage.h"
 #include "imagery/precomputed/volume.h"
 #include "support/test_support.h"
 

@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/io/context.h"
-#include "imagery/io/internal/file_storage.h"
 #include "imagery/io/gzip.h"
+#include "imagery/io/internal/file_storage.h"
+#include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/precomputed/internal/morton_code.h"
 #include "imagery/precomputed/internal/shard_index.h"
 #include "imagery/precomputed/internal/shard_location.h"

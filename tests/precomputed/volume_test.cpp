@@ -173,7 +173,8 @@ TEST_CASE("a throwing progress callback fails the cutout instead of ending the p
   } catch (const Error& e) {
     CHECK(e.code() == ErrorCode::kNotFound);
   } catch (const std::runtime_error& e) {
-    CHECK_THAT(e.what(), Catch::Contains("the caller's own failure"));  // a chunk that decoded first
+    CHECK_THAT(e.what(),
+               Catch::Contains("the caller's own failure"));  // a chunk that decoded first
   }
 }
 
@@ -217,8 +218,9 @@ TEST_CASE("an info with a redirect is followed, never read as an empty volume",
   CHECK(volume.source() == dir.file("moved"));
   CHECK(volume.info().scales.size() == Volume::open(target, context).info().scales.size());
   Array a = volume.download_mip0({{130, 60, 15}, {399, 301, 40}}, 0);
-  CHECK(sha256_hex(a) == sha256_hex(Volume::open(target, context).download_mip0(
-                             {{130, 60, 15}, {399, 301, 40}}, 0)));
+  CHECK(
+      sha256_hex(a) ==
+      sha256_hex(Volume::open(target, context).download_mip0({{130, 60, 15}, {399, 301, 40}}, 0)));
   // Two volumes that redirect to each other: a loop, refused.
   std::filesystem::create_directories(dir.file("a"));
   std::filesystem::create_directories(dir.file("b"));
@@ -235,9 +237,8 @@ TEST_CASE("an info with a redirect is followed, never read as an empty volume",
   for (int i = 0; i <= 11; ++i) {
     const std::string hop = dir.file("hop" + std::to_string(i));
     std::filesystem::create_directories(hop);
-    imagery::testing::write_file(hop + "/info", R"({"redirect": ")" +
-                                                    dir.file("hop" + std::to_string(i + 1)) +
-                                                    "\"}");
+    imagery::testing::write_file(
+        hop + "/info", R"({"redirect": ")" + dir.file("hop" + std::to_string(i + 1)) + "\"}");
   }
   try {
     Volume::open(dir.file("hop0"), context);
