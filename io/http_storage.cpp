@@ -79,7 +79,6 @@ void HttpStorage::fetch_all(std::vector<HttpRequest> requests,
     std::stop_source stop;
   };
   auto batch = std::make_shared<Batch>();
-  batch->pending = requests.size();
   std::stop_callback forward(caller_stop, [batch] { batch->stop.request_stop(); });
   TaskGroup group(pool());
   auto record = [batch](std::exception_ptr e) {
@@ -91,11 +90,15 @@ void HttpStorage::fetch_all(std::vector<HttpRequest> requests,
     }
   };
   for (std::size_t i = 0; i < requests.size(); ++i) {
+    if (batch->stop.stop_requested()) break;  // an earlier request failed: send no more
     requests[i].stop = batch->stop.get_token();
     const HttpRequest copy_for_messages{
         requests[i].method, requests[i].url, {}, {}, requests[i].range};
-    transport_.submit(std::move(requests[i]), [batch, i, &group, &deliver, record,
-                                               copy_for_messages](HttpResult result) {
+    {
+      std::lock_guard lock(batch->mutex);
+      ++batch->pending;
+    }
+    auto done = [batch, i, &group, &deliver, record, copy_for_messages](HttpResult result) {
       // On the I/O thread: interpret the status, hand the body to the pool.
       try {
         if (result.error) std::rethrow_exception(result.error);
@@ -110,7 +113,17 @@ void HttpStorage::fetch_all(std::vector<HttpRequest> requests,
       if (group.failed()) batch->stop.request_stop();
       std::lock_guard lock(batch->mutex);
       if (--batch->pending == 0) batch->cv.notify_all();
-    });
+    };
+    try {
+      transport_.submit(std::move(requests[i]), std::move(done));
+    } catch (...) {
+      // Not submitted (the transport is shutting down): stop the rest, wait for what was.
+      record(std::current_exception());
+      batch->stop.request_stop();
+      std::lock_guard lock(batch->mutex);
+      --batch->pending;
+      break;
+    }
   }
   {
     std::unique_lock lock(batch->mutex);

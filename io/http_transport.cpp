@@ -70,6 +70,8 @@ struct Transfer {
   std::uint64_t max_bytes = 0;
   int attempts = 0;   // attempts of the current request, all hops
   int redirects = 0;  // hops followed
+  bool queued = false;   // in the loop's queue, waiting for a slot
+  bool waiting = false;  // waiting out a back-off before its next attempt
   std::string last_problem;
   Clock::time_point not_before{};
   std::unique_ptr<std::stop_callback<std::function<void()>>> stop_callback;
@@ -288,6 +290,7 @@ class HttpTransport::Loop {
         cancelled.swap(cancelled_);
       }
       for (auto& t : arrived) {
+        t->queued = true;
         queue_.push_back(t.get());
         live_.emplace(t->id, std::move(t));
       }
@@ -307,6 +310,8 @@ class HttpTransport::Loop {
       while (!waiting_.empty() && waiting_.begin()->first <= now) {
         Transfer* t = waiting_.begin()->second;
         waiting_.erase(waiting_.begin());
+        t->waiting = false;
+        t->queued = true;
         queue_.push_front(t);
       }
       start_queued();
@@ -335,6 +340,7 @@ class HttpTransport::Loop {
     while (in_flight_ < std::max(1, options_.max_in_flight) && !queue_.empty()) {
       Transfer* t = queue_.front();
       queue_.pop_front();
+      t->queued = false;
       start(t);
     }
   }
@@ -530,6 +536,7 @@ class HttpTransport::Loop {
                                                     (t->attempts == 1 ? "" : "s"))));
     retries_.fetch_add(1, std::memory_order_relaxed);
     t->not_before = Clock::now() + backoff_delay(t->attempts, retry_after_ms, options_, rng());
+    t->waiting = true;
     waiting_.emplace(t->not_before, t);
   }
 
@@ -551,6 +558,7 @@ class HttpTransport::Loop {
     ++t->redirects;
     redirects_.fetch_add(1, std::memory_order_relaxed);
     t->url = target;
+    t->queued = true;
     queue_.push_front(t);
   }
 
@@ -561,9 +569,12 @@ class HttpTransport::Loop {
   // Hands the result over and forgets the transfer (wherever it was: in flight, queued, waiting).
   void complete(Transfer* t, HttpResult result) {
     release_easy(t);
-    queue_.erase(std::remove(queue_.begin(), queue_.end(), t), queue_.end());
-    for (auto it = waiting_.begin(); it != waiting_.end();)
-      it = it->second == t ? waiting_.erase(it) : std::next(it);
+    // Only a cancelled (or shut down) transfer can still be queued or waiting.
+    if (t->queued) queue_.erase(std::remove(queue_.begin(), queue_.end(), t), queue_.end());
+    if (t->waiting)
+      for (auto it = waiting_.begin(); it != waiting_.end();)
+        it = it->second == t ? waiting_.erase(it) : std::next(it);
+    t->queued = t->waiting = false;
     // Detach the stop callback first: once it is gone it cannot run for a freed transfer.
     std::unique_ptr<std::stop_callback<std::function<void()>>> callback;
     {

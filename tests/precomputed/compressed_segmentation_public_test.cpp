@@ -13,19 +13,12 @@
 
 using namespace imagery;
 using namespace imagery::precomputed;
+using imagery::testing::decode_whole;
 using imagery::testing::crop;
 using imagery::testing::same;
 
 namespace {
 
-Array decode_whole(const std::vector<std::byte>& bytes, DataType dtype, const Vec3& shape,
-                   const Vec3& block, int channels = 1) {
-  Array out(dtype, {shape.x, shape.y, shape.z, channels});
-  Bbox box{{0, 0, 0}, shape};
-  decode_compressed_segmentation_chunk(bytes, ChunkTarget{&out, box, box}, channels, block,
-                                       "test chunk");
-  return out;
-}
 
 Array fib25_block() {
   auto bytes = imagery::testing::read_file(imagery::testing::shared_fixture_path(

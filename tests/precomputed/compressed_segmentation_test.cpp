@@ -15,6 +15,7 @@
 
 using namespace imagery;
 using namespace imagery::precomputed;
+using imagery::testing::decode_whole;
 
 namespace {
 
@@ -24,14 +25,6 @@ std::vector<std::byte> from_words(std::initializer_list<std::uint32_t> words) {
   return out;
 }
 
-Array decode_whole(const std::vector<std::byte>& bytes, DataType dtype, const Vec3& shape,
-                   const Vec3& block, int channels = 1) {
-  Array out(dtype, {shape.x, shape.y, shape.z, channels});
-  Bbox box{{0, 0, 0}, shape};
-  decode_compressed_segmentation_chunk(bytes, ChunkTarget{&out, box, box}, channels, block,
-                                       "test chunk");
-  return out;
-}
 
 }  // namespace
 

@@ -1,10 +1,12 @@
-// Small helpers for label-block tests: a sub-box of an array as its own array, and exact equality.
+// Small helpers for label-block tests: a sub-box of an array as its own array, exact equality, and
+// a whole compressed_segmentation chunk decoded.
 #pragma once
 
 #include <cstring>
 
 #include "imagery/core/array.h"
 #include "imagery/core/bbox.h"
+#include "imagery/precomputed/internal/compressed_segmentation.h"
 
 namespace imagery::testing {
 
@@ -25,6 +27,15 @@ inline Array crop(const Array& a, const Bbox& box) {
 inline bool same(const Array& a, const Array& b) {
   return a.shape() == b.shape() && a.dtype() == b.dtype() &&
          std::memcmp(a.bytes(), b.bytes(), a.size_bytes()) == 0;
+}
+
+inline Array decode_whole(const std::vector<std::byte>& bytes, DataType dtype, const Vec3& shape,
+                   const Vec3& block, int channels = 1) {
+  Array out(dtype, {shape.x, shape.y, shape.z, channels});
+  Bbox box{{0, 0, 0}, shape};
+  precomputed::decode_compressed_segmentation_chunk(bytes, precomputed::ChunkTarget{&out, box, box}, channels, block,
+                                       "test chunk");
+  return out;
 }
 
 }  // namespace imagery::testing
