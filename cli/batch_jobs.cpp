@@ -16,10 +16,11 @@ OwnedFiles owned_files(const figure::FigureSpec& spec) {
   OwnedFiles out;
   const std::string& picture = spec.output.path;
   out.exact.push_back(figure::sidecar_path(picture));
-  if (picture.find("{i}") == std::string::npos)
-    out.exact.push_back(picture);
-  else
+  // A stacked figure is one picture, written under its name as given ("{i}" and all).
+  if (spec.per_slice_files())
     out.patterns.push_back(picture);
+  else
+    out.exact.push_back(picture);
   const std::string prefix = spec.output.arrays_prefix();
   if (!prefix.empty()) {
     if (spec.image) out.exact.push_back(prefix + "_image.npy");
