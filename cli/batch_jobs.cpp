@@ -1,8 +1,11 @@
 #include "imagery/cli/batch_jobs.h"
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
+#include <string_view>
+#include <utility>
 
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
@@ -16,10 +19,11 @@ OwnedFiles owned_files(const figure::FigureSpec& spec) {
   OwnedFiles out;
   const std::string& picture = spec.output.path;
   out.exact.push_back(figure::sidecar_path(picture));
-  if (picture.find("{i}") == std::string::npos)
-    out.exact.push_back(picture);
-  else
+  // A stacked figure is one picture, written under its name as given ("{i}" and all).
+  if (spec.per_slice_files())
     out.patterns.push_back(picture);
+  else
+    out.exact.push_back(picture);
   const std::string prefix = spec.output.arrays_prefix();
   if (!prefix.empty()) {
     if (spec.image) out.exact.push_back(prefix + "_image.npy");
@@ -39,6 +43,29 @@ bool fits_slice_pattern(const std::string& path, const std::string& pattern) {
     if (path[i] < '0' || path[i] > '9') return false;
   return true;
 }
+
+namespace {
+
+bool all_digits(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+// Whether two per-slice patterns can name the same file: one's text before {i} must begin the
+// other's and one's text after it must end the other's, with only digits left over (which the
+// other's index can stand for).
+bool slice_patterns_overlap(const std::string& a, const std::string& b) {
+  const std::size_t at_a = a.find("{i}"), at_b = b.find("{i}");
+  const std::string_view pa(a.data(), at_a), pb(b.data(), at_b);
+  const std::string_view sa(a.data() + at_a + 3, a.size() - at_a - 3),
+      sb(b.data() + at_b + 3, b.size() - at_b - 3);
+  const auto [short_p, long_p] = pa.size() <= pb.size() ? std::pair(pa, pb) : std::pair(pb, pa);
+  const auto [short_s, long_s] = sa.size() <= sb.size() ? std::pair(sa, sb) : std::pair(sb, sa);
+  return long_p.substr(0, short_p.size()) == short_p && all_digits(long_p.substr(short_p.size())) &&
+         long_s.substr(long_s.size() - short_s.size()) == short_s &&
+         all_digits(long_s.substr(0, long_s.size() - short_s.size()));
+}
+
+}  // namespace
 
 std::vector<Job> shard_jobs(const Manifest& m, const json& defaults, const std::string& out_dir,
                             const ShardSelection& shard) {
@@ -69,10 +96,14 @@ std::vector<Job> shard_jobs(const Manifest& m, const json& defaults, const std::
         if (!clash && fits_slice_pattern(f, p))
           clash = f + " is taken by line " + std::to_string(l);
     }
-    for (const std::string& p : files.patterns)
+    for (const std::string& p : files.patterns) {
       for (const auto& [f, l] : owner)
         if (!clash && fits_slice_pattern(f, p))
           clash = f + " is taken by line " + std::to_string(l);
+      for (const auto& [other, l] : patterns)
+        if (!clash && slice_patterns_overlap(p, other))
+          clash = p + " names files of " + other + ", taken by line " + std::to_string(l);
+    }
     if (clash) {
       collision[i] = "the figure's files collide with an earlier row's: " + *clash;
       continue;  // it owns nothing: the earlier row keeps its files

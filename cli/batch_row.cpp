@@ -58,7 +58,7 @@ void check_batch_defaults(const json& defaults, const std::string& file) {
   if (defaults.contains("name"))
     fail(ErrorCode::kInvalidArgument, where + ": 'name' belongs in the manifest rows");
   figure::FigureSpec spec;
-  json values = canonical(defaults);
+  json values = canonical(figure::upgrade_legacy_sidecar(defaults, {key_name, where}));
   values.erase("output");  // a sidecar's; each row places its own
   figure::apply_figure_json(values, spec, {key_name, where, /*partial=*/true});
 }
@@ -94,10 +94,11 @@ BatchRow figure_for_row(const ManifestRow& row, const json& defaults, const std:
   const json row_values = canonical(row.values);
   BatchRow out;
   out.line = row.line;
-  // The row overrides the defaults key by key; a row's region keys displace the defaults' keys
-  // of another kind of region (bounds against a centre and a size), so that a sidecar can be the
-  // defaults of rows that each give their own centre or box.
-  json merged = canonical(defaults);
+  // The row overrides the defaults key by key (a 0.1 sidecar's are upgraded first: upgrading
+  // the merged document would drop every key of the row that 0.1 did not have); a row's region
+  // keys displace the defaults' keys of another kind of region (bounds against a centre and a
+  // size), so that a sidecar can be the defaults of rows that each give their own centre or box.
+  json merged = canonical(figure::upgrade_legacy_sidecar(defaults, {key_name, ""}));
   merged.erase("output");
   auto row_has = [&](const char* key) {
     return row_values.contains(key) && !row_values[key].is_null();

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 
+#include "imagery/core/error.h"
 #include "imagery/core/thread_pool.h"
 
 namespace imagery::client {
@@ -38,6 +39,10 @@ Array resample_nearest(const Array& src, const Bbox& src_box, const Vec3d& src_r
                        const Bbox& dst_box, const Vec3d& dst_resolution, ThreadPool* pool) {
   const Shape4& ss = src.shape();
   Vec3 size = dst_box.size();
+  // Every destination voxel reads a source voxel (clamped to the edge): there must be one.
+  if (size.x > 0 && size.y > 0 && size.z > 0 && ss.c > 0 && ss.xyz().volume() <= 0)
+    fail(ErrorCode::kInvalidArgument, "cannot resample an empty source of " + ss.xyz().to_string() +
+                                          " voxels onto " + dst_box.to_string());
   Array dst(src.dtype(), {size.x, size.y, size.z, ss.c});
   std::vector<std::int64_t> idx[3];
   for (int d = 0; d < 3; ++d) {

@@ -77,7 +77,16 @@ void ThreadPool::parallel_for(std::size_t n, const std::function<void(std::size_
 
 void parallel_for(ThreadPool* pool, std::size_t n, const std::function<void(std::size_t)>& fn) {
   if (pool) return pool->parallel_for(n, fn);
-  for (std::size_t i = 0; i < n; ++i) fn(i);
+  // As on a pool: every call runs, and the first failure is rethrown at the end.
+  std::exception_ptr error;
+  for (std::size_t i = 0; i < n; ++i) {
+    try {
+      fn(i);
+    } catch (...) {
+      if (!error) error = std::current_exception();
+    }
+  }
+  if (error) std::rethrow_exception(error);
 }
 
 }  // namespace imagery

@@ -21,8 +21,8 @@ StorageUrl parse_storage_url(const std::string& text, const std::string& named) 
   StorageUrl url;
   url.original = source;
   std::string s = text;
-  // Trailing slashes go, but never into the scheme's "://".
-  const std::size_t scheme_end = s.find("://") == std::string::npos ? 0 : s.find("://") + 3;
+  // Trailing slashes go, but never into a scheme's "://" (the last one: s3://https://...).
+  const std::size_t scheme_end = s.rfind("://") == std::string::npos ? 0 : s.rfind("://") + 3;
   while (s.size() > std::max<std::size_t>(scheme_end, 1) && s.back() == '/') s.pop_back();
   auto need_path = [&](const std::string& rest) {
     if (rest.empty() || rest == "/")
@@ -42,10 +42,12 @@ StorageUrl parse_storage_url(const std::string& text, const std::string& named) 
   } else if (starts_with(s, "s3://")) {
     std::string rest = need_path(after(s, "s3://"));
     url.kind = StorageUrl::Kind::kHttp;
-    if (starts_with(rest, "https://") || starts_with(rest, "http://"))
+    if (starts_with(rest, "https://") || starts_with(rest, "http://")) {
       url.location = rest;  // s3://https://host/bucket/path: a custom endpoint
-    else
+      need_path(rest.substr(rest.find("://") + 3));
+    } else {
       url.location = "https://s3.amazonaws.com/" + rest;
+    }
   } else if (s.find("://") != std::string::npos) {
     fail(ErrorCode::kInvalidArgument, "source " + source + ": unsupported scheme '" +
                                           s.substr(0, s.find("://")) +

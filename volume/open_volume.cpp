@@ -29,6 +29,27 @@ bool is_storage_scheme(const std::string& scheme) {
          scheme == "s3";
 }
 
+// The registered prefix `url` starts with (the longest), or "" for none. Call with the lock held.
+std::string longest_prefix_locked(const Registry& r, const std::string& url) {
+  std::string longest;
+  for (const auto& [prefix, f] : r.by_prefix)
+    if (url.rfind(prefix, 0) == 0 && prefix.size() > longest.size()) longest = prefix;
+  return longest;
+}
+
+// Throws kInvalidArgument for `url` (as the user wrote it) when `rest` starts with a scheme that
+// is neither a format nor a storage scheme. Call with the lock held.
+void check_scheme_locked(const Registry& r, const std::string& url, const std::string& rest) {
+  const auto sep = rest.find("://");
+  const std::string scheme = sep == std::string::npos ? "" : rest.substr(0, sep);
+  if (scheme.empty() || is_storage_scheme(scheme)) return;
+  std::string known;
+  for (const auto& [prefix, f] : r.by_prefix) known += (known.empty() ? "" : ", ") + prefix;
+  fail(ErrorCode::kInvalidArgument, "source " + url + ": unsupported scheme '" + scheme +
+                                        "://' (formats: " + known +
+                                        "; storage: a path, file://, http(s)://, gs://, s3://)");
+}
+
 }  // namespace
 
 std::shared_ptr<const Volume> open_volume(const std::string& url, io::Context& context) {
@@ -36,22 +57,11 @@ std::shared_ptr<const Volume> open_volume(const std::string& url, io::Context& c
   {
     Registry& r = Registry::get();
     std::lock_guard lock(r.mutex);
-    std::size_t longest = 0;  // the longest matching prefix wins
-    for (const auto& [prefix, f] : r.by_prefix)
-      if (url.rfind(prefix, 0) == 0 && prefix.size() > longest) {
-        factory = f;
-        longest = prefix.size();
-      }
-    if (!factory) {
-      const auto sep = url.find("://");
-      const std::string scheme = sep == std::string::npos ? "" : url.substr(0, sep);
-      if (!scheme.empty() && !is_storage_scheme(scheme)) {
-        std::string known;
-        for (const auto& [prefix, f] : r.by_prefix) known += (known.empty() ? "" : ", ") + prefix;
-        fail(ErrorCode::kInvalidArgument,
-             "source " + url + ": unsupported scheme '" + scheme + "://' (formats: " + known +
-                 "; storage: a path, file://, http(s)://, gs://, s3://)");
-      }
+    // The longest matching prefix wins.
+    if (const std::string prefix = longest_prefix_locked(r, url); !prefix.empty()) {
+      factory = r.by_prefix.at(prefix);
+    } else {
+      check_scheme_locked(r, url, url);
       factory = r.fallback;
     }
   }
@@ -66,11 +76,21 @@ void register_driver(const std::string& prefix, DriverFactory factory) {
 
 std::string fetch_location(const std::string& url) {
   std::string rest = url;
-  // Format prefixes ("precomputed://", "zarr://", ...) go; storage schemes stay.
-  for (;;) {
-    const auto sep = rest.find("://");
-    if (sep == std::string::npos || is_storage_scheme(rest.substr(0, sep))) break;
-    rest = rest.substr(sep + 3);
+  // Format prefixes of registered drivers ("precomputed://", ...) go; storage schemes stay; any
+  // other scheme is refused as open_volume refuses it.
+  {
+    Registry& r = Registry::get();
+    std::lock_guard lock(r.mutex);
+    for (;;) {
+      const auto sep = rest.find("://");
+      if (sep == std::string::npos || is_storage_scheme(rest.substr(0, sep))) break;
+      const std::string prefix = longest_prefix_locked(r, rest);
+      if (prefix.empty()) {
+        check_scheme_locked(r, url, rest);
+        break;  // "://x": parse_storage_url refuses it
+      }
+      rest = rest.substr(prefix.size());
+    }
   }
   // Neuroglancer's "|format:" suffix.
   if (auto bar = rest.rfind('|'); bar != std::string::npos && !rest.empty() && rest.back() == ':')

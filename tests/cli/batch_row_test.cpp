@@ -1,10 +1,14 @@
 // Manifest rows to figure specs: defaults overridden key by key, JSON and CSV spellings of
 // values, names kept inside the output folder, and clear errors naming the key.
 #include <catch2/catch.hpp>
+#include <fstream>
 
 #include "imagery/cli/batch_row.h"
 #include "imagery/core/error.h"
+#include "imagery/figure/figure_spec_json.h"
+#include "imagery/figure/make_figure.h"
 #include "imagery/palettes/color.h"
+#include "support/test_support.h"
 
 using imagery::cli::BatchRow;
 using imagery::cli::figure_for_row;
@@ -158,4 +162,74 @@ TEST_CASE("defaults are checked once, naming the file", "[cli][batch]") {
   CHECK_THAT(error({{"width", "x"}}), Catch::Contains("style.json"));
   CHECK(imagery::cli::unknown_columns({"name", "center", "root_ids", "_mine", "colour", "output",
                                        "from"}) == std::vector<std::string>{"colour", "from"});
+}
+
+namespace {
+
+// A sidecar as `imagery figure` writes it: the spec as run plus the "rendered" record.
+json sidecar_of(const imagery::figure::FigureSpec& spec) {
+  imagery::figure::RenderedFigure figure;
+  figure.provenance.imagery_version = "test";
+  figure.provenance.coordinate_resolution = {4, 4, 40};
+  figure.panels.resize(1);
+  imagery::figure::FigureFiles files;
+  files.pictures = {spec.output.path};
+  files.sidecar = imagery::figure::sidecar_path(spec.output.path);
+  return json::parse(imagery::figure::sidecar_json(spec, figure, files).dump());
+}
+
+imagery::figure::FigureSpec sidecar_spec() {
+  imagery::figure::FigureSpec spec;
+  spec.image = imagery::figure::SourceSpec{"/data/em", imagery::volume::MipSelector::index(1)};
+  spec.segmentation = imagery::figure::SourceSpec{"/data/seg", {}};
+  spec.region = RegionSpec::centered({100, 200, 30}, {64, 64, 1});
+  spec.style.composite.outline = true;
+  spec.style.composite.merge_outline = false;
+  spec.style.composite.overlap = false;
+  spec.style.root_ids = std::vector<std::uint64_t>{11, 12};
+  spec.style.colors.by_id = {{11, {255, 0, 0}}};
+  spec.style.window.mode = imagery::overlay::DisplayWindow::Mode::kAuto;
+  spec.output.path = "earlier/fig.png";
+  spec.output.arrays_beside_output = true;
+  return spec;
+}
+
+}  // namespace
+
+TEST_CASE("a whole sidecar is valid as batch --defaults", "[cli][batch]") {
+  const json sidecar = sidecar_of(sidecar_spec());
+  // What makes a sidecar more than a defaults file: all of it must be accepted.
+  REQUIRE(sidecar.contains("rendered"));
+  REQUIRE(sidecar.contains("output"));
+  REQUIRE(sidecar.contains("format"));
+  REQUIRE(sidecar["merge_outline"] == false);
+  CHECK_NOTHROW(imagery::cli::check_batch_defaults(sidecar, "x.json"));
+  // Every row then draws the sidecar's figure at its own place, with its own changes.
+  const BatchRow again = row_of({{"name", "again"}}, sidecar);
+  CHECK(again.spec.output.path == "/out/again.png");
+  CHECK(again.spec.region == sidecar_spec().region);
+  CHECK_FALSE(again.spec.style.composite.merge_outline);
+  CHECK_FALSE(again.spec.style.composite.overlap);
+  CHECK(again.spec.style.root_ids == std::vector<std::uint64_t>{11, 12});
+  CHECK(again.spec.image->mip == imagery::volume::MipSelector::index(1));
+  CHECK(again.spec.output.arrays_beside_output);
+  const BatchRow moved =
+      row_of({{"name", "moved"}, {"center", "1,2,3"}, {"merge_outline", true}}, sidecar);
+  CHECK(moved.spec.region.center == imagery::Vec3d{1, 2, 3});
+  CHECK(moved.spec.style.composite.merge_outline);
+}
+
+TEST_CASE("an imagery 0.1 sidecar as --defaults keeps each row's own values", "[cli][batch]") {
+  std::ifstream in(imagery::testing::data_path("figure/sidecar_0.1.json"));
+  const json legacy = json::parse(in);
+  CHECK_NOTHROW(imagery::cli::check_batch_defaults(legacy, "old.json"));
+  const BatchRow r = row_of({{"name", "row"}, {"alpha", 0.9}, {"center", "5,6,7"}}, legacy);
+  // The row's keys win over the sidecar's, as they do over any defaults.
+  CHECK(r.spec.style.composite.alpha == 0.9);
+  CHECK(r.spec.region.center == imagery::Vec3d{5, 6, 7});
+  // The rest is the sidecar's.
+  CHECK(r.spec.image->url == "gs://bucket/em");
+  CHECK(r.spec.style.composite.side == imagery::overlay::Side::kIn);
+  CHECK(r.spec.region.size == imagery::Vec3d{512, 512, 0});
+  CHECK(r.spec.output.path == "/out/row.png");
 }

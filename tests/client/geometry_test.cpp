@@ -8,7 +8,6 @@
 #include <nlohmann/json.hpp>
 
 #include "imagery/client/client.h"
-#include "imagery/client/resample.h"
 #include "imagery/core/error.h"
 #include "support/test_support.h"
 
@@ -247,17 +246,4 @@ TEST_CASE("a region smaller than one voxel and a missing mip are clear errors",
   }
   CHECK_THROWS_AS(Region::corners({0, 0, 0}, {10, 0, 1}), Error);
   CHECK_THROWS_AS(Client::open({"", ""}), Error);
-}
-
-TEST_CASE("nearest indices repeat each voxel exactly ratio times on the physical grid",
-          "[client][resample]") {
-  // Image at 4 nm from an odd start over segmentation at 8 nm: 131 -> 65 alone, then pairs.
-  CHECK(nearest_indices(131, 137, 4, 8) == std::vector<std::int64_t>{65, 66, 66, 67, 67, 68});
-  CHECK(nearest_indices(0, 8, 4, 16) == std::vector<std::int64_t>{0, 0, 0, 0, 1, 1, 1, 1});
-  // Downsampling picks the voxel under each centre: 16 nm voxel 0 is centred at 8 nm.
-  CHECK(nearest_indices(0, 4, 16, 8) == std::vector<std::int64_t>{1, 3, 5, 7});
-  // Non-integer ratio 3 -> 2: centres 1.5, 4.5, 7.5 nm fall in 0, 2, 3.
-  CHECK(nearest_indices(0, 3, 3, 2) == std::vector<std::int64_t>{0, 2, 3});
-  CHECK(source_box({{131, 61, 20}, {331, 251, 28}}, {4, 4, 40}, {8, 8, 40}) ==
-        Bbox{{65, 30, 20}, {166, 126, 28}});
 }
