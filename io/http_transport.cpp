@@ -369,6 +369,11 @@ class HttpTransport::Loop {
   }
 
   void start(Transfer* t) {
+    // submit() queues a transfer before it registers the stop callback, so a token stopped
+    // already may not have reported its cancellation yet: never send such a request.
+    if (t->request.stop.stop_requested())
+      return fail_transfer(
+          t, std::make_exception_ptr(Error(ErrorCode::kCancelled, t->what() + ": cancelled")));
     t->reset_response();
     CURL* e = acquire_easy();
     t->easy = e;

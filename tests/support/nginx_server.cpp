@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <fstream>
+#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -50,7 +51,11 @@ bool wait_for_port(int port, int timeout_ms) {
   return false;
 }
 
-NginxServer::NginxServer(const std::string& root, bool tls) : tls_(tls) {
+NginxServer::NginxServer(const std::string& root, bool tls)
+    : NginxServer(root, NginxOptions{.tls = tls, .http2 = false}) {}
+
+NginxServer::NginxServer(const std::string& root, NginxOptions options)
+    : tls_(options.tls || options.http2), http2_(options.http2) {
   if (tls_) {
     auto r = run_program(
         "/usr/bin/openssl",
@@ -75,13 +80,14 @@ bool NginxServer::start_once(const std::string& root) {
        << "events { worker_connections 512; }\n"
        << "http {\n"
        << "  log_format counted '$request_method $uri $status $body_bytes_sent \"$http_range\" "
-          "$connection';\n"
+          "$server_protocol $connection';\n"
        << "  access_log " << p << "/access.log counted;\n"
        << "  client_body_temp_path " << p << "/body;\n  proxy_temp_path " << p << "/proxy;\n"
        << "  fastcgi_temp_path " << p << "/fastcgi;\n  uwsgi_temp_path " << p << "/uwsgi;\n"
        << "  scgi_temp_path " << p << "/scgi;\n"
        << "  default_type application/octet-stream;\n  sendfile on;\n  keepalive_requests 100000;\n"
-       << "  server {\n    listen 127.0.0.1:" << port_ << (tls_ ? " ssl" : "") << ";\n"
+       << "  server {\n    listen 127.0.0.1:" << port_ << (tls_ ? " ssl" : "")
+       << (http2_ ? " http2" : "") << ";\n"
        << (tls_ ? "    ssl_certificate " + p + "/cert.pem;\n    ssl_certificate_key " + p +
                       "/key.pem;\n"
                 : std::string())
@@ -137,6 +143,25 @@ std::vector<std::string> NginxServer::requests() const {
   while (std::getline(in, line))
     if (!line.empty()) lines.push_back(line);
   return lines;
+}
+
+std::vector<AccessLogEntry> NginxServer::access_log() const {
+  std::vector<AccessLogEntry> entries;
+  for (const std::string& line : requests()) {
+    // METHOD URI STATUS BYTES "RANGE" PROTOCOL CONNECTION. The range may be "-" or hold a
+    // comma list, so protocol and connection are taken from the end of the line.
+    AccessLogEntry e;
+    std::istringstream head(line);
+    head >> e.method >> e.uri >> e.status;
+    const auto last = line.rfind(' ');
+    if (last == std::string::npos || last == 0) continue;
+    const auto before = line.rfind(' ', last - 1);
+    if (before == std::string::npos) continue;
+    e.connection = line.substr(last + 1);
+    e.protocol = line.substr(before + 1, last - before - 1);
+    entries.push_back(std::move(e));
+  }
+  return entries;
 }
 
 }  // namespace imagery::testing

@@ -4,7 +4,7 @@
 // files support Range requests. Started in the constructor, stopped in the
 // destructor; its access log counts the requests a test made. With `tls` it
 // serves https:// with a fresh self-signed certificate (which verification
-// must refuse).
+// must refuse); with `http2` too, it offers HTTP/2 over that TLS port.
 #pragma once
 
 #include <sys/types.h>
@@ -15,9 +15,23 @@
 
 namespace imagery::testing {
 
+struct NginxOptions {
+  bool tls = false;
+  bool http2 = false;  // implies tls (browsers and libcurl speak HTTP/2 only over TLS)
+};
+
+// One line of the access log, split into its fields.
+struct AccessLogEntry {
+  std::string method, uri;
+  int status = 0;
+  std::string protocol;    // "HTTP/1.1", "HTTP/2.0"
+  std::string connection;  // nginx's serial number of the connection
+};
+
 class NginxServer {
  public:
   explicit NginxServer(const std::string& root, bool tls = false);
+  NginxServer(const std::string& root, NginxOptions options);
   ~NginxServer();
   NginxServer(const NginxServer&) = delete;
   NginxServer& operator=(const NginxServer&) = delete;
@@ -25,13 +39,17 @@ class NginxServer {
   int port() const { return port_; }
   // http://127.0.0.1:PORT/<path> (https:// with tls)
   std::string url(const std::string& path = "") const;
-  // Lines of the access log so far ("METHOD PATH STATUS BYTES \"RANGE\" CONNECTION").
+  // Lines of the access log so far ("METHOD PATH STATUS BYTES \"RANGE\" PROTOCOL CONNECTION":
+  // the connection stays the last field).
   std::vector<std::string> requests() const;
+  // The same lines, parsed.
+  std::vector<AccessLogEntry> access_log() const;
 
  private:
   bool start_once(const std::string& root);
   TempDir prefix_;
   bool tls_ = false;
+  bool http2_ = false;
   int port_ = 0;
   pid_t pid_ = -1;
 };
