@@ -35,13 +35,19 @@ OwnedFiles owned_files(const figure::FigureSpec& spec) {
 bool fits_slice_pattern(const std::string& path, const std::string& pattern) {
   const std::size_t at = pattern.find("{i}");
   if (at == std::string::npos) return path == pattern;
-  const std::string prefix = pattern.substr(0, at), suffix = pattern.substr(at + 3);
-  if (path.size() <= prefix.size() + suffix.size() || path.compare(0, at, prefix) != 0 ||
-      path.compare(path.size() - suffix.size(), suffix.size(), suffix) != 0)
-    return false;
-  for (std::size_t i = at; i < path.size() - suffix.size(); ++i)
-    if (path[i] < '0' || path[i] > '9') return false;
-  return true;
+  // The index is a run of digits where the first {i} stands, and every {i} stands for the same
+  // digits. A pattern such as "a{i}1.png" makes "a11.png" ambiguous: try each length.
+  if (path.compare(0, at, pattern, 0, at) != 0) return false;
+  std::size_t end = at;
+  while (end < path.size() && path[end] >= '0' && path[end] <= '9') ++end;
+  for (std::size_t last = at + 1; last <= end; ++last) {
+    const std::string digits = path.substr(at, last - at);
+    std::string filled = pattern;
+    for (std::size_t p = filled.find("{i}"); p != std::string::npos; p = filled.find("{i}", p))
+      filled.replace(p, 3, digits), p += digits.size();
+    if (filled == path) return true;
+  }
+  return false;
 }
 
 namespace {

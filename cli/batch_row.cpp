@@ -45,6 +45,15 @@ std::string checked_name(std::string name, const std::string& key) {
   return name;
 }
 
+// A sidecar used as --defaults records save_arrays as the prefix its figure used; in a batch
+// the arrays go beside each row's figure, so any prefix means "yes".
+void arrays_beside(json& defaults) {
+  auto it = defaults.find("save_arrays");
+  if (it == defaults.end() || !it->is_string()) return;
+  const std::string t = trim(it->get<std::string>());
+  if (!t.empty() && t != "true" && t != "false" && t != "yes" && t != "no") *it = true;
+}
+
 }  // namespace
 
 std::string key_name(std::string_view key) {
@@ -60,6 +69,7 @@ void check_batch_defaults(const json& defaults, const std::string& file) {
   figure::FigureSpec spec;
   json values = canonical(figure::upgrade_legacy_sidecar(defaults, {key_name, where}));
   values.erase("output");  // a sidecar's; each row places its own
+  arrays_beside(values);
   figure::apply_figure_json(values, spec, {key_name, where, /*partial=*/true});
 }
 
@@ -99,6 +109,7 @@ BatchRow figure_for_row(const ManifestRow& row, const json& defaults, const std:
   // keys displace the defaults' keys of another kind of region (bounds against a centre and a
   // size), so that a sidecar can be the defaults of rows that each give their own centre or box.
   json merged = canonical(figure::upgrade_legacy_sidecar(defaults, {key_name, ""}));
+  arrays_beside(merged);
   merged.erase("output");
   auto row_has = [&](const char* key) {
     return row_values.contains(key) && !row_values[key].is_null();

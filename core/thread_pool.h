@@ -38,7 +38,8 @@ class ThreadPool {
 };
 
 // pool->parallel_for(n, fn), or the n calls one after the other on this thread when pool is null
-// (for algorithms that take an optional pool).
+// (for algorithms that take an optional pool). Either way every call runs, and the first
+// exception one of them threw is rethrown after the last.
 void parallel_for(ThreadPool* pool, std::size_t n, const std::function<void(std::size_t)>& fn);
 
 }  // namespace imagery

@@ -122,10 +122,17 @@ std::string sidecar_path(const std::string& output) {
       --from;
     base.erase(from, at + 3 - from);
   }
-  // The picture's extension (whatever the format) gives way to .json.
+  // The picture's extension (whatever the format) gives way to .json; a name that starts with a
+  // dot and has no other (".hidden") keeps it.
   const auto slash = base.find_last_of('/');
+  const std::size_t stem = slash == std::string::npos ? 0 : slash + 1;
+  const auto out_slash = output.find_last_of('/');
+  const bool all_index =
+      output.compare(out_slash == std::string::npos ? 0 : out_slash + 1, 3, "{i}") == 0;
   const auto dot = base.find_last_of('.');
-  if (dot != std::string::npos && (slash == std::string::npos || dot > slash + 1)) base.resize(dot);
+  if (dot != std::string::npos && (dot > stem || (dot == stem && all_index))) base.resize(dot);
+  // A pattern whose name was all index ("{i}.png") leaves none: call the sidecar "figure".
+  if (base.size() == stem) base += "figure";
   return base + ".json";
 }
 

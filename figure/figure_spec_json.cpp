@@ -87,10 +87,11 @@ class Reader {
     for (auto it = doc.begin(); it != doc.end(); ++it) {
       const std::string key = canonical_key(it.key());
       if (!is_figure_key(key)) fail_plain(name_(it.key()) + " is not a figure option" + hint(key));
-      // null, "" (an empty CSV cell) and [] leave the key at its default.
+      // null, "" (an empty CSV cell) and [] leave the key at its default; but root_ids: [] is
+      // a list of no ids (draw nothing), as a sidecar writes it.
       const json& v = it.value();
       if (v.is_null() || (v.is_string() && trim(v.get<std::string>()).empty()) ||
-          (v.is_array() && v.empty())) {
+          (v.is_array() && v.empty() && key != "root_ids")) {
         reset(key);
         continue;
       }

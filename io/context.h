@@ -69,7 +69,8 @@ class Context {
   void set_warning_sink(WarningSink sink);
 
   // The context's one object of type T, made on first use: T(Context&) when T has that
-  // constructor, else T(). For drivers' per-context state.
+  // constructor, else T(). For drivers' per-context state. A T may ask for other resources in
+  // its constructor (the lock is recursive).
   template <class T>
   T& resource() {
     std::lock_guard lock(resources_mutex_);
@@ -92,7 +93,7 @@ class Context {
   std::unique_ptr<HttpTransport> transport_;
   mutable std::mutex warn_mutex_;
   WarningSink warning_sink_;
-  std::mutex resources_mutex_;
+  std::recursive_mutex resources_mutex_;
   std::map<std::type_index, std::shared_ptr<void>> resources_;
 };
 

@@ -99,7 +99,9 @@ void DiskCacheFolder::store(const std::string& path, std::span<const std::byte> 
     std::lock_guard lock(mutex_);
     bytes_ += bytes.size();
     if (busy_) stored_since_scan_ += bytes.size();
-    if (measured_ && bytes_ > limit_ && !evict_wanted_) {
+    // Over the limit, and grown since the last eviction could not get below it (files that
+    // cannot be removed must not make every store rescan the folder).
+    if (measured_ && bytes_ > limit_ && bytes_ >= retry_above_ && !evict_wanted_) {
       evict_wanted_ = true;
       wake = true;
     }
@@ -115,7 +117,8 @@ DiskCacheFolder::State DiskCacheFolder::settle() {
 
 // Measures the folder (and with `evict`, removes the least recently used files down to 90 % of
 // the limit); returns the bytes left. Runs without the lock: stores go on meanwhile.
-std::uint64_t DiskCacheFolder::scan_and_evict(bool evict) {
+std::uint64_t DiskCacheFolder::scan_and_evict(bool evict, bool* removed_any) {
+  *removed_any = false;
   struct Entry {
     fs::file_time_type time;
     std::uintmax_t size;
@@ -138,7 +141,10 @@ std::uint64_t DiskCacheFolder::scan_and_evict(bool evict) {
   for (const auto& e : entries) {
     if (total <= target) break;
     std::error_code rm_ec;
-    if (fs::remove(e.path, rm_ec)) total -= e.size;
+    if (fs::remove(e.path, rm_ec)) {
+      total -= e.size;
+      *removed_any = true;
+    }
   }
   return total;
 }
@@ -146,7 +152,8 @@ std::uint64_t DiskCacheFolder::scan_and_evict(bool evict) {
 void DiskCacheFolder::background() {
   bool evict = false;
   for (;;) {
-    const std::uint64_t found = scan_and_evict(evict);
+    bool removed_any = false;
+    const std::uint64_t found = scan_and_evict(evict, &removed_any);
     {
       std::unique_lock lock(mutex_);
       ++scans_;
@@ -155,7 +162,12 @@ void DiskCacheFolder::background() {
       bytes_ = found + stored_since_scan_;
       stored_since_scan_ = 0;
       measured_ = true;
-      evict_wanted_ = bytes_ > limit_;
+      // Still over the limit (stores went on during the pass): evict again, unless the pass
+      // could remove nothing (files that cannot be deleted), which is tried again only once a
+      // tenth of the limit more has been stored, so the thread never spins.
+      const bool stuck = evict && !removed_any && bytes_ > limit_;
+      evict_wanted_ = !stuck && bytes_ > limit_;
+      retry_above_ = stuck ? bytes_ + limit_ / 10 : 0;
       busy_ = false;
       cv_.notify_all();
       cv_.wait(lock, [&] { return stopping_ || evict_wanted_; });

@@ -48,7 +48,7 @@ class DiskCacheFolder {
 
  private:
   void background();
-  std::uint64_t scan_and_evict(bool evict);
+  std::uint64_t scan_and_evict(bool evict, bool* removed_any);
 
   std::string dir_;
   std::uint64_t limit_;
@@ -60,6 +60,7 @@ class DiskCacheFolder {
   bool busy_ = true;  // the background thread is scanning
   bool stopping_ = false;
   std::uint64_t stored_since_scan_ = 0;  // bytes stored while a scan ran
+  std::uint64_t retry_above_ = 0;        // no eviction is asked for below this
   int scans_ = 0;
   std::thread thread_;
 };

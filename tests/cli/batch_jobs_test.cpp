@@ -259,3 +259,12 @@ TEST_CASE("remove_abandoned_files removes only temporaries of this shard's rows"
   // Nothing to do in a folder that does not exist.
   CHECK(remove_abandoned_files(out + "/missing", mine) == 0);
 }
+
+TEST_CASE("every {i} of a pattern takes the same index", "[cli][batch][jobs]") {
+  using imagery::cli::fits_slice_pattern;
+  CHECK(fits_slice_pattern("a3/b3.png", "a{i}/b{i}.png"));
+  CHECK(fits_slice_pattern("a12/b12.png", "a{i}/b{i}.png"));
+  CHECK_FALSE(fits_slice_pattern("a3/b4.png", "a{i}/b{i}.png"));
+  CHECK(fits_slice_pattern("a11.png", "a{i}1.png"));  // index 1
+  CHECK_FALSE(fits_slice_pattern("a1x.png", "a{i}.png"));
+}

@@ -233,3 +233,12 @@ TEST_CASE("an imagery 0.1 sidecar as --defaults keeps each row's own values", "[
   CHECK(r.spec.region.size == imagery::Vec3d{512, 512, 0});
   CHECK(r.spec.output.path == "/out/row.png");
 }
+
+TEST_CASE("a sidecar's save_arrays prefix, as batch defaults, puts arrays beside each row",
+          "[cli][batch]") {
+  json sidecar = kDefaults;
+  sidecar["save_arrays"] = "/elsewhere/fig";  // what the figure that wrote it used
+  CHECK_NOTHROW(imagery::cli::check_batch_defaults(sidecar, "fig.json"));
+  BatchRow r = row_of({{"name", "x"}, {"center", "1,2,3"}}, sidecar);
+  CHECK(r.spec.output.arrays_prefix() == "/out/x");
+}

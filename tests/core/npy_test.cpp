@@ -90,7 +90,8 @@ TEST_CASE("big-endian and bool npy arrays are read as native numbers", "[core][n
 
 TEST_CASE("an empty C-ordered npy with huge other axes is read at once", "[core][npy]") {
   // Found by fuzz_npy: the transposing loops used to walk the non-empty axes of an empty array.
-  auto bytes = npy_bytes("{'descr': '|u1', 'fortran_order': False, 'shape': (0, 100000000, 100000000), }", {});
+  auto bytes = npy_bytes(
+      "{'descr': '|u1', 'fortran_order': False, 'shape': (0, 100000000, 100000000), }", {});
   NpyArray a = decode_npy(bytes, "empty.npy");
   CHECK(a.array.shape().count() == 0);
 }

@@ -370,7 +370,7 @@ TEST_CASE("null, empty text and empty lists put a key back to its default", "[fi
   apply_figure_json({{"alpha", nullptr},
                      {"outline", ""},
                      {"width", "  "},
-                     {"root_ids", json::array()},
+                     {"root_ids", nullptr},
                      {"color", nullptr},
                      {"window", ""},
                      {"stack", nullptr},
@@ -607,4 +607,16 @@ TEST_CASE("broken imagery 0.1 sidecars are refused saying what they are",
   CHECK(imagery::figure::upgrade_legacy_sidecar(today, o) == today);
   const json plain = {{"alpha", 0.5}};
   CHECK(imagery::figure::upgrade_legacy_sidecar(plain, o) == plain);
+}
+
+TEST_CASE("an empty list of root ids is kept: it draws no object", "[figure][json]") {
+  // Unlike other lists, [] is not "the default" here: a sidecar of a figure drawn with no ids
+  // must remake that figure, not one of every id.
+  FigureSpec s = base_spec();
+  s.style.root_ids = std::vector<std::uint64_t>{};
+  const json doc = json::parse(figure_spec_to_json(s).dump());
+  CHECK(doc["root_ids"] == json::array());
+  FigureSpec back = read_figure_spec(doc);
+  REQUIRE(back.style.root_ids.has_value());
+  CHECK(back.style.root_ids->empty());
 }

@@ -227,3 +227,9 @@ TEST_CASE("check_figure_spec refuses bad resolutions, PNG levels and styles", "[
   s.style.colors.palette = "no-such-palette";
   CHECK_THAT(flag_error(s), Catch::StartsWith("--palette: unknown palette 'no-such-palette'"));
 }
+
+TEST_CASE("a pattern that is all index still has a sidecar name", "[figure][spec]") {
+  CHECK(imagery::figure::sidecar_path("{i}.png") == "figure.json");
+  CHECK(imagery::figure::sidecar_path("out/{i}.png") == "out/figure.json");
+  CHECK(imagery::figure::sidecar_path("out/a_{i}.png") == "out/a.json");
+}

@@ -36,6 +36,12 @@ struct Both {
   Context* context = nullptr;
 };
 
+// Asks for another resource while it is made.
+struct Nested {
+  explicit Nested(Context& c) : inner(&c.resource<Both>()) {}
+  Both* inner;
+};
+
 struct SlowToMake {
   static inline std::atomic<int> made{0};
   SlowToMake() {
@@ -159,4 +165,10 @@ TEST_CASE("http_stats() is all zeros before any request", "[io][context]") {
   CHECK(s.requests == 0);
   CHECK(s.bytes == 0);
   CHECK(s.peak_in_flight == 0);
+}
+
+TEST_CASE("a resource may ask for another resource while it is made", "[io][context]") {
+  Context context;
+  Nested& nested = context.resource<Nested>();
+  CHECK(nested.inner == &context.resource<Both>());
 }

@@ -13,12 +13,11 @@
 
 using namespace imagery;
 using namespace imagery::precomputed;
-using imagery::testing::decode_whole;
 using imagery::testing::crop;
+using imagery::testing::decode_whole;
 using imagery::testing::same;
 
 namespace {
-
 
 Array fib25_block() {
   auto bytes = imagery::testing::read_file(imagery::testing::shared_fixture_path(

@@ -25,7 +25,6 @@ std::vector<std::byte> from_words(std::initializer_list<std::uint32_t> words) {
   return out;
 }
 
-
 }  // namespace
 
 TEST_CASE("compressed_segmentation decodes the spec's uint32 worked example",

@@ -30,11 +30,11 @@ inline bool same(const Array& a, const Array& b) {
 }
 
 inline Array decode_whole(const std::vector<std::byte>& bytes, DataType dtype, const Vec3& shape,
-                   const Vec3& block, int channels = 1) {
+                          const Vec3& block, int channels = 1) {
   Array out(dtype, {shape.x, shape.y, shape.z, channels});
   Bbox box{{0, 0, 0}, shape};
-  precomputed::decode_compressed_segmentation_chunk(bytes, precomputed::ChunkTarget{&out, box, box}, channels, block,
-                                       "test chunk");
+  precomputed::decode_compressed_segmentation_chunk(bytes, precomputed::ChunkTarget{&out, box, box},
+                                                    channels, block, "test chunk");
   return out;
 }
 
