@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/common/bench_context.h"
 #include "bench/common/bench_volumes.h"
 #include "imagery/precomputed/volume.h"
 
@@ -25,6 +26,7 @@ int main(int argc, char** argv) {
   const std::string data = argv[1], cli = argv[2], out = argv[3];
   const int repeats = argc > 4 ? std::atoi(argv[4]) : 15;
   bench::ensure_bench_volumes(data);
+  bench::print_bench_context("local_cutout");
 
   struct Case {
     const char* name;
