@@ -10,13 +10,17 @@
 // same chunks cost on one thread in CPU time, step by step (reading the files; inflating and
 // decoding into an output whose pages are already touched; first-touching a fresh output of the
 // cutout's size), so that a cutout can be compared with the most the cores could do: the steps'
-// sum / cores.
+// sum / cores. Last, the in-process cutouts with a cold page cache: the volume's files are evicted
+// (POSIX_FADV_DONTNEED) before each one, so reads wait for the disk.
 #include <dirent.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <chrono>
 #include <cstdio>
 #include <ctime>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <optional>
@@ -76,6 +80,39 @@ double waited_since(const std::map<std::string, double>& before) {
     total += ms - (it == before.end() ? 0 : it->second);
   }
   return total;
+}
+
+// Drops a volume's files from the page cache (written data first goes to disk).
+void evict_from_page_cache(const std::string& root) {
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(root)) {
+    if (!entry.is_regular_file()) continue;
+    const int fd = ::open(entry.path().c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) continue;
+    ::fdatasync(fd);
+    ::posix_fadvise(fd, 0, 0, POSIX_FADV_DONTNEED);
+    ::close(fd);
+  }
+}
+
+// Cutouts with a cold page cache: the median wall time, and the cores busy over them.
+struct Cold {
+  double ms = 0, busy = 0;
+};
+
+Cold cold_cutouts(const precomputed::Volume& volume, const std::string& root, const Bbox& bounds,
+                  int repeats) {
+  std::vector<double> ms;
+  double cpu = 0, wall = 0;
+  for (int i = 0; i < repeats; ++i) {
+    evict_from_page_cache(root);
+    const double cpu0 = process_cpu_s();
+    const auto t0 = Clock::now();
+    volume.download(bounds, 0);
+    ms.push_back(bench::ms_since(t0));
+    cpu += process_cpu_s() - cpu0;
+    wall += ms.back() / 1000;
+  }
+  return {bench::median(ms), cpu / wall};
 }
 
 // One thread's CPU time for a cutout's steps, each the median over the repeats (milliseconds).
@@ -170,7 +207,8 @@ int main(int argc, char** argv) {
   struct Breakdown {
     const char* name;
     Steps steps;
-    double lib_ms, lib_cpu_ms;
+    double lib_ms, lib_cpu_ms, voxels;
+    Cold cold;
   };
   std::vector<Breakdown> breakdowns;
   for (const auto& c : cases) {
@@ -210,8 +248,9 @@ int main(int argc, char** argv) {
                 voxels / lib_ms / 1e3, lib_cpu / repeats, lib_cpu / wall, waited / wall, cli_ms,
                 bench::median(cmd_busy), ref, ratio);
     std::fflush(stdout);
-    breakdowns.push_back(
-        {c.name, one_thread_steps(volume, c.bounds, repeats), lib_ms, lib_cpu / repeats});
+    breakdowns.push_back({c.name, one_thread_steps(volume, c.bounds, repeats), lib_ms,
+                          lib_cpu / repeats, voxels,
+                          cold_cutouts(volume, root, c.bounds, repeats)});
   }
   std::printf(
       "\none thread, CPU ms: read = the chunk files, decode = inflate + decode into "
@@ -226,6 +265,11 @@ int main(int argc, char** argv) {
                 b.steps.read, b.steps.decode, b.steps.touch, sum, bound, b.lib_cpu_ms,
                 b.lib_cpu_ms / sum, b.lib_ms, b.lib_ms / bound);
   }
+  std::printf("\ncold page cache: the volume's files evicted before each in-process cutout\n");
+  std::printf("%-28s %8s %7s %5s %8s\n", "case", "cold ms", "Mvox/s", "busy", "warm ms");
+  for (const Breakdown& b : breakdowns)
+    std::printf("%-28s %8.1f %7.0f %5.2f %8.1f\n", b.name, b.cold.ms, b.voxels / b.cold.ms / 1e3,
+                b.cold.busy, b.lib_ms);
   struct rusage ru;
   getrusage(RUSAGE_SELF, &ru);
   std::printf("peak RSS of the in-process runs: %.0f MB\n", ru.ru_maxrss / 1024.0);
