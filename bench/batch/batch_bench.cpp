@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "bench/common/bench_context.h"
 #include "bench/common/bench_volumes.h"
 #include "imagery/client/client.h"
 #include "imagery/precomputed/internal/chunk_grid.h"
@@ -91,6 +92,7 @@ int main(int argc, char** argv) {
   const std::string data = argv[1], url = argv[2], cli = argv[3], out = argv[4];
   const int repeats = argc > 5 ? std::atoi(argv[5]) : 5;
   imagery::bench::ensure_bench_volumes(data);
+  imagery::bench::print_bench_context("batch");
   const std::string work = out + "/batch";
   fs::remove_all(work);
   fs::create_directories(work);

@@ -23,10 +23,8 @@ namespace imagery::bench {
 using namespace imagery::precomputed;
 namespace fs = std::filesystem;
 
-namespace {
-
 // Segment id of a voxel: cells of ~48 voxels across, warped so boundaries are not straight.
-std::uint64_t label_at(std::int64_t x, std::int64_t y, std::int64_t z) {
+std::uint64_t volume_label_at(std::int64_t x, std::int64_t y, std::int64_t z) {
   const double wx = x + 9.0 * std::sin(y / 23.0 + z / 31.0);
   const double wy = y + 9.0 * std::sin(x / 19.0 - z / 29.0);
   const auto cx = static_cast<std::int64_t>(std::floor(wx / 48.0));
@@ -38,16 +36,18 @@ std::uint64_t label_at(std::int64_t x, std::int64_t y, std::int64_t z) {
 }
 
 // EM-like grey value: membranes dark at segment boundaries, textured cytoplasm.
-std::uint8_t grey_at(std::int64_t x, std::int64_t y, std::int64_t z) {
+std::uint8_t volume_grey_at(std::int64_t x, std::int64_t y, std::int64_t z) {
   const std::uint64_t n = synthetic::mix64(static_cast<std::uint64_t>(x) * 2654435761u ^
                                            static_cast<std::uint64_t>(y) * 40503u ^
                                            static_cast<std::uint64_t>(z) * 97u);
   const std::int64_t sx = x / 2, sy = y / 2;
-  const bool edge = label_at(sx, sy, z) != label_at(sx + 1, sy, z) ||
-                    label_at(sx, sy, z) != label_at(sx, sy + 1, z);
+  const bool edge = volume_label_at(sx, sy, z) != volume_label_at(sx + 1, sy, z) ||
+                    volume_label_at(sx, sy, z) != volume_label_at(sx, sy + 1, z);
   const int base = edge ? 60 : 170;
   return static_cast<std::uint8_t>(std::clamp<int>(base + static_cast<int>(n % 41) - 20, 0, 255));
 }
+
+namespace {
 
 template <class Fill>
 void write_volume(const std::string& root, VolumeInfo info, const WriteOptions& options,
@@ -123,7 +123,7 @@ std::vector<BenchVolume> ensure_bench_volumes(const std::string& data_dir) {
       options.gzip = true;
       write_volume(root, info, options,
                    [](Array& a, std::int64_t x, std::int64_t y, std::int64_t zl, std::int64_t z) {
-                     a.at<std::uint64_t>(x, y, zl) = label_at(x, y, z);
+                     a.at<std::uint64_t>(x, y, zl) = volume_label_at(x, y, z);
                    });
     } else {
       info.type = "image";
@@ -133,7 +133,7 @@ std::vector<BenchVolume> ensure_bench_volumes(const std::string& data_dir) {
       options.gzip = v.name == "image_raw_gzip";
       write_volume(root, info, options,
                    [](Array& a, std::int64_t x, std::int64_t y, std::int64_t zl, std::int64_t z) {
-                     a.at<std::uint8_t>(x, y, zl) = grey_at(x, y, z);
+                     a.at<std::uint8_t>(x, y, zl) = volume_grey_at(x, y, z);
                    });
     }
     std::FILE* f = std::fopen((root + "/.complete").c_str(), "w");

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -17,6 +18,13 @@ struct BenchVolume {
 // Writes any missing benchmark volume under `data_dir` (idempotent: a finished volume has a
 // ".complete" marker) and returns their names.
 std::vector<BenchVolume> ensure_bench_volumes(const std::string& data_dir);
+
+// The voxels of the benchmark volumes, for benchmarks that make chunks in memory (bench/micro) with
+// the same content as the volumes' own: the segment id of a voxel of seg_cseg (cells of ~48
+// voxels, one in five background) and the grey value of a voxel of the image volumes (membranes
+// dark along the cell boundaries at half the image's resolution, textured cytoplasm).
+std::uint64_t volume_label_at(std::int64_t x, std::int64_t y, std::int64_t z);
+std::uint8_t volume_grey_at(std::int64_t x, std::int64_t y, std::int64_t z);
 
 // Timing helpers: the median of samples, milliseconds since a time point, and the wall time of
 // running a program to completion (stdout discarded; -1 when it fails).

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/common/bench_context.h"
 #include "bench/common/bench_volumes.h"
 #include "imagery/figure/render.h"
 #include "imagery/figure/writer.h"
@@ -97,6 +98,7 @@ int main(int argc, char** argv) {
   const std::string data = argv[1], base = argv[2], cli = argv[3], out = argv[4];
   const int repeats = argc > 5 ? std::atoi(argv[5]) : 7;
   bench::ensure_bench_volumes(data);
+  bench::print_bench_context("figure");
   std::printf(
       "1024x1024 outlined figure: image_jpeg (4 nm, chunks 128x128x16) [512,512,32]..[1536,1536,33]"
       " + seg_cseg (8 nm, gzip cseg) on the image grid; nginx on loopback; %u hardware threads; "

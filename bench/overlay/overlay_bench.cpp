@@ -7,13 +7,12 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
-#include <fstream>
 #include <functional>
 #include <random>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "bench/common/bench_context.h"
 #include "imagery/overlay/display_window.h"
 #include "imagery/overlay/figure_png.h"
 #include "imagery/overlay/object_colors.h"
@@ -85,13 +84,6 @@ double median_ms(int runs, const std::function<void()>& fn) {
   return ms[ms.size() / 2];
 }
 
-std::string cpu_model() {
-  std::ifstream in("/proc/cpuinfo");
-  for (std::string line; std::getline(in, line);)
-    if (line.rfind("model name", 0) == 0) return line.substr(line.find(':') + 2);
-  return "unknown";
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -99,10 +91,7 @@ int main(int argc, char** argv) {
   std::size_t objects = 0;
   Array seg = make_segmentation(&objects);
   Array img = make_imagery();
-  std::printf("machine: %s, %u hardware threads\n", cpu_model().c_str(),
-              std::thread::hardware_concurrency());
-  std::printf("compiler: %s, build %s, flags '%s'\n", __VERSION__, IMAGERY_BENCH_BUILD_TYPE,
-              IMAGERY_BENCH_FLAGS);
+  bench::print_bench_context("overlay");
   std::printf(
       "data: %lldx%lld uint64 segmentation, %zu objects, uint8 imagery; median of %d runs\n\n",
       static_cast<long long>(kSize), static_cast<long long>(kSize), objects, runs);

@@ -15,6 +15,7 @@
 #include <thread>
 #include <vector>
 
+#include "bench/common/bench_context.h"
 #include "bench/common/bench_volumes.h"
 #include "imagery/io/internal/http_storage.h"
 #include "imagery/precomputed/internal/chunk_grid.h"
@@ -44,6 +45,7 @@ int main(int argc, char** argv) {
   const std::string data = argv[1], base = argv[2], cli = argv[3], out = argv[4];
   const int repeats = argc > 5 ? std::atoi(argv[5]) : 11;
   bench::ensure_bench_volumes(data);
+  bench::print_bench_context("remote_cutout");
   struct Case {
     const char* name;
     const char* volume;
