@@ -10,14 +10,14 @@
 #include <functional>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "bench/common/bench_context.h"
-#include "imagery/overlay/display_window.h"
+#include "imagery/core/thread_pool.h"
 #include "imagery/overlay/figure_png.h"
-#include "imagery/overlay/object_colors.h"
 #include "imagery/overlay/object_labels.h"
-#include "imagery/overlay/series.h"
+#include "imagery/overlay/style.h"
 
 using namespace imagery;
 
@@ -111,18 +111,17 @@ int main(int argc, char** argv) {
       {"outline in width 15", true, overlay::Side::kIn, 15, 0},
   };
   overlay::Image last;
+  // The pool a Context would give (one worker per hardware thread), as imagery figure runs it.
+  ThreadPool pool(std::max(1u, std::thread::hardware_concurrency()));
   std::printf("%-24s %12s %16s\n", "case", "median ms", "vs ImageryClient");
   for (const Case& c : cases) {
-    overlay::CompositeOptions o;
-    o.alpha = 0.4;
-    o.outline = c.outline;
-    o.side = c.side;
-    o.width = c.width;
+    overlay::OverlayStyle style;
+    style.composite.alpha = 0.4;
+    style.composite.outline = c.outline;
+    style.composite.side = c.side;
+    style.composite.width = c.width;
     double ms = median_ms(runs, [&] {
-      auto labels = overlay::ObjectLabels::split(seg);
-      auto colors = overlay::object_colors(labels.ids(), labels.is_signed(), {});
-      auto grey = overlay::to_grey8(img, {});
-      last = std::move(overlay::composite_series(labels, colors, grey, 2, o)[0]);
+      last = std::move(overlay::composite_overlay(seg, &img, style, false, &pool)[0]);
     });
     if (c.imageryclient_ms > 0)
       std::printf("%-24s %12.2f %15.0fx\n", c.name, ms, c.imageryclient_ms / ms);
@@ -132,8 +131,9 @@ int main(int argc, char** argv) {
   std::printf("\nPNG encoding of the 1024x1024 RGBA figure\n");
   for (int level : {1, 6, 9}) {
     std::size_t bytes = 0;
-    double ms = median_ms(std::max(3, runs / 3),
-                          [&] { bytes = overlay::encode_figure_png(last, {level}).size(); });
+    double ms = median_ms(std::max(3, runs / 3), [&] {
+      bytes = overlay::encode_figure_png(last, {level, &pool}).size();
+    });
     std::printf("level %d%-17s %12.2f %13zu bytes\n", level, level == 1 ? " (default)" : "", ms,
                 bytes);
   }
