@@ -1,13 +1,12 @@
 // The `imagery` program: parses the command line, runs one subcommand, and turns
 // errors into one line on stderr and the exit status of their code.
-#include <malloc.h>
-
 #include <cstdio>
 #include <exception>
 #include <vector>
 
 #include "imagery/cli/command_context.h"
 #include "imagery/cli/commands.h"
+#include "imagery/core/allocator.h"
 #include "imagery/core/error.h"
 #include "imagery/version.h"
 
@@ -15,8 +14,7 @@ int main(int argc, char** argv) {
   using namespace imagery;
   // Chunk buffers are a few hundred KB each: keep them on the heap for reuse instead of letting
   // glibc map and unmap (and the kernel zero) fresh pages for every chunk.
-  mallopt(M_MMAP_THRESHOLD, 64 << 20);
-  mallopt(M_TRIM_THRESHOLD, 256 << 20);
+  tune_allocator_for_large_buffers();
   CLI::App app{"imagery: connectomics figures from Neuroglancer precomputed volumes", "imagery"};
   app.require_subcommand(1);
   app.fallthrough();

@@ -1,5 +1,9 @@
 #include "bench/common/bench_context.h"
 
+#include <cstdlib>
+
+#include "imagery/core/allocator.h"
+
 #include <sched.h>
 
 #include <ctime>
@@ -61,6 +65,10 @@ BenchContext bench_context() {
 }
 
 void print_bench_context(const std::string& benchmark, std::FILE* out) {
+  // In-process benchmarks allocate as the imagery program does (core/allocator.h), unless
+  // IMAGERY_BENCH_DEFAULT_MALLOC is set (to compare with builds that did not).
+  const bool tuned =
+      !std::getenv("IMAGERY_BENCH_DEFAULT_MALLOC") && tune_allocator_for_large_buffers();
   const BenchContext c = bench_context();
   std::fprintf(out, "benchmark: %s\n", benchmark.c_str());
   std::fprintf(out, "commit:    %s (as of the last configure)\n", c.commit.c_str());
@@ -71,6 +79,9 @@ void print_bench_context(const std::string& benchmark, std::FILE* out) {
                c.sanitized ? ", SANITIZERS ON (timings not comparable)" : "");
   std::fprintf(out, "cpu:       %s, %u logical CPUs (%u usable by this process)\n",
                c.cpu_model.c_str(), c.cpus, c.usable_cpus);
+  std::fprintf(out, "malloc:    %s\n",
+               tuned ? "tuned as the imagery program (64 MB mmap, 256 MB trim thresholds)"
+                     : "glibc defaults");
   // Other work on the machine slows every number down: the load says how quiet it was.
   std::fprintf(out, "load:      %s (1, 5, 15 min) at %s\n\n", c.load_average.c_str(),
                c.date.c_str());

@@ -26,6 +26,8 @@ struct BenchContext {
 BenchContext bench_context();
 
 // Prints the context as "key: value" lines, headed by the benchmark's name, then a blank line.
+// Also sets the allocator up as the imagery program does (core/allocator.h), so in-process
+// numbers are what a run of imagery sees; IMAGERY_BENCH_DEFAULT_MALLOC=1 keeps glibc's defaults.
 void print_bench_context(const std::string& benchmark, std::FILE* out = stdout);
 
 }  // namespace imagery::bench

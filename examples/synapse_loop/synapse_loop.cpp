@@ -8,12 +8,15 @@
 #include <map>
 
 #include "imagery/client/client.h"
+#include "imagery/core/allocator.h"
 
 int main(int argc, char** argv) {
   if (argc != 4) {
     std::fprintf(stderr, "usage: %s IMAGE SEG CENTRES.txt\n", argv[0]);
     return 2;
   }
+  // Many cutouts in a loop: keep their buffers on the heap, as the imagery program does.
+  imagery::tune_allocator_for_large_buffers();
   try {
     namespace ic = imagery::client;
     auto client = ic::Client::open({argv[1], argv[2]});
