@@ -79,6 +79,7 @@ void check_figure_spec(const FigureSpec& spec, const overlay::FieldNamer& namer)
     case RegionSpec::Kind::kNone:
       bad("give exactly one of " + name("bounds") + ", " + name("center") + " with " +
           name("size") + ", " + name("center") + " with " + name("image_size"));
+      break;  // bad() throws; the compiler cannot see that through the lambda
     case RegionSpec::Kind::kCorners:
       if (!in_range(r.min) || !in_range(r.max))
         bad(name("bounds") + ": coordinates must be finite and within +-2^60");

@@ -38,7 +38,9 @@ class InputReader {
 // (an all-missing cutout is an ordinary input here).
 inline io::Context& fuzz_context() {
   static io::Context* context = [] {
-    auto* c = new io::Context(io::ContextOptions{.threads = 1});
+    io::ContextOptions options;
+    options.threads = 1;
+    auto* c = new io::Context(options);
     c->set_warning_sink([](const std::string&) {});
     return c;
   }();

@@ -92,8 +92,10 @@ void HttpStorage::fetch_all(std::vector<HttpRequest> requests,
   for (std::size_t i = 0; i < requests.size(); ++i) {
     if (batch->stop.stop_requested()) break;  // an earlier request failed: send no more
     requests[i].stop = batch->stop.get_token();
-    const HttpRequest copy_for_messages{
-        requests[i].method, requests[i].url, {}, {}, requests[i].range};
+    HttpRequest copy_for_messages;  // what error messages need: no body, no headers
+    copy_for_messages.method = requests[i].method;
+    copy_for_messages.url = requests[i].url;
+    copy_for_messages.range = requests[i].range;
     {
       std::lock_guard lock(batch->mutex);
       ++batch->pending;
