@@ -207,9 +207,11 @@ CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
     }
     BatchReport report(status, jobs.size(), global.quiet, a->progress_interval);
     auto context = make_context(global);
-    // The token goes to the hosts of the sources the manifest names, and nowhere else.
-    SharedVolumes volumes(
-        *context, [&](const std::string& source) { grant_token(*context, global, source); });
+    // The token goes to the hosts of the sources the manifest names (and its datastacks' info
+    // services), and nowhere else: not to sources a datastack brings in.
+    for (const Job& job : jobs)
+      if (job.row) grant_token_for_spec(*context, global, job.row->spec);
+    SharedVolumes volumes(*context);
     StopSignals signals;
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stopped{false};

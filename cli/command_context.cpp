@@ -2,6 +2,8 @@
 
 #include <cstdlib>
 
+#include "imagery/cave/datastack.h"
+#include "imagery/cave/pinned_time.h"
 #include "imagery/volume/open_volume.h"
 
 namespace imagery::cli {
@@ -22,7 +24,9 @@ std::unique_ptr<io::Context> make_context(const GlobalOptions& global) {
   o.disk_cache_dir = global.cache_dir;
   o.disk_cache_bytes = bytes_of(global.cache_size_gb, 1e9);
   o.memory_cache_bytes = static_cast<std::size_t>(bytes_of(global.cache_mem_mb, 1048576.0));
-  return std::make_unique<io::Context>(std::move(o));
+  auto context = std::make_unique<io::Context>(std::move(o));
+  cave::pinned_now(*context);
+  return context;
 }
 
 std::string given_token(const GlobalOptions& global) {
@@ -36,6 +40,17 @@ void grant_token(io::Context& context, const GlobalOptions& global, const std::s
   if (token.empty() || source.empty()) return;
   const std::string location = volume::fetch_location(source);
   if (!location.empty()) context.credentials().grant(location, token);
+}
+
+void grant_token_for_spec(io::Context& context, const GlobalOptions& global,
+                          const figure::FigureSpec& spec) {
+  if (spec.image) grant_token(context, global, spec.image->url);
+  if (spec.segmentation) grant_token(context, global, spec.segmentation->url);
+  if (!spec.datastack.empty()) {
+    const std::string token = given_token(global);
+    if (!token.empty())
+      context.credentials().grant(cave::datastack_server(spec.datastack, spec.cave_server), token);
+  }
 }
 
 std::string remedy_hint(std::string_view command, Remedy remedy) {

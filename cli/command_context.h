@@ -10,11 +10,13 @@
 
 #include "imagery/cli/global_options.h"
 #include "imagery/core/error.h"
+#include "imagery/figure/figure_spec.h"
 #include "imagery/io/context.h"
 
 namespace imagery::cli {
 
-// A fresh context with the options' caches, limits and TLS setting.
+// A fresh context with the options' caches, limits and TLS setting, its "now" pinned (every
+// graphene read of the command without a timestamp sees the roots of this instant).
 std::unique_ptr<io::Context> make_context(const GlobalOptions& global);
 
 // The token of --token, else $IMAGERY_TOKEN, else "".
@@ -24,6 +26,10 @@ std::string given_token(const GlobalOptions& global);
 // paths). Call it for every source the user named, and only for those: hosts a source leads to
 // (a redirect, a graphene layer's bucket) get no token from the command line.
 void grant_token(io::Context& context, const GlobalOptions& global, const std::string& source);
+
+// grant_token for every source `spec` names, and for the info service of its datastack.
+void grant_token_for_spec(io::Context& context, const GlobalOptions& global,
+                          const figure::FigureSpec& spec);
 
 // " (pass --fill-missing to read missing chunks as 0)": what `command` says about a remedy, ""
 // for none.

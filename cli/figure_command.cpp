@@ -65,8 +65,7 @@ CommandRunner add_figure_command(CLI::App& app, const GlobalOptions& global) {
   return [a, cmd, &global] {
     const figure::FigureSpec spec = spec_of(cmd, *a);
     auto context = make_context(global);
-    if (spec.image) grant_token(*context, global, spec.image->url);
-    if (spec.segmentation) grant_token(*context, global, spec.segmentation->url);
+    grant_token_for_spec(*context, global, spec);
     PhaseTimer timer(global);
     ProgressBar progress("chunks", global.quiet);
     figure::MakeOptions options;

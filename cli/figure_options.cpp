@@ -15,7 +15,11 @@ std::string flag_name(std::string_view key) {
 
 void add_overlay_options(CLI::App* cmd) {
   cmd->add_option("--root-ids")
-      ->description("ID,ID,...: draw only these objects (ascending id order)");
+      ->description(
+          "ID,ID,...: draw only these objects (ascending id order); all: every object (for a "
+          "graphene segmentation: every root id, the default)");
+  cmd->add_flag("--supervoxels")
+      ->description("Draw a graphene segmentation's supervoxels instead of its root ids");
   cmd->add_flag("--include-zero")->description("Draw id 0 as an object too");
   cmd->add_flag("--outline")->description("Draw outlines instead of filled objects");
   cmd->add_option("--side")->description("Outline side: out or in (default out)");
@@ -52,7 +56,24 @@ void add_overlay_options(CLI::App* cmd) {
 
 void add_figure_options(CLI::App* cmd) {
   cmd->add_option("--image")->description("Image volume: path, file://, http(s)://, gs://, s3://");
-  cmd->add_option("--seg")->description("Segmentation volume (same forms as --image)");
+  cmd->add_option("--seg")->description(
+      "Segmentation volume (same forms as --image, or "
+      "graphene://https://HOST/segmentation/table/NAME)");
+  cmd->add_option("--datastack")
+      ->description(
+          "NAME: a CAVE datastack; its image, segmentation and viewer resolution are used "
+          "where --image, --seg and --resolution are not given");
+  cmd->add_option("--cave-server")
+      ->description(
+          "URL of the CAVE info service (default: the datastack's entry in "
+          "~/.cloudvolume/secrets/cave_datastack_to_server_map.json, else "
+          "https://global.daf-apis.com)");
+  cmd->add_option("--mat-version")
+      ->description("V: read root ids as of the datastack's materialization version V");
+  cmd->add_option("--timestamp")
+      ->description(
+          "T: read root ids of a graphene segmentation as of T: unix seconds or ISO 8601 (no "
+          "zone: UTC). Default: the instant the command started");
   cmd->add_option("--bounds")
       ->description("X0,Y0,Z0,X1,Y1,Z1: half-open box in coordinates (see --resolution)");
   cmd->add_option("--center")

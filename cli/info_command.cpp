@@ -1,4 +1,5 @@
 // `imagery info SOURCE [--json]`: what a volume holds, mip by mip, for any driver.
+#include <algorithm>
 #include <iostream>
 #include <memory>
 #include <sstream>
@@ -34,6 +35,13 @@ void print_table(const volume::Volume& volume) {
       << "data type:   " << dtype_name(m.dtype) << "\n"
       << "channels:    " << m.channels << "\n"
       << "default mip: " << m.default_mip << "\n";
+  // The driver's own record (graphene: its chunkedgraph, table, server version, data_dir).
+  for (const auto& [key, value] : m.provenance) {
+    std::string label = key + ":";
+    std::replace(label.begin(), label.end(), '_', ' ');
+    out << label << std::string(label.size() < 13 ? 13 - label.size() : 1, ' ')
+        << (value.empty() ? "(not given)" : value) << "\n";
+  }
   std::vector<std::vector<std::string>> rows{{"mip", "key", "resolution (nm)", "size",
                                               "voxel offset", "chunk size", "encoding", "sharded"}};
   for (std::size_t i = 0; i < m.scales.size(); ++i) {

@@ -7,6 +7,7 @@
 #include <future>
 #include <type_traits>
 
+#include "imagery/cave/datastack.h"
 #include "imagery/client/resample.h"
 #include "imagery/core/error.h"
 #include "imagery/overlay/object_labels.h"
@@ -57,6 +58,20 @@ Client Client::open(const ClientSources& sources, const ClientOptions& options,
   return Client(std::move(image), std::move(seg), with_pool);
 }
 
+Client Client::from_datastack(const std::string& name, const ClientOptions& options,
+                              io::Context& context, const std::string& server) {
+  const cave::Datastack d =
+      cave::resolve_datastack(name, cave::datastack_server(name, server), context);
+  ClientSources sources;
+  sources.image = d.image_source;
+  sources.segmentation = d.segmentation_source;
+  if (sources.image.empty() && sources.segmentation.empty())
+    fail(ErrorCode::kNotFound, "datastack " + name + " names neither an image nor a segmentation");
+  ClientOptions o = options;
+  if (!o.resolution) o.resolution = d.viewer_resolution;  // ImageryClient's bounds are in these
+  return open(sources, o, context);
+}
+
 Client::Client(std::shared_ptr<const volume::Volume> image,
                std::shared_ptr<const volume::Volume> segmentation, const ClientOptions& options)
     : image_(std::move(image)),
@@ -66,7 +81,9 @@ Client::Client(std::shared_ptr<const volume::Volume> image,
       max_output_bytes_(options.max_output_bytes),
       pool_(options.pool),
       stop_(options.stop),
-      on_progress_(options.on_progress) {
+      on_progress_(options.on_progress),
+      labels_(options.labels),
+      timestamp_(options.timestamp) {
   if (!image_ && !segmentation_)
     fail(ErrorCode::kInvalidArgument,
          "a client needs an image source, a segmentation source or both");
@@ -185,8 +202,16 @@ Bbox Client::segmentation_voxels(const Region& region, std::optional<int> mip) c
 }
 
 Array Client::download(const volume::Volume& v, const Bbox& voxels, int mip,
-                       const volume::ProgressCallback& progress) const {
+                       const volume::ProgressCallback& progress,
+                       const std::optional<std::vector<std::uint64_t>>* root_ids) const {
   volume::ReadOptions o;
+  if (v.has_label_mapping()) {
+    // Root ids given: those roots through their leaves (CloudVolume's segids); else the
+    // client's choice, at its timestamp.
+    o.labels = root_ids && *root_ids ? volume::ReadOptions::Labels::kMapped : labels_;
+    o.timestamp = timestamp_;
+    if (root_ids && *root_ids) o.mapped_ids = **root_ids;
+  }
   o.on_progress = progress;
   o.bounded = bounded_;
   o.fill_missing = fill_missing_;
@@ -249,8 +274,8 @@ Cutout Client::segmentation_cutout(const Region& region,
   c.mip = check_mip(v, mip, segmentation_mip_, "segmentation");
   c.resolution = segmentation_resolution(c.mip);
   c.voxels = voxels_for(region, v, c.mip, true);
-  c.data = download(v, c.voxels, c.mip, on_progress_);
-  if (root_ids) keep_only_ids(c.data, *root_ids);
+  c.data = download(v, c.voxels, c.mip, on_progress_, &root_ids);
+  if (root_ids && !v.has_label_mapping()) keep_only_ids(c.data, *root_ids);
   if (scale_to_bounds)
     return scaled(std::move(c), region, resolution_, max_output_bytes_,
                   "the segmentation of " + v.url(), pool_);
@@ -260,7 +285,9 @@ Cutout Client::segmentation_cutout(const Region& region,
 std::map<std::uint64_t, Array> Client::split_segmentation_cutout(
     const Region& region, const std::optional<std::vector<std::uint64_t>>& root_ids,
     bool include_zero, std::optional<int> mip) const {
-  Cutout c = segmentation_cutout(region, std::nullopt, mip);
+  // A label-mapping volume finds the roots' voxels itself (their leaves); others filter below.
+  Cutout c = segmentation_cutout(
+      region, segmentation_volume().has_label_mapping() ? root_ids : std::nullopt, mip);
   overlay::SplitOptions options;
   options.root_ids = root_ids;
   options.include_zero = include_zero;
@@ -327,8 +354,8 @@ AlignedCutout Client::image_and_segmentation_cutout(
   if (segmentation_)
     seg_future = std::async(std::launch::async, [&] {
       auto t0 = std::chrono::steady_clock::now();
-      Array a =
-          download(*segmentation_, out.segmentation_voxels, out.segmentation.mip, reporter(1));
+      Array a = download(*segmentation_, out.segmentation_voxels, out.segmentation.mip, reporter(1),
+                         &root_ids);
       out.fetch_segmentation_ms = ms_since(t0);
       return a;
     });
@@ -345,7 +372,7 @@ AlignedCutout Client::image_and_segmentation_cutout(
   if (!segmentation_) return out;
   Array seg = seg_future.get();
   auto t0 = std::chrono::steady_clock::now();
-  if (root_ids) keep_only_ids(seg, *root_ids);
+  if (root_ids && !segmentation_->has_label_mapping()) keep_only_ids(seg, *root_ids);
   if (image_) {
     if (out.image.resolution == out.segmentation.resolution &&
         out.segmentation_voxels == out.image.voxels)

@@ -14,6 +14,7 @@
 // a source the call needs but the client lacks), and whatever the volumes' read() throws.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -60,6 +61,12 @@ struct ClientOptions {
   // Progress of each call's reads (both sources of an aligned cutout summed), from worker
   // threads.
   volume::ProgressCallback on_progress;
+  // Segmentations with a label mapping (graphene): root ids (kMapped, ImageryClient's
+  // root_ids='all') or supervoxels (kStored, its root_ids=None) when a call gives no root ids,
+  // as of `timestamp` (default: the context's pinned now, cave/pinned_time.h). Root ids given to
+  // a call are found through their leaves, as ImageryClient does with a list.
+  volume::ReadOptions::Labels labels = volume::ReadOptions::Labels::kMapped;
+  std::optional<std::chrono::system_clock::time_point> timestamp;
 };
 
 // One source's cutout and where it lies.
@@ -96,6 +103,12 @@ class Client {
   // kInvalidArgument for no source, kNotFound for a missing source or a mip it lacks.
   static Client open(const ClientSources& sources, const ClientOptions& options = {},
                      io::Context& context = io::Context::default_context());
+  // ImageryClient(client=CAVEclient(name)): the datastack's image and segmentation sources, with
+  // coordinates at its viewer resolution unless options.resolution says otherwise, from the info
+  // service `server` (default: cave::datastack_server(name)).
+  static Client from_datastack(const std::string& name, const ClientOptions& options = {},
+                               io::Context& context = io::Context::default_context(),
+                               const std::string& server = "");
   // From volumes already opened (either may be null, not both).
   Client(std::shared_ptr<const volume::Volume> image,
          std::shared_ptr<const volume::Volume> segmentation, const ClientOptions& options = {});
@@ -151,7 +164,8 @@ class Client {
   Bbox voxels_for(const Region& region, const volume::Volume& v, int mip,
                   bool is_segmentation) const;
   Array download(const volume::Volume& v, const Bbox& voxels, int mip,
-                 const volume::ProgressCallback& progress) const;
+                 const volume::ProgressCallback& progress,
+                 const std::optional<std::vector<std::uint64_t>>* root_ids = nullptr) const;
 
   std::shared_ptr<const volume::Volume> image_, segmentation_;
   Vec3d resolution_;
@@ -161,6 +175,8 @@ class Client {
   ThreadPool* pool_ = nullptr;
   std::stop_token stop_;
   volume::ProgressCallback on_progress_;
+  volume::ReadOptions::Labels labels_ = volume::ReadOptions::Labels::kMapped;
+  std::optional<std::chrono::system_clock::time_point> timestamp_;
 };
 
 // Sets every voxel whose id is not in `ids` to 0 (any integer dtype; ids as 64-bit patterns).

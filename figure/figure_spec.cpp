@@ -61,8 +61,13 @@ void check_figure_spec(const FigureSpec& spec, const overlay::FieldNamer& namer)
   const overlay::FieldNamer name = namer ? namer : overlay::FieldNamer(plain);
   auto bad = [](const std::string& message) { fail(ErrorCode::kInvalidArgument, message); };
   if (spec.output.path.empty()) bad(name("output") + " is required");
-  if (!spec.image && !spec.segmentation)
-    bad("give " + name("image") + ", " + name("seg") + " or both");
+  if (!spec.image && !spec.segmentation && spec.datastack.empty())
+    bad("give " + name("image") + ", " + name("seg") + ", both, or " + name("datastack"));
+  if (spec.mat_version && spec.datastack.empty())
+    bad(name("mat_version") + " needs " + name("datastack") +
+        " (a materialization version belongs to one)");
+  if (spec.mat_version && *spec.mat_version < 0)
+    bad(name("mat_version") + " must be a version number >= 0");
   if (spec.image && spec.image->url.empty()) bad(name("image") + " is empty");
   if (spec.segmentation && spec.segmentation->url.empty()) bad(name("seg") + " is empty");
   const RegionSpec& r = spec.region;

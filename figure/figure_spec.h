@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "imagery/cave/timestamp.h"
 #include "imagery/core/vec3.h"
 #include "imagery/overlay/style.h"
 #include "imagery/volume/mip.h"
@@ -59,6 +60,17 @@ struct OutputSpec {
 
 struct FigureSpec {
   std::optional<SourceSpec> image, segmentation;
+  // A CAVE datastack (ImageryClient(client=CAVEclient(datastack))): the image, the segmentation
+  // and the coordinate resolution (its viewer resolution) that are not given come from it.
+  std::string datastack;
+  std::string cave_server;         // its info service; "" : cave::datastack_server()
+  std::optional<int> mat_version;  // read root ids as of this materialization version
+  // Read root ids of a graphene segmentation as of this instant (default: the materialization
+  // version's, else the run's pinned now).
+  std::optional<cave::Timestamp> timestamp;
+  // A graphene segmentation drawn as supervoxels (ImageryClient's root_ids=None) instead of root
+  // ids (its root_ids='all', the default).
+  bool supervoxels = false;
   RegionSpec region;
   std::optional<Vec3d> resolution;  // nm per coordinate unit (default: the image's default mip)
   bool bounded = false;             // refuse boxes outside the volumes (default: read 0)

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <limits>
 
 #include "imagery/core/error.h"
@@ -21,6 +22,11 @@ const std::vector<std::string> kKeys = {"format",
                                         "image_mip",
                                         "seg",
                                         "seg_mip",
+                                        "datastack",
+                                        "cave_server",
+                                        "mat_version",
+                                        "timestamp",
+                                        "supervoxels",
                                         "bounds",
                                         "center",
                                         "size",
@@ -248,6 +254,16 @@ class Reader {
       source(spec_.image).mip = mip(v);
     } else if (key == "seg_mip") {
       source(spec_.segmentation).mip = mip(v);
+    } else if (key == "datastack") {
+      spec_.datastack = text(v);
+    } else if (key == "cave_server") {
+      spec_.cave_server = text(v);
+    } else if (key == "mat_version") {
+      spec_.mat_version = integer(v);
+    } else if (key == "timestamp") {
+      timestamp(v);
+    } else if (key == "supervoxels") {
+      spec_.supervoxels = boolean(v);
     } else if (key == "bounds") {
       bounds_ = numbers(v, 6, 6);
     } else if (key == "center") {
@@ -270,7 +286,11 @@ class Reader {
     } else if (key == "no_fill_missing") {
       spec_.fill_missing = !boolean(v);
     } else if (key == "root_ids") {
-      s.root_ids = ids(v);
+      // "all": every object (a graphene segmentation's root ids, ImageryClient's default).
+      if (v.is_string() && trim(v.get<std::string>()) == "all")
+        s.root_ids.reset();
+      else
+        s.root_ids = ids(v);
     } else if (key == "include_zero") {
       s.include_zero = boolean(v);
     } else if (key == "outline") {
@@ -333,6 +353,28 @@ class Reader {
         spec_.output.save_arrays = text(v);
         spec_.output.arrays_beside_output = false;
       }
+    }
+  }
+
+  // Unix seconds (a number or its text) or ISO 8601 text.
+  void timestamp(const json& v) {
+    std::string t;
+    if (v.is_number_unsigned() || v.is_number_integer()) {
+      t = std::to_string(v.get<std::int64_t>());
+    } else if (v.is_number_float()) {
+      const double d = v.get<double>();
+      if (!std::isfinite(d) || d < 0)
+        bad("expected unix seconds >= 0 or ISO 8601, got " + v.dump());
+      char buffer[64];
+      std::snprintf(buffer, sizeof buffer, "%.6f", d);
+      t = buffer;
+    } else {
+      t = text(v);
+    }
+    try {
+      spec_.timestamp = cave::parse_timestamp(t, name_(key_));
+    } catch (const Error& e) {
+      fail_plain(e.what());
     }
   }
 
@@ -629,6 +671,13 @@ ordered_json figure_spec_to_json(const FigureSpec& spec) {
   j["image_mip"] = spec.image ? mip_json(spec.image->mip) : ordered_json(nullptr);
   j["seg"] = spec.segmentation ? ordered_json(spec.segmentation->url) : ordered_json(nullptr);
   j["seg_mip"] = spec.segmentation ? mip_json(spec.segmentation->mip) : ordered_json(nullptr);
+  j["datastack"] = spec.datastack.empty() ? ordered_json(nullptr) : ordered_json(spec.datastack);
+  j["cave_server"] =
+      spec.cave_server.empty() ? ordered_json(nullptr) : ordered_json(spec.cave_server);
+  j["mat_version"] = spec.mat_version ? ordered_json(*spec.mat_version) : ordered_json(nullptr);
+  j["timestamp"] = spec.timestamp ? ordered_json(cave::format_timestamp(*spec.timestamp))
+                                  : ordered_json(nullptr);
+  j["supervoxels"] = spec.supervoxels;
   const RegionSpec& r = spec.region;
   switch (r.kind) {
     case RegionSpec::Kind::kNone:

@@ -40,6 +40,32 @@ ordered_json source_json(const std::optional<SourceProvenance>& s) {
           {"voxels", box_json(s->voxels)}};
 }
 
+ordered_json cave_json(const std::optional<CaveProvenance>& c) {
+  if (!c) return nullptr;
+  return {{"datastack", c->datastack},
+          {"server", c->server},
+          {"local_server", c->local_server},
+          {"info_service_version", c->info_service_version},
+          {"image_source", c->image_source},
+          {"segmentation_source", c->segmentation_source},
+          {"mat_version", c->mat_version ? ordered_json(*c->mat_version) : ordered_json(nullptr)},
+          {"mat_time_stamp",
+           c->mat_time_stamp.empty() ? ordered_json(nullptr) : ordered_json(c->mat_time_stamp)}};
+}
+
+ordered_json labels_json(const std::optional<LabelProvenance>& l) {
+  if (!l) return nullptr;
+  ordered_json j = {{"labels", l->labels}};
+  if (!l->timestamp.empty()) {
+    j["timestamp"] = l->timestamp;
+    j["timestamp_sent"] = l->timestamp_sent;
+    j["timestamp_from"] = l->timestamp_from;
+  }
+  if (!l->root_ids.empty()) j["root_ids"] = l->root_ids;
+  for (const auto& [key, value] : l->source) j[key] = value;
+  return j;
+}
+
 }  // namespace
 
 ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
@@ -65,6 +91,8 @@ ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
   }
   doc["rendered"] = {
       {"imagery_version", p.imagery_version},
+      {"cave", cave_json(p.cave)},
+      {"segmentation_labels", labels_json(p.labels)},
       {"image", source_json(p.image)},
       {"segmentation", source_json(p.segmentation)},
       {"resolution", vec_json(p.coordinate_resolution)},
@@ -95,7 +123,9 @@ FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const Make
   std::unique_ptr<AtomicFile> image_npy, seg_npy;
   const std::string prefix = spec.output.arrays_prefix();
   if (!prefix.empty()) {
-    if (spec.image) image_npy = std::make_unique<AtomicFile>(prefix + "_image.npy");
+    // (A datastack may bring an image; a file not written is never created.)
+    if (spec.image || !spec.datastack.empty())
+      image_npy = std::make_unique<AtomicFile>(prefix + "_image.npy");
     seg_npy = std::make_unique<AtomicFile>(prefix + "_seg.npy");
   }
 
@@ -110,7 +140,7 @@ FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const Make
     phase(what, &p);
     if (options.render.on_phase) options.render.on_phase(what, p);
   };
-  const RenderedFigure figure = render_planned(spec, plan, context, render);
+  const RenderedFigure figure = render_planned(plan.spec, plan, context, render);
 
   phase("encode", &figure.provenance);
   std::vector<std::vector<std::byte>> encoded;
@@ -132,7 +162,7 @@ FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const Make
     outputs[i]->commit();
     files.pictures.push_back(outputs[i]->path());
   }
-  if (image_npy) {
+  if (image_npy && plan.spec.image) {
     write_npy(*image_npy, figure.image, 3);
     files.arrays.push_back(image_npy->path());
   }
@@ -142,7 +172,7 @@ FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const Make
   }
   files.sidecar = sidecar.path();
   // Last, so that a sidecar means the figure is complete (`imagery batch` skips on it).
-  const std::string text = sidecar_json(spec, figure, files).dump(2) + "\n";
+  const std::string text = sidecar_json(plan.spec, figure, files).dump(2) + "\n";
   sidecar.write(text.data(), text.size());
   sidecar.commit();
   return files;

@@ -3,6 +3,8 @@
 #include <cstdio>
 #include <future>
 
+#include "imagery/cave/datastack.h"
+#include "imagery/cave/pinned_time.h"
 #include "imagery/core/error.h"
 #include "imagery/overlay/series.h"
 #include "imagery/version.h"
@@ -48,10 +50,45 @@ SourceProvenance provenance_of(const volume::Volume& v, int mip, const Vec3d& re
 
 }  // namespace
 
-FigurePlan plan_figure(const FigureSpec& spec, io::Context& context, const RenderOptions& options,
+FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const RenderOptions& options,
                        const overlay::FieldNamer& namer) {
   const overlay::FieldNamer name = namer ? namer : overlay::FieldNamer(plain);
-  check_figure_spec(spec, name);
+  check_figure_spec(given, name);
+  FigurePlan plan;
+  plan.spec = given;
+  FigureSpec& spec = plan.spec;
+  std::optional<cave::Timestamp> timestamp = spec.timestamp;
+  std::string timestamp_from = timestamp ? "given" : "";
+  if (!spec.datastack.empty()) {
+    // ImageryClient(client=CAVEclient(datastack)): what is not given comes from the datastack.
+    const cave::Datastack d = cave::resolve_datastack(
+        spec.datastack, cave::datastack_server(spec.datastack, spec.cave_server), context);
+    CaveProvenance c;
+    c.datastack = d.name;
+    c.server = d.server;
+    c.local_server = d.local_server;
+    c.info_service_version = d.info_service_version;
+    c.image_source = d.image_source;
+    c.segmentation_source = d.segmentation_source;
+    if (!spec.image && !d.image_source.empty()) spec.image = SourceSpec{d.image_source, {}};
+    if (!spec.segmentation && !d.segmentation_source.empty())
+      spec.segmentation = SourceSpec{d.segmentation_source, {}};
+    if (!spec.resolution) spec.resolution = d.viewer_resolution;
+    if (spec.mat_version) {
+      const cave::MaterializationVersion v =
+          cave::materialization_version(d, *spec.mat_version, context);
+      c.mat_version = v.version;
+      c.mat_time_stamp = cave::format_timestamp(v.time_stamp);
+      if (!timestamp) {
+        timestamp = v.time_stamp;
+        timestamp_from = "materialization version";
+      }
+    }
+    if (!spec.image && !spec.segmentation)
+      fail(ErrorCode::kNotFound,
+           name("datastack") + " " + d.name + " names neither an image nor a segmentation");
+    plan.cave = c;
+  }
   auto open = [&](const std::string& url) {
     return options.open ? options.open(url) : volume::open_volume(url, context);
   };
@@ -80,6 +117,31 @@ FigurePlan plan_figure(const FigureSpec& spec, io::Context& context, const Rende
              "; a segmentation is one channel of integers");
 
   client::ClientOptions copts;
+  if (seg && seg->has_label_mapping()) {
+    LabelProvenance l;
+    l.source = seg->metadata().provenance;
+    if (spec.style.root_ids) {
+      l.labels = "listed root ids";
+      l.root_ids = *spec.style.root_ids;
+    } else if (spec.supervoxels) {
+      l.labels = "supervoxels";
+    } else {
+      l.labels = "root ids";
+      if (!timestamp) {
+        timestamp = cave::pinned_now(context);
+        timestamp_from = "pinned now";
+      }
+      // Pinned in the spec, so that a sidecar redraws the same roots.
+      spec.timestamp = timestamp;
+      l.timestamp = cave::format_timestamp(*timestamp);
+      l.timestamp_sent = cave::timestamp_seconds_sent(*timestamp);
+      l.timestamp_from = timestamp_from;
+    }
+    plan.labels = l;
+    copts.labels = spec.supervoxels && !spec.style.root_ids ? volume::ReadOptions::Labels::kStored
+                                                            : volume::ReadOptions::Labels::kMapped;
+    if (timestamp) copts.timestamp = *timestamp;
+  }
   copts.resolution = spec.resolution;
   copts.bounded = spec.bounded;
   copts.fill_missing = spec.fill_missing;
@@ -102,7 +164,6 @@ FigurePlan plan_figure(const FigureSpec& spec, io::Context& context, const Rende
     with_name("seg_mip",
               [&] { return volume::select_mip(seg->metadata(), copts.segmentation_mip); });
 
-  FigurePlan plan;
   plan.client = std::make_shared<client::Client>(image, seg, copts);
   plan.region = region_of(spec, *plan.client);
   const client::AlignedBoxes boxes = plan.client->aligned_boxes(plan.region);
@@ -157,6 +218,8 @@ RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan, io
   RenderedFigure out;
   Provenance& p = out.provenance;
   p.imagery_version = kVersion;
+  p.cave = plan.cave;
+  p.labels = plan.labels;
   p.image = plan.image;
   p.segmentation = plan.segmentation;
   p.coordinate_resolution = c.resolution();
@@ -210,7 +273,7 @@ RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan, io
 RenderedFigure render_figure(const FigureSpec& spec, io::Context& context,
                              const RenderOptions& options) {
   const FigurePlan plan = plan_figure(spec, context, options);
-  return render_planned(spec, plan, context, options);
+  return render_planned(plan.spec, plan, context, options);
 }
 
 }  // namespace imagery::figure

@@ -34,8 +34,31 @@ struct SourceProvenance {
   Bbox voxels;       // the voxels read, at that mip
 };
 
+// The CAVE datastack a figure's sources came from.
+struct CaveProvenance {
+  std::string datastack, server, local_server;
+  std::string info_service_version;
+  std::string image_source, segmentation_source;  // as the info service gave them
+  std::optional<int> mat_version;
+  std::string mat_time_stamp;  // ISO, when a version was used
+};
+
+// How a segmentation with a label mapping (graphene) was read.
+struct LabelProvenance {
+  // "root ids" (every supervoxel mapped at the timestamp), "listed root ids" (their leaves; no
+  // timestamp involved), "supervoxels".
+  std::string labels;
+  std::string timestamp;                // ISO, the instant asked ("" for listed roots/supervoxels)
+  std::int64_t timestamp_sent = 0;      // the whole seconds sent to the chunkedgraph
+  std::string timestamp_from;           // "given", "materialization version", "pinned now"
+  std::vector<std::uint64_t> root_ids;  // the listed roots
+  std::vector<std::pair<std::string, std::string>> source;  // the driver's record (server, ...)
+};
+
 struct Provenance {
   std::string imagery_version;
+  std::optional<CaveProvenance> cave;
+  std::optional<LabelProvenance> labels;
   std::optional<SourceProvenance> image, segmentation;
   Vec3d coordinate_resolution;  // nm per coordinate unit
   client::CoordBounds bounds;   // the region in coordinates
@@ -73,6 +96,11 @@ struct RenderOptions {
 
 // What plan_figure() found out before fetching.
 struct FigurePlan {
+  // The spec as planned: sources and resolution a datastack gave filled in, the timestamp of a
+  // graphene segmentation fixed (what a sidecar records, so --from redraws the same roots).
+  FigureSpec spec;
+  std::optional<CaveProvenance> cave;
+  std::optional<LabelProvenance> labels;
   std::shared_ptr<const client::Client> client;
   client::Region region;
   std::optional<SourceProvenance> image, segmentation;

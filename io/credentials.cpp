@@ -65,17 +65,24 @@ std::string url_host(const std::string& url) {
   return authority_of(url).host;
 }
 
-std::string secret_file_token(const std::string& host) {
-  if (host.empty() || host.find('/') != std::string::npos || host.find("..") != std::string::npos)
-    return "";
+namespace {
+std::vector<std::string> secret_folders() {
   std::vector<std::string> dirs;
   if (!env("CLOUD_VOLUME_DIR").empty()) dirs.push_back(env("CLOUD_VOLUME_DIR") + "/secrets");
   if (!env("HOME").empty()) {
     dirs.push_back(env("HOME") + "/.cloudvolume/secrets");
     dirs.push_back(env("HOME") + "/.cloudfiles/secrets");
   }
-  for (const auto& dir : dirs) {
-    std::ifstream in(dir + "/" + host + "-cave-secret.json");
+  return dirs;
+}
+}  // namespace
+
+std::string secret_file_token_named(const std::string& file_name) {
+  if (file_name.empty() || file_name.find('/') != std::string::npos ||
+      file_name.find("..") != std::string::npos)
+    return "";
+  for (const auto& dir : secret_folders()) {
+    std::ifstream in(dir + "/" + file_name);
     if (!in) continue;
     try {
       auto doc = nlohmann::json::parse(in);
@@ -86,6 +93,16 @@ std::string secret_file_token(const std::string& host) {
     }
   }
   return "";
+}
+
+std::string secret_file_token(const std::string& host) {
+  if (host.empty()) return "";
+  return secret_file_token_named(host + "-cave-secret.json");
+}
+
+std::string preferred_secret_folder() {
+  if (!env("CLOUD_VOLUME_DIR").empty()) return env("CLOUD_VOLUME_DIR") + "/secrets";
+  return (env("HOME").empty() ? std::string("~") : env("HOME")) + "/.cloudvolume/secrets";
 }
 
 void Credentials::grant(const std::string& url, const std::string& token) {
@@ -108,6 +125,17 @@ std::string Credentials::token_for(const std::string& url) const {
   auto it = secret_files_.find(host);
   if (it == secret_files_.end()) it = secret_files_.emplace(host, secret_file_token(host)).first;
   return it->second;
+}
+
+std::string Credentials::granted_token(const std::string& url) const {
+  std::lock_guard lock(mutex_);
+  auto it = granted_.find(url_origin(url));
+  return it == granted_.end() ? "" : it->second;
+}
+
+bool Credentials::uses_secret_files() const {
+  std::lock_guard lock(mutex_);
+  return use_secret_files_;
 }
 
 void Credentials::set_use_secret_files(bool use) {

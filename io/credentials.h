@@ -27,8 +27,11 @@ class Credentials {
   void grant(const std::string& url, const std::string& token);
   // The token for a request to `url`: a granted one, else the secret file of its host, else "".
   std::string token_for(const std::string& url) const;
+  // Only a granted token, "" when none.
+  std::string granted_token(const std::string& url) const;
   // Whether secret files are consulted (default true; tests turn them off).
   void set_use_secret_files(bool use);
+  bool uses_secret_files() const;
 
  private:
   mutable std::mutex mutex_;
@@ -40,5 +43,10 @@ class Credentials {
 // The token of the CloudVolume secret file for `host`, or "" (never throws; a malformed file is
 // ignored without echoing it).
 std::string secret_file_token(const std::string& host);
+// The "token" of the secret file `file_name` ("cave-secret.json") in the first of the secret
+// folders above that has one, or "" (never throws).
+std::string secret_file_token_named(const std::string& file_name);
+// The secret folder a user should write to: $CLOUD_VOLUME_DIR/secrets, else ~/.cloudvolume/secrets.
+std::string preferred_secret_folder();
 
 }  // namespace imagery::io

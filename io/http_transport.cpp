@@ -1,6 +1,7 @@
 #include "imagery/io/http_transport.h"
 
 #include <curl/curl.h>
+#include <strings.h>
 
 #include <algorithm>
 #include <atomic>
@@ -24,7 +25,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// Bodies of error responses are read this far and dropped (an endless 503 must still end).
+// Bodies of error responses are kept up to this size (services explain themselves there: a CAVE
+// 403 names the terms of service to accept); the rest is not read (an endless 503 must end).
 constexpr std::uint64_t kMaxErrorBody = 64 << 10;
 
 bool iequals_prefix(const char* line, std::size_t n, const char* prefix) {
@@ -68,8 +70,8 @@ struct Transfer {
   HttpTransport::Completion done;
   std::string url;  // of the current hop
   std::uint64_t max_bytes = 0;
-  int attempts = 0;   // attempts of the current request, all hops
-  int redirects = 0;  // hops followed
+  int attempts = 0;      // attempts of the current request, all hops
+  int redirects = 0;     // hops followed
   bool queued = false;   // in the loop's queue, waiting for a slot
   bool waiting = false;  // waiting out a back-off before its next attempt
   std::string last_problem;
@@ -121,7 +123,10 @@ std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user)
     const std::uint64_t before = t->received;
     t->received += n;
     if (t->status < 200 || t->status > 299) {
-      if (t->received <= kMaxErrorBody) return n;
+      if (t->received <= kMaxErrorBody) {
+        t->body.insert(t->body.end(), bytes, bytes + n);
+        return n;
+      }
       t->cut_short = true;
       return 0;  // aborts the transfer; the status decides what happens
     }
@@ -435,7 +440,15 @@ class HttpTransport::Loop {
       h = curl_slist_append(h, range.c_str());
     }
     // POST bodies go at once: no "Expect: 100-continue" round trip.
-    if (r.method != "GET" && r.method != "HEAD") h = curl_slist_append(h, "Expect:");
+    if (r.method != "GET" && r.method != "HEAD") {
+      h = curl_slist_append(h, "Expect:");
+      // libcurl would label a POST body a form (application/x-www-form-urlencoded), which a
+      // server may then parse as one: bodies go unlabelled unless the caller names a type.
+      bool typed = false;
+      for (const auto& [name, value] : r.headers)
+        typed = typed || strcasecmp(name.c_str(), "Content-Type") == 0;
+      if (!typed) h = curl_slist_append(h, "Content-Type:");
+    }
     for (const auto& [name, value] : r.headers) {
       const std::string line = name + ": " + value;
       h = curl_slist_append(h, line.c_str());
@@ -522,7 +535,7 @@ class HttpTransport::Loop {
     }
     HttpResponse response;
     response.status = t->status;
-    if (t->status >= 200 && t->status <= 299) response.body = std::move(t->body);
+    response.body = std::move(t->body);
     response.gzip_encoded = t->gzip;
     response.url = t->url;
     response.content_type = t->content_type;

@@ -52,7 +52,8 @@ struct HttpRequest {
 
 struct HttpResponse {
   long status = 0;  // of the final hop
-  Bytes body;       // empty for error statuses (their bodies are read up to 64 KB and dropped)
+  // For error statuses, the first 64 KB of the body at most (the rest is not read).
+  Bytes body;
   bool gzip_encoded = false;
   std::string url;           // the URL of the final hop (after redirects)
   std::string content_type;  // as sent, "" when absent

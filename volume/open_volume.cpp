@@ -5,6 +5,7 @@
 
 #include "imagery/core/error.h"
 #include "imagery/io/url.h"
+#include "imagery/volume/internal/graphene_driver.h"
 #include "imagery/volume/internal/precomputed_driver.h"
 
 namespace imagery::volume {
@@ -16,7 +17,10 @@ struct Registry {
   std::map<std::string, DriverFactory> by_prefix;
   DriverFactory fallback = open_precomputed;  // URLs without a format prefix
 
-  Registry() { by_prefix["precomputed://"] = open_precomputed; }
+  Registry() {
+    by_prefix["precomputed://"] = open_precomputed;
+    by_prefix["graphene://"] = open_graphene;
+  }
   static Registry& get() {
     static Registry registry;
     return registry;
@@ -90,6 +94,8 @@ std::string fetch_location(const std::string& url) {
         break;  // "://x": parse_storage_url refuses it
       }
       rest = rest.substr(prefix.size());
+      // A graphene server behind middleauth+ is an ordinary https:// server to fetch from.
+      if (prefix == "graphene://" && rest.rfind("middleauth+", 0) == 0) rest = rest.substr(11);
     }
   }
   // Neuroglancer's "|format:" suffix.

@@ -19,6 +19,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "imagery/core/array.h"
@@ -54,6 +55,9 @@ struct Metadata {
   VolumeKind kind = VolumeKind::kImage;
   std::vector<ScaleInfo> scales;
   int default_mip = 0;
+  // What a figure's sidecar should record about where the voxels come from beyond the URL
+  // (graphene: the chunkedgraph server, its version, the table, the watershed's data_dir).
+  std::vector<std::pair<std::string, std::string>> provenance;
 
   bool is_segmentation() const { return kind == VolumeKind::kSegmentation; }
   // Throws kNotFound naming the volume when `mip` is not a scale index.
@@ -80,6 +84,10 @@ struct ReadOptions {
   enum class Labels { kStored, kMapped };
   Labels labels = Labels::kStored;
   std::optional<std::chrono::system_clock::time_point> timestamp;
+  // With kMapped: keep only these mapped labels (graphene: root ids, found through their leaves
+  // in the box, CloudVolume's segids); every other voxel reads 0. The timestamp plays no part
+  // (root ids never change). nullopt: every label mapped.
+  std::optional<std::vector<std::uint64_t>> mapped_ids;
 };
 
 class Volume {
