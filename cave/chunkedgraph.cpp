@@ -1,6 +1,7 @@
 #include "imagery/cave/chunkedgraph.h"
 
 #include <algorithm>
+#include <charconv>
 #include <atomic>
 #include <cstring>
 #include <future>
@@ -287,23 +288,9 @@ std::vector<std::vector<std::uint64_t>> ChunkedGraph::leaves(
       for (std::size_t k = 0; k < asking.size(); ++k) {
         const std::size_t i = asking[k];
         const std::string what = url_.original + ": leaves of " + std::to_string(root_ids[i]);
-        const auto doc = parse_cave_json(bodies[k], what);
-        auto list = std::make_shared<std::vector<std::uint64_t>>();
-        if (doc.is_object() && doc.contains("leaf_ids")) {
-          const auto& arr = doc["leaf_ids"];
-          if (!arr.is_array()) fail(ErrorCode::kDataLoss, what + ": leaf_ids is not a list");
-          list->reserve(arr.size());
-          for (const auto& v : arr) {
-            if (v.is_number_unsigned())
-              list->push_back(v.get<std::uint64_t>());
-            else if (v.is_string())  // int64_as_str servers
-              list->push_back(std::stoull(v.get<std::string>()));
-            else
-              fail(ErrorCode::kDataLoss, what + ": leaf_ids holds a non-id " + v.dump());
-          }
-        } else if (!doc.is_object()) {
-          fail(ErrorCode::kDataLoss, what + ": the answer is not a JSON object");
-        }
+        auto list = std::make_shared<std::vector<std::uint64_t>>(parse_leaf_ids(
+            std::string(reinterpret_cast<const char*>(bodies[k].data()), bodies[k].size()),
+            what));
         promises[i].set_value(std::move(list));
       }
     } catch (...) {
@@ -322,6 +309,35 @@ std::vector<std::vector<std::uint64_t>> ChunkedGraph::leaves(
   std::vector<std::vector<std::uint64_t>> out;
   out.reserve(root_ids.size());
   for (auto& f : futures) out.push_back(*f.get());
+  return out;
+}
+
+std::vector<std::uint64_t> parse_leaf_ids(const std::string& json_text, const std::string& what) {
+  const auto doc = nlohmann::json::parse(json_text, nullptr, false);
+  if (!doc.is_object()) fail(ErrorCode::kDataLoss, what + ": the answer is not a JSON object");
+  std::vector<std::uint64_t> out;
+  if (!doc.contains("leaf_ids")) return out;
+  const auto& arr = doc["leaf_ids"];
+  if (!arr.is_array()) fail(ErrorCode::kDataLoss, what + ": leaf_ids is not a list");
+  out.reserve(arr.size());
+  for (const auto& v : arr) {
+    if (v.is_number_unsigned()) {
+      out.push_back(v.get<std::uint64_t>());
+      continue;
+    }
+    if (v.is_string()) {  // servers asked for int64_as_str
+      const std::string t = v.get<std::string>();
+      std::uint64_t id = 0;
+      const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), id);
+      if (!t.empty() && ec == std::errc() && end == t.data() + t.size()) {
+        out.push_back(id);
+        continue;
+      }
+    }
+    std::string shown = v.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    if (shown.size() > 40) shown = shown.substr(0, 37) + "...";
+    fail(ErrorCode::kDataLoss, what + ": leaf_ids holds " + shown + ", not a supervoxel id");
+  }
   return out;
 }
 

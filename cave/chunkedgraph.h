@@ -72,6 +72,10 @@ class ChunkedGraph {
   io::Context* context_;
 };
 
+// The supervoxel ids of a leaves answer ({"leaf_ids": [...]}, ids as JSON integers or strings;
+// no key: none). Throws kDataLoss naming `what` for anything else.
+std::vector<std::uint64_t> parse_leaf_ids(const std::string& json_text, const std::string& what);
+
 // Requests a context's chunkedgraph clients made, for provenance and benchmarks.
 struct GraphRequestCounts {
   std::uint64_t roots_requests = 0;  // roots_binary POSTs

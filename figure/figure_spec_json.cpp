@@ -78,6 +78,14 @@ std::vector<std::string> split(const std::string& text, char sep) {
   }
 }
 
+// A value as a message shows it: JSON text, invalid UTF-8 (a CSV cell may hold any bytes)
+// replaced rather than thrown over, and long values cut.
+std::string shown(const json& v) {
+  std::string text = v.dump(-1, ' ', false, json::error_handler_t::replace);
+  if (text.size() > 80) text = text.substr(0, 77) + "...";
+  return text;
+}
+
 std::string quoted_key(std::string_view key) {
   return "'" + std::string(key) + "'";
 }
@@ -243,7 +251,7 @@ class Reader {
     overlay::OverlayStyle& s = spec_.style;
     if (key == "format") {
       if (!v.is_string() || v.get<std::string>() != kFigureFormat)
-        bad("this reader knows " + std::string(kFigureFormat) + ", not " + v.dump());
+        bad("this reader knows " + std::string(kFigureFormat) + ", not " + shown(v));
     } else if (key == "rendered") {
       // What an earlier run drew: a record, never an input.
     } else if (key == "image") {
@@ -274,7 +282,7 @@ class Reader {
       const std::vector<double> p = numbers(v, 2, 3);
       for (double d : p)
         if (d != std::floor(d) || d < 1 || d > 1e9)
-          bad("pixel counts must be whole numbers >= 1, got " + v.dump());
+          bad("pixel counts must be whole numbers >= 1, got " + shown(v));
       pixels_ = p;
     } else if (key == "resolution") {
       const std::vector<double> r = numbers(v, 3, 3);
@@ -364,7 +372,7 @@ class Reader {
     } else if (v.is_number_float()) {
       const double d = v.get<double>();
       if (!std::isfinite(d) || d < 0)
-        bad("expected unix seconds >= 0 or ISO 8601, got " + v.dump());
+        bad("expected unix seconds >= 0 or ISO 8601, got " + shown(v));
       char buffer[64];
       std::snprintf(buffer, sizeof buffer, "%.6f", d);
       t = buffer;
@@ -404,7 +412,7 @@ class Reader {
       if (s == "true" || s == "yes" || s == "1") return true;
       if (s == "false" || s == "no" || s == "0") return false;
     }
-    bad("expected true or false, got " + v.dump());
+    bad("expected true or false, got " + shown(v));
   }
 
   // A number: JSON, or a numeric string (CSV). Finite always.
@@ -429,7 +437,7 @@ class Reader {
     const double d = number(v);
     if (d != std::floor(d) || d < std::numeric_limits<int>::min() ||
         d > std::numeric_limits<int>::max())
-      bad("expected a whole number, got " + v.dump());
+      bad("expected a whole number, got " + shown(v));
     return static_cast<int>(d);
   }
 
@@ -449,7 +457,7 @@ class Reader {
       const std::string want =
           min == max ? std::to_string(min) + " numbers"
                      : std::to_string(min) + " or " + std::to_string(max) + " numbers";
-      bad("expected " + want + ", got " + std::to_string(out.size()) + " (" + v.dump() + ")");
+      bad("expected " + want + ", got " + std::to_string(out.size()) + " (" + shown(v) + ")");
     }
     return out;
   }
@@ -464,7 +472,7 @@ class Reader {
   volume::MipSelector mip(const json& v) const {
     if (v.is_number_integer()) {
       const auto i = v.get<std::int64_t>();
-      if (i < 0 || i > 1000) bad("no mip " + v.dump());
+      if (i < 0 || i > 1000) bad("no mip " + shown(v));
       return volume::MipSelector::index(static_cast<int>(i));
     }
     if (v.is_array()) {
@@ -559,7 +567,7 @@ class Reader {
       d.mode = overlay::DisplayWindow::Mode::kRange;
       d.min = w[0];
       d.max = w[1];
-      if (!(d.min < d.max)) bad("MIN must be below MAX, got " + v.dump());
+      if (!(d.min < d.max)) bad("MIN must be below MAX, got " + shown(v));
       spec_.style.window = d;
       return;
     }

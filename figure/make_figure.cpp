@@ -172,7 +172,10 @@ FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const Make
   }
   files.sidecar = sidecar.path();
   // Last, so that a sidecar means the figure is complete (`imagery batch` skips on it).
-  const std::string text = sidecar_json(plan.spec, figure, files).dump(2) + "\n";
+  // (Text from a CSV manifest need not be UTF-8: such bytes are replaced, never thrown over.)
+  const std::string text =
+      sidecar_json(plan.spec, figure, files).dump(2, ' ', false, json::error_handler_t::replace) +
+      "\n";
   sidecar.write(text.data(), text.size());
   sidecar.commit();
   return files;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fuzz/fuzz_cave.h"
 #include "fuzz/fuzz_chunk.h"
 #include "fuzz/fuzz_compressed_segmentation.h"
 #include "fuzz/fuzz_figure_spec.h"
@@ -26,6 +27,7 @@ struct Target {
 
 inline constexpr Target kTargets[] = {
     {"fuzz_info", fuzz_info},
+    {"fuzz_cave", fuzz_cave},
     {"fuzz_chunk", fuzz_chunk},
     {"fuzz_compressed_segmentation", fuzz_compressed_segmentation},
     {"fuzz_gzip", fuzz_gzip},

@@ -99,6 +99,26 @@ std::string slurp_fd(int fd) {
 }  // namespace
 
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args) {
+  return run_program_with_env(program, args, {});
+}
+
+CommandResult run_program_with_env(const std::string& program,
+                                   const std::vector<std::string>& args,
+                                   const std::vector<std::string>& env) {
+  // The environment: ours with each NAME=VALUE of `env` replacing NAME (NAME= alone removes it).
+  std::vector<std::string> entries;
+  for (char** e = environ; *e; ++e) {
+    const std::string entry = *e;
+    const std::string name = entry.substr(0, entry.find('='));
+    bool replaced = false;
+    for (const auto& mine : env) replaced = replaced || mine.substr(0, mine.find('=')) == name;
+    if (!replaced) entries.push_back(entry);
+  }
+  for (const auto& mine : env)
+    if (mine.find('=') + 1 < mine.size()) entries.push_back(mine);
+  std::vector<char*> envp;
+  for (auto& e : entries) envp.push_back(e.data());
+  envp.push_back(nullptr);
   TempDir tmp;
   std::string out_path = tmp.file("stdout"), err_path = tmp.file("stderr");
   posix_spawn_file_actions_t actions;
@@ -113,7 +133,7 @@ CommandResult run_program(const std::string& program, const std::vector<std::str
   for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
   pid_t pid;
-  int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), environ);
+  int rc = posix_spawn(&pid, program.c_str(), &actions, nullptr, argv.data(), envp.data());
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) throw std::runtime_error("cannot start " + program);
   int status = 0;
@@ -132,6 +152,11 @@ CommandResult run_program(const std::string& program, const std::vector<std::str
 
 CommandResult run_imagery(const std::vector<std::string>& args) {
   return run_program(cli_path(), args);
+}
+
+CommandResult run_imagery_with_env(const std::vector<std::string>& args,
+                                   const std::vector<std::string>& env) {
+  return run_program_with_env(cli_path(), args, env);
 }
 
 int count_lines(const std::string& text) {

@@ -52,6 +52,12 @@ struct CommandResult {
 // Runs the imagery program with `args` (no shell), capturing stdout and stderr.
 CommandResult run_imagery(const std::vector<std::string>& args);
 CommandResult run_program(const std::string& program, const std::vector<std::string>& args);
+// The same with environment changes: "NAME=VALUE" sets NAME, "NAME=" removes it.
+CommandResult run_program_with_env(const std::string& program,
+                                   const std::vector<std::string>& args,
+                                   const std::vector<std::string>& env);
+CommandResult run_imagery_with_env(const std::vector<std::string>& args,
+                                   const std::vector<std::string>& env);
 
 // Number of lines in `text` (a trailing newline does not start a new line).
 int count_lines(const std::string& text);
