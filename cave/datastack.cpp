@@ -2,9 +2,11 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <future>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <tuple>
 
 #include "imagery/cave/cave_token.h"
 #include "imagery/cave/graphene_url.h"
@@ -40,10 +42,13 @@ std::string string_field(const nlohmann::json& o, const char* key) {
   return "";
 }
 
+// Datastacks per (name, server); concurrent first lookups (batch rows) share one request.
 struct DatastackCache {
   std::mutex mutex;
-  std::map<std::pair<std::string, std::string>, Datastack> by_name;
+  std::map<std::pair<std::string, std::string>, std::shared_future<Datastack>> by_name;
 };
+
+Datastack fetch_datastack(const std::string& name, const std::string& base, io::Context& context);
 
 }  // namespace
 
@@ -73,10 +78,36 @@ Datastack resolve_datastack(const std::string& name, const std::string& server,
     fail(ErrorCode::kInvalidArgument,
          source + ": the CAVE server must be an http:// or https:// URL, got '" + server + "'");
   auto& cache = context.resource<DatastackCache>();
+  std::promise<Datastack> promise;
+  std::shared_future<Datastack> answer;
   {
     std::lock_guard lock(cache.mutex);
-    if (auto it = cache.by_name.find({name, base}); it != cache.by_name.end()) return it->second;
+    auto [it, inserted] = cache.by_name.try_emplace({name, base});
+    if (!inserted) {
+      answer = it->second;
+    } else {
+      it->second = promise.get_future().share();
+    }
   }
+  if (answer.valid()) return answer.get();
+  try {
+    Datastack d = fetch_datastack(name, base, context);
+    promise.set_value(d);
+    return d;
+  } catch (...) {
+    {
+      std::lock_guard lock(cache.mutex);
+      cache.by_name.erase({name, base});  // a failure is not kept: the next lookup asks again
+    }
+    promise.set_exception(std::current_exception());
+    throw;
+  }
+}
+
+namespace {
+
+Datastack fetch_datastack(const std::string& name, const std::string& base, io::Context& context) {
+  const std::string source = "datastack " + name;
   const std::string token = cave_token(context, base, source);
   const nlohmann::json doc =
       cave_get_json(context, base + "/info/api/v2/datastack/full/" + name, source);
@@ -115,13 +146,26 @@ Datastack resolve_datastack(const std::string& name, const std::string& server,
       // an unreadable segmentation source fails when it is opened, with its own message
     }
   }
-  std::lock_guard lock(cache.mutex);
-  cache.by_name.emplace(std::make_pair(name, base), d);
   return d;
 }
 
+}  // namespace
+
+namespace {
+struct VersionCache {
+  std::mutex mutex;
+  std::map<std::tuple<std::string, std::string, int>, MaterializationVersion> by_version;
+};
+}  // namespace
+
 MaterializationVersion materialization_version(const Datastack& datastack, int version,
                                                io::Context& context) {
+  auto& cache = context.resource<VersionCache>();
+  const auto key = std::make_tuple(datastack.local_server, datastack.name, version);
+  {
+    std::lock_guard lock(cache.mutex);
+    if (auto it = cache.by_version.find(key); it != cache.by_version.end()) return it->second;
+  }
   const std::string source =
       "datastack " + datastack.name + ", materialization version " + std::to_string(version);
   if (version < 0) fail(ErrorCode::kInvalidArgument, source + ": versions are not negative");
@@ -138,6 +182,8 @@ MaterializationVersion materialization_version(const Datastack& datastack, int v
   v.time_stamp = parse_timestamp(stamp, source + ": time_stamp");
   v.status = string_field(doc, "status");
   if (doc.contains("valid") && doc["valid"].is_boolean()) v.valid = doc["valid"].get<bool>();
+  std::lock_guard lock(cache.mutex);
+  cache.by_version.emplace(key, v);
   return v;
 }
 

@@ -8,6 +8,7 @@
 #include "imagery/cave/cave_token.h"
 #include "imagery/cave/internal/cave_request.h"
 #include "imagery/core/error.h"
+#include "imagery/io/gzip.h"
 
 namespace imagery::cave {
 
@@ -52,7 +53,15 @@ GrapheneInfo fetch_graphene_info(const GrapheneUrl& url, io::Context& context) {
   io::HttpResult version = version_future.get();
   if (info_error) std::rethrow_exception(info_error);
   if (version.response && version.response->status == 200) {
-    const auto doc = nlohmann::json::parse(text_of(version.response->body), nullptr, false);
+    Bytes body = std::move(version.response->body);
+    if (version.response->gzip_encoded || io::has_gzip_magic(body)) {
+      try {
+        body = io::gunzip(body, version.response->url, 0, 1 << 16);
+      } catch (const Error&) {
+        body.clear();  // an unreadable version is no version
+      }
+    }
+    const auto doc = nlohmann::json::parse(text_of(body), nullptr, false);
     if (doc.is_string() && doc.get<std::string>().size() <= 64)
       info.server_version = doc.get<std::string>();
   }

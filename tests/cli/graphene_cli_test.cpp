@@ -4,6 +4,7 @@
 // errors a user meets, and a batch at one timestamp.
 #include <catch2/catch.hpp>
 
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -43,7 +44,9 @@ Array supervoxels(const Bbox& box) {
   return precomputed::Volume::open(examples_path("graphene/watershed"), *ctx).download(box, 0);
 }
 
-Array roots_of(const FakeCave& cave, Array labels, double ts) {
+Array roots_of(const FakeCave& cave, const Array& stored, double ts) {
+  Array labels(stored.dtype(), stored.shape());
+  std::memcpy(labels.bytes(), stored.bytes(), stored.size_bytes());
   std::uint64_t* p = labels.data<std::uint64_t>();
   for (std::int64_t i = 0; i < labels.shape().count(); ++i)
     p[i] = p[i] == 0 ? 0 : cave.graph().root_at(p[i], ts);
@@ -115,8 +118,8 @@ TEST_CASE("imagery figure --mat-version reads roots as of that version", "[cli][
   Cave c;
   const auto r = imagery_as_user(
       c.home, {"figure", "--token", kFakeCaveToken, "--datastack", "imagery_demo", "--cave-server",
-               c.cave.url(), "--mat-version", "2", "--center", "2272,1840,105", "--size",
-               "544,480", "--save-arrays", c.out.file("arr"), "-o", c.out.file("v2.png")});
+               c.cave.url(), "--mat-version", "2", "--center", "2272,1840,105", "--size", "544,480",
+               "--save-arrays", c.out.file("arr"), "-o", c.out.file("v2.png")});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   const auto sidecar = nlohmann::json::parse(read_text(c.out.file("v2.json")));
@@ -132,10 +135,10 @@ TEST_CASE("imagery figure --mat-version reads roots as of that version", "[cli][
   // Between the merge and the split: the merged root.
   CHECK(distinct(read_npy(c.out.file("arr_seg.npy")).array).count(360287970189639738) == 1);
   // A version the server does not have: not found.
-  const auto missing = imagery_as_user(
-      c.home, {"figure", "--token", kFakeCaveToken, "--datastack", "imagery_demo", "--cave-server",
-               c.cave.url(), "--mat-version", "99", "--center", "2272,1840,105", "--size",
-               "64,64", "-o", c.out.file("v99.png")});
+  const auto missing =
+      imagery_as_user(c.home, {"figure", "--token", kFakeCaveToken, "--datastack", "imagery_demo",
+                               "--cave-server", c.cave.url(), "--mat-version", "99", "--center",
+                               "2272,1840,105", "--size", "64,64", "-o", c.out.file("v99.png")});
   CHECK(missing.exit_code == 3);
   CHECK(count_lines(missing.err) == 1);
   CHECK_THAT(missing.err, Catch::Contains("materialization version 99"));
@@ -149,8 +152,8 @@ TEST_CASE("imagery cutout of a graphene source: supervoxels, roots at a time, li
   const std::string bounds = "--bounds=1000,800,105,1272,1040,106";
   const Array svs = supervoxels(kSegBox);
   auto cutout = [&](std::vector<std::string> extra) {
-    std::vector<std::string> args = {"cutout", seg, bounds, "--token", kFakeCaveToken, "-o",
-                                     c.out.file("c.npy")};
+    std::vector<std::string> args = {
+        "cutout", seg, bounds, "--token", kFakeCaveToken, "-o", c.out.file("c.npy")};
     args.insert(args.end(), extra.begin(), extra.end());
     const auto r = imagery_as_user(c.home, args);
     INFO(r.err);
@@ -161,9 +164,10 @@ TEST_CASE("imagery cutout of a graphene source: supervoxels, roots at a time, li
   CHECK(differing(cutout({}), svs) == 0);
   CHECK(c.cave.count("roots_binary") == 0);
   // --root-ids all at three instants, unix and ISO.
-  for (const auto& [text, ts] : std::vector<std::pair<std::string, double>>{
-           {"1709294399", 1709294399}, {"2024-04-15T08:30:00Z", 1713169800},
-           {"2024-06-01T14:00:00+02:00", 1717243200}}) {
+  for (const auto& [text, ts] :
+       std::vector<std::pair<std::string, double>>{{"1709294399", 1709294399},
+                                                   {"2024-04-15T08:30:00Z", 1713169800},
+                                                   {"2024-06-01T14:00:00+02:00", 1717243200}}) {
     INFO(text);
     const Array a = cutout({"--root-ids", "all", "--timestamp", text});
     CHECK(differing(a, roots_of(c.cave, svs, ts)) == 0);
@@ -171,8 +175,7 @@ TEST_CASE("imagery cutout of a graphene source: supervoxels, roots at a time, li
   CHECK(c.cave.count("roots_binary") == 3);
   // --root-ids ID,ID: those roots only, one leaves request each.
   const Array listed = cutout({"--root-ids", "360287970189639739,360287970189639740"});
-  CHECK(distinct(listed) ==
-        std::set<std::uint64_t>{0, 360287970189639739, 360287970189639740});
+  CHECK(distinct(listed) == std::set<std::uint64_t>{0, 360287970189639739, 360287970189639740});
   CHECK(c.cave.count("leaves") == 2);
 }
 
@@ -213,8 +216,8 @@ TEST_CASE("imagery with CAVE sources: errors a user meets, one line each", "[cli
     CHECK_THAT(r.err, Catch::Contains(mentions));
     CHECK(fs::is_empty(out.path()));
   };
-  const std::vector<std::string> fig = {"--center", "2272,1840,105", "--size", "64,64", "-o",
-                                        out.file("x.png")};
+  const std::vector<std::string> fig = {"--center", "2272,1840,105",  "--size", "64,64",
+                                        "-o",       out.file("x.png")};
   auto figure = [&](std::vector<std::string> head) {
     head.insert(head.begin(), "figure");
     head.insert(head.end(), fig.begin(), fig.end());
@@ -227,22 +230,22 @@ TEST_CASE("imagery with CAVE sources: errors a user meets, one line each", "[cli
          out.file("c.npy")},
         6, "cave-secret.json");
   // A refused token, terms of service, an unknown datastack.
-  check(figure({"--token", "0badc0ffee", "--datastack", "imagery_demo", "--cave-server",
-                cave.url()}),
-        6, "HTTP 401");
-  check(figure({"--token", kFakeCaveToken, "--datastack", "tos_stack", "--cave-server",
-                cave.url()}),
-        6, "/tos/");
-  check(figure({"--token", kFakeCaveToken, "--datastack", "nope", "--cave-server", cave.url()}),
-        3, "nope");
+  check(
+      figure({"--token", "0badc0ffee", "--datastack", "imagery_demo", "--cave-server", cave.url()}),
+      6, "HTTP 401");
+  check(
+      figure({"--token", kFakeCaveToken, "--datastack", "tos_stack", "--cave-server", cave.url()}),
+      6, "/tos/");
+  check(figure({"--token", kFakeCaveToken, "--datastack", "nope", "--cave-server", cave.url()}), 3,
+        "nope");
   // Bad flags, before anything is asked.
   check(figure({"--token", kFakeCaveToken, "--seg", cave.segmentation_source(), "--timestamp",
                 "yesterday"}),
         2, "--timestamp");
   check(figure({"--token", kFakeCaveToken, "--seg", "graphene://https://host/NAME"}), 2,
         "graphene://https://host/NAME");
-  check(figure({"--token", kFakeCaveToken, "--seg", cave.segmentation_source(), "--mat-version",
-                "3"}),
+  check(figure(
+            {"--token", kFakeCaveToken, "--seg", cave.segmentation_source(), "--mat-version", "3"}),
         2, "--datastack");
 }
 
