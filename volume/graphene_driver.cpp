@@ -109,13 +109,7 @@ GrapheneDriver::GrapheneDriver(cave::GrapheneUrl url, precomputed::Volume waters
 }
 
 Array GrapheneDriver::read(const Bbox& box, int mip, const ReadOptions& options) const {
-  precomputed::CutoutOptions o;
-  o.fill_missing = options.fill_missing;
-  o.bounded = options.bounded;
-  o.max_output_bytes = options.max_output_bytes;
-  o.on_progress = options.on_progress;
-  o.stop = options.stop;
-  Array labels = watershed_.download(box, mip, o);
+  Array labels = watershed_.download(box, mip, cutout_options(options));
   if (options.labels == ReadOptions::Labels::kStored) return labels;
   labels = as_uint64(std::move(labels), url_.original);
 

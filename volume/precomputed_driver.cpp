@@ -49,14 +49,18 @@ PrecomputedDriver::PrecomputedDriver(precomputed::Volume volume) : volume_(std::
   }
 }
 
-Array PrecomputedDriver::read(const Bbox& box, int mip, const ReadOptions& options) const {
+precomputed::CutoutOptions cutout_options(const ReadOptions& options) {
   precomputed::CutoutOptions o;
   o.fill_missing = options.fill_missing;
   o.bounded = options.bounded;
   o.max_output_bytes = options.max_output_bytes;
   o.on_progress = options.on_progress;
   o.stop = options.stop;
-  return volume_.download(box, mip, o);
+  return o;
+}
+
+Array PrecomputedDriver::read(const Bbox& box, int mip, const ReadOptions& options) const {
+  return volume_.download(box, mip, cutout_options(options));
 }
 
 std::string PrecomputedDriver::native_metadata_json() const {

@@ -13,6 +13,7 @@
 #include "imagery/core/npy.h"
 #include "imagery/precomputed/volume.h"
 #include "support/fake_cave.h"
+#include "support/graphene_truth.h"
 #include "support/nginx_server.h"
 #include "support/test_context.h"
 #include "support/test_support.h"
@@ -33,32 +34,6 @@ CommandResult imagery_as_user(const TempDir& home, const std::vector<std::string
   for (const auto& a : args) command += " " + a;
   UNSCOPED_INFO(command);
   return run_imagery_with_env(args, clean_env(home));
-}
-
-std::set<std::uint64_t> distinct(const Array& a) {
-  return {a.data<std::uint64_t>(), a.data<std::uint64_t>() + a.shape().count()};
-}
-
-Array supervoxels(const Bbox& box) {
-  auto ctx = make_context();
-  return precomputed::Volume::open(examples_path("graphene/watershed"), *ctx).download(box, 0);
-}
-
-Array roots_of(const FakeCave& cave, const Array& stored, double ts) {
-  Array labels(stored.dtype(), stored.shape());
-  std::memcpy(labels.bytes(), stored.bytes(), stored.size_bytes());
-  std::uint64_t* p = labels.data<std::uint64_t>();
-  for (std::int64_t i = 0; i < labels.shape().count(); ++i)
-    p[i] = p[i] == 0 ? 0 : cave.graph().root_at(p[i], ts);
-  return labels;
-}
-
-std::size_t differing(const Array& a, const Array& b) {
-  REQUIRE(a.shape() == b.shape());
-  std::size_t n = 0;
-  for (std::int64_t i = 0; i < a.shape().count(); ++i)
-    n += a.data<std::uint64_t>()[i] != b.data<std::uint64_t>()[i];
-  return n;
 }
 
 struct Cave {
@@ -102,7 +77,7 @@ TEST_CASE("imagery figure --datastack: ImageryClient's README call, root ids by 
   CHECK(sidecar["timestamp"].is_string());
   // The drawn segmentation (on the 4 nm image grid) holds the roots of now: after the split.
   const Array seg = read_npy(c.out.file("arr_seg.npy")).array;
-  const std::set<std::uint64_t> ids = distinct(seg);
+  const std::set<std::uint64_t> ids = distinct_labels(seg);
   CHECK(ids.count(360287970189639739) == 1);
   CHECK(ids.count(360287970189639738) == 0);
   // The sidecar remakes the same figure, at the same instant.
@@ -133,7 +108,7 @@ TEST_CASE("imagery figure --mat-version reads roots as of that version", "[cli][
   CHECK(calls[0].query ==
         "timestamp=" + std::to_string(static_cast<std::int64_t>(std::ceil(version_time))));
   // Between the merge and the split: the merged root.
-  CHECK(distinct(read_npy(c.out.file("arr_seg.npy")).array).count(360287970189639738) == 1);
+  CHECK(distinct_labels(read_npy(c.out.file("arr_seg.npy")).array).count(360287970189639738) == 1);
   // A version the server does not have: not found.
   const auto missing =
       imagery_as_user(c.home, {"figure", "--token", kFakeCaveToken, "--datastack", "imagery_demo",
@@ -150,7 +125,7 @@ TEST_CASE("imagery cutout of a graphene source: supervoxels, roots at a time, li
   Cave c;
   const std::string seg = c.cave.segmentation_source();
   const std::string bounds = "--bounds=1000,800,105,1272,1040,106";
-  const Array svs = supervoxels(kSegBox);
+  const Array svs = example_supervoxels(kSegBox);
   auto cutout = [&](std::vector<std::string> extra) {
     std::vector<std::string> args = {
         "cutout", seg, bounds, "--token", kFakeCaveToken, "-o", c.out.file("c.npy")};
@@ -161,7 +136,7 @@ TEST_CASE("imagery cutout of a graphene source: supervoxels, roots at a time, li
     return read_npy(c.out.file("c.npy")).array;
   };
   // CloudVolume's download(): supervoxels, no graph requests.
-  CHECK(differing(cutout({}), svs) == 0);
+  CHECK(differing_voxels(cutout({}), svs) == 0);
   CHECK(c.cave.count("roots_binary") == 0);
   // --root-ids all at three instants, unix and ISO.
   for (const auto& [text, ts] :
@@ -170,12 +145,13 @@ TEST_CASE("imagery cutout of a graphene source: supervoxels, roots at a time, li
                                                    {"2024-06-01T14:00:00+02:00", 1717243200}}) {
     INFO(text);
     const Array a = cutout({"--root-ids", "all", "--timestamp", text});
-    CHECK(differing(a, roots_of(c.cave, svs, ts)) == 0);
+    CHECK(differing_voxels(a, roots_in_graph(c.cave, svs, ts)) == 0);
   }
   CHECK(c.cave.count("roots_binary") == 3);
   // --root-ids ID,ID: those roots only, one leaves request each.
   const Array listed = cutout({"--root-ids", "360287970189639739,360287970189639740"});
-  CHECK(distinct(listed) == std::set<std::uint64_t>{0, 360287970189639739, 360287970189639740});
+  CHECK(distinct_labels(listed) ==
+        std::set<std::uint64_t>{0, 360287970189639739, 360287970189639740});
   CHECK(c.cave.count("leaves") == 2);
 }
 

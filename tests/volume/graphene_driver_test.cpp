@@ -19,6 +19,7 @@
 #include "support/error_of.h"
 #include "support/fake_cave.h"
 #include "support/fault_server.h"
+#include "support/graphene_truth.h"
 #include "support/nginx_server.h"
 #include "support/test_context.h"
 
@@ -33,33 +34,6 @@ const Bbox kBox{{1000, 800, 100}, {1272, 1040, 112}};
 // The edits of examples/graphene (its README): a merge and a split.
 constexpr double kMerge = 1709294400;  // 2024-03-01T12:00:00Z
 constexpr double kSplit = 1717243200;  // 2024-06-01T12:00:00Z
-
-Array stored_supervoxels(const Bbox& box = kBox, int mip = 0) {
-  auto ctx = make_context();
-  return precomputed::Volume::open(examples_path("graphene/watershed"), *ctx).download(box, mip);
-}
-
-// What the server's graph says each voxel is at `ts`.
-Array expected_roots(const FakeCave& cave, const Array& stored, double ts) {
-  Array labels(stored.dtype(), stored.shape());
-  std::memcpy(labels.bytes(), stored.bytes(), stored.size_bytes());
-  std::uint64_t* p = labels.data<std::uint64_t>();
-  for (std::int64_t i = 0; i < labels.shape().count(); ++i)
-    p[i] = p[i] == 0 ? 0 : cave.graph().root_at(p[i], ts);
-  return labels;
-}
-
-std::size_t differing(const Array& a, const Array& b) {
-  REQUIRE(a.shape() == b.shape());
-  std::size_t n = 0;
-  for (std::int64_t i = 0; i < a.shape().count(); ++i)
-    n += a.data<std::uint64_t>()[i] != b.data<std::uint64_t>()[i];
-  return n;
-}
-
-std::set<std::uint64_t> distinct(const Array& a) {
-  return {a.data<std::uint64_t>(), a.data<std::uint64_t>() + a.shape().count()};
-}
 
 struct Setup {
   NginxServer nginx{examples_path("graphene/watershed")};
@@ -91,9 +65,9 @@ TEST_CASE("graphene: supervoxels are the watershed's, with no graph request",
   CHECK(v->metadata().is_segmentation());
   CHECK(v->has_label_mapping());
   const Array a = v->read(kBox, 0, {});
-  const Array truth = stored_supervoxels();
-  INFO(differing(a, truth) << " voxels differ");
-  CHECK(differing(a, truth) == 0);
+  const Array truth = example_supervoxels(kBox);
+  INFO(differing_voxels(a, truth) << " voxels differ");
+  CHECK(differing_voxels(a, truth) == 0);
   // info from the chunkedgraph, voxels from data_dir (nginx), no roots or leaves asked.
   CHECK(s.cave.count("table_info") == 1);
   CHECK(s.cave.count("roots_binary") == 0);
@@ -101,13 +75,13 @@ TEST_CASE("graphene: supervoxels are the watershed's, with no graph request",
   CHECK(!s.nginx.requests().empty());
   // And at a coarser mip.
   const Bbox box1{{500, 400, 100}, {636, 520, 112}};
-  CHECK(differing(v->read(box1, 1, {}), stored_supervoxels(box1, 1)) == 0);
+  CHECK(differing_voxels(v->read(box1, 1, {}), example_supervoxels(box1, 1)) == 0);
 }
 
 TEST_CASE("graphene: root ids at three times around a merge and a split", "[graphene][volume]") {
   Setup s;
   auto v = s.open();
-  const Array svs = stored_supervoxels();
+  const Array svs = example_supervoxels(kBox);
   // Before the merge (unix seconds), between the edits (ISO, no zone: UTC), after the split.
   const std::vector<std::pair<std::string, double>> times = {{"1709294399", kMerge - 1},
                                                              {"2024-04-15T08:30:00", 1713169800},
@@ -117,15 +91,15 @@ TEST_CASE("graphene: root ids at three times around a merge and a split", "[grap
     INFO(text);
     s.cave.clear_requests();
     const Array a = v->read(kBox, 0, mapped_at(text));
-    const Array truth = expected_roots(s.cave, svs, ts);
-    INFO(differing(a, truth) << " voxels differ");
-    CHECK(differing(a, truth) == 0);
-    roots_seen.push_back(distinct(a));
+    const Array truth = roots_in_graph(s.cave, svs, ts);
+    INFO(differing_voxels(a, truth) << " voxels differ");
+    CHECK(differing_voxels(a, truth) == 0);
+    roots_seen.push_back(distinct_labels(a));
     // One roots_binary per cutout: sorted unique supervoxels, no 0, uint64 LE, whole seconds
     // rounded up, not gzip'd below 125,000 ids.
     const auto calls = s.cave.requests("roots_binary");
     REQUIRE(calls.size() == 1);
-    std::set<std::uint64_t> expected_ids = distinct(svs);
+    std::set<std::uint64_t> expected_ids = distinct_labels(svs);
     expected_ids.erase(0);
     CHECK(calls[0].ids == std::vector<std::uint64_t>(expected_ids.begin(), expected_ids.end()));
     CHECK(calls[0].body.size() == 8 * expected_ids.size());
@@ -156,7 +130,7 @@ TEST_CASE("graphene: a root-id list keeps those roots, found through one leaves 
   const Bbox box{{500, 400, 100}, {636, 520, 112}};  // mip 1
   const Array a = v->read(box, 1, o);
   // Expected: each voxel whose supervoxel is a leaf of a listed root becomes that root.
-  Array truth = stored_supervoxels(box, 1);
+  Array truth = example_supervoxels(box, 1);
   std::uint64_t* p = truth.data<std::uint64_t>();
   for (std::int64_t i = 0; i < truth.shape().count(); ++i) {
     std::uint64_t out = 0;
@@ -166,9 +140,9 @@ TEST_CASE("graphene: a root-id list keeps those roots, found through one leaves 
     }
     p[i] = out;
   }
-  INFO(differing(a, truth) << " voxels differ");
-  CHECK(differing(a, truth) == 0);
-  CHECK(distinct(a).count(roots[0]) == 1);
+  INFO(differing_voxels(a, truth) << " voxels differ");
+  CHECK(differing_voxels(a, truth) == 0);
+  CHECK(distinct_labels(a).count(roots[0]) == 1);
   const auto calls = s.cave.requests("leaves");
   REQUIRE(calls.size() == 2);
   std::set<std::string> paths;
@@ -184,7 +158,7 @@ TEST_CASE("graphene: a root-id list keeps those roots, found through one leaves 
   CHECK(s.cave.count("roots_binary") == 0);
   // An empty list: nothing.
   o.mapped_ids = std::vector<std::uint64_t>{};
-  CHECK(distinct(v->read(box, 1, o)) == std::set<std::uint64_t>{0});
+  CHECK(distinct_labels(v->read(box, 1, o)) == std::set<std::uint64_t>{0});
 }
 
 TEST_CASE("graphene: roots are asked once per supervoxel and second, also from two threads",
@@ -200,7 +174,7 @@ TEST_CASE("graphene: roots are asked once per supervoxel and second, also from t
   for (const auto& ids : s.cave.roots_binary_ids()) sent.insert(sent.end(), ids.begin(), ids.end());
   std::set<std::uint64_t> unique(sent.begin(), sent.end());
   CHECK(sent.size() == unique.size());  // no id asked twice
-  std::set<std::uint64_t> expected = distinct(stored_supervoxels());
+  std::set<std::uint64_t> expected = distinct_labels(example_supervoxels(kBox));
   expected.erase(0);
   CHECK(unique == expected);
   // Another second is another question.
@@ -319,7 +293,7 @@ TEST_CASE("graphene: errors name the source and mean what the server said", "[gr
     auto ctx = make_context_with_token(cave.url(), kFakeCaveToken);
     auto v = volume::open_volume(cave.segmentation_source(), *ctx);
     const Array a = v->read(kBox, 0, mapped_at("1713169800"));
-    CHECK(differing(a, expected_roots(cave, stored_supervoxels(), 1713169800)) == 0);
+    CHECK(differing_voxels(a, roots_in_graph(cave, example_supervoxels(kBox), 1713169800)) == 0);
     CHECK(cave.count("fault") == 1);
     CHECK(cave.count("roots_binary") == 1);
   }

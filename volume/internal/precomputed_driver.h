@@ -25,6 +25,9 @@ class PrecomputedDriver : public Volume {
   Metadata metadata_;
 };
 
+// The precomputed reader's options for a volume read (both drivers read through it).
+precomputed::CutoutOptions cutout_options(const ReadOptions& options);
+
 // Opens a precomputed source (path, file://, http(s)://, gs://, s3://, behind precomputed:// or
 // not) in `context`.
 std::shared_ptr<const Volume> open_precomputed(const std::string& url, io::Context& context);
