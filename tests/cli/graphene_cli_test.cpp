@@ -161,9 +161,12 @@ TEST_CASE("imagery reads CAVE tokens from CloudVolume's secret files, only for C
   fs::create_directories(c.home.path() / ".cloudvolume" / "secrets");
   std::ofstream(c.home.path() / ".cloudvolume" / "secrets" / "cave-secret.json")
       << "{\"token\": \"" << kFakeCaveToken << "\"}";
-  const auto r = imagery_as_user(
-      c.home, {"figure", "--datastack", "imagery_demo", "--cave-server", c.cave.url(), "--center",
-               "2272,1840,105", "--size", "256,256", "-o", c.out.file("f.png")});
+  // The server from CAVEclient's datastack-to-server map: the call a user types.
+  std::ofstream(c.home.path() / ".cloudvolume" / "secrets" / "cave_datastack_to_server_map.json")
+      << "{\"imagery_demo\": \"" << c.cave.url() << "\"}";
+  const auto r =
+      imagery_as_user(c.home, {"figure", "--datastack", "imagery_demo", "--center", "2272,1840,105",
+                               "--size", "256,256", "-o", c.out.file("f.png")});
   INFO(r.err);
   REQUIRE(r.exit_code == 0);
   for (const auto& q : c.cave.requests())

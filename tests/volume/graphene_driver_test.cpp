@@ -14,6 +14,7 @@
 #include "imagery/cave/chunkedgraph.h"
 #include "imagery/cave/graphene_info.h"
 #include "imagery/cave/timestamp.h"
+#include "imagery/client/client.h"
 #include "imagery/precomputed/volume.h"
 #include "imagery/volume/open_volume.h"
 #include "support/error_of.h"
@@ -306,4 +307,21 @@ TEST_CASE("graphene: errors name the source and mean what the server said", "[gr
     CHECK(e.code() == ErrorCode::kDataLoss);
     CHECK_THAT(e.what(), Catch::Contains("roots_binary"));
   }
+}
+
+TEST_CASE("graphene: Client::from_datastack is ImageryClient(client=CAVEclient(datastack))",
+          "[graphene][client]") {
+  Setup s;
+  const auto c = client::Client::from_datastack("imagery_demo", {}, *s.ctx, s.cave.url());
+  CHECK(c.segmentation_volume().url() == s.cave.segmentation_source());
+  CHECK(c.image_volume().metadata().driver == "precomputed");
+  CHECK(c.resolution() == Vec3d{4, 4, 40});  // the viewer resolution
+  // Root ids by default, as ImageryClient's segmentation_cutout(root_ids='all').
+  client::ClientOptions at;
+  at.timestamp = cave::parse_timestamp("1713169800");
+  const auto c2 = client::Client::from_datastack("imagery_demo", at, *s.ctx, s.cave.url());
+  const auto region = client::Region::corners({2000, 1600, 105}, {2544, 2080, 106});
+  const client::Cutout seg = c2.segmentation_cutout(region);
+  CHECK(distinct_labels(seg.data).count(360287970189639738) == 1);  // the merged root
+  CHECK(s.cave.count("datastack") == 1);                            // kept per context
 }
