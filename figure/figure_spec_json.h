@@ -10,7 +10,8 @@
 //    "bounds": [[x0, y0, z0], [x1, y1, z1]]  |  "center": [x, y, z] with "size": [w, h(, d)]
 //                                             or "image_size": [w, h(, d)],
 //    "resolution": [4, 4, 40], "bounded": false, "fill_missing": true,
-//    "root_ids": [...] or "all", "include_zero": false, "outline": false, "side": "out", "width": 10,
+//    "root_ids": [...] or "all", "include_zero": false, "outline": false, "side": "out",
+//    "width": 10,
 //    "merge_outline": true, "overlap": true, "alpha": 0.2, "palette": "husl", "husl_h": 0.01,
 //    "husl_s": 1.0, "husl_l": 0.65, "color": {"ID": "COLOR"}, "colors": ["C1", "C2"],
 //    "dim": 2, "stack": null, "spacing": 10, "window": null, "rgb": false,
