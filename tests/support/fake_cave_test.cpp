@@ -62,13 +62,14 @@ httplib::Headers bearer(const std::string& token = kFakeCaveToken) {
 
 std::string to_bytes(const std::vector<std::uint64_t>& ids) {
   std::string s(ids.size() * 8, '\0');
-  std::memcpy(s.data(), ids.data(), s.size());  // little-endian host, as numpy sends
+  // little-endian host, as numpy sends (an empty vector may have no buffer: memcpy needs one)
+  if (!ids.empty()) std::memcpy(s.data(), ids.data(), s.size());
   return s;
 }
 
 std::vector<std::uint64_t> from_bytes(const std::string& s) {
   std::vector<std::uint64_t> ids(s.size() / 8);
-  std::memcpy(ids.data(), s.data(), ids.size() * 8);
+  if (!ids.empty()) std::memcpy(ids.data(), s.data(), ids.size() * 8);
   return ids;
 }
 

@@ -23,7 +23,7 @@ inline Array example_supervoxels(const Bbox& box, int mip = 0) {
 // Each supervoxel of `stored` replaced by its root at `ts` in the server's graph.
 inline Array roots_in_graph(const FakeCave& cave, const Array& stored, double ts) {
   Array labels(stored.dtype(), stored.shape());
-  std::memcpy(labels.bytes(), stored.bytes(), stored.size_bytes());
+  if (stored.size_bytes()) std::memcpy(labels.bytes(), stored.bytes(), stored.size_bytes());
   std::uint64_t* p = labels.data<std::uint64_t>();
   for (std::int64_t i = 0; i < labels.shape().count(); ++i)
     p[i] = p[i] == 0 ? 0 : cave.graph().root_at(p[i], ts);
