@@ -50,8 +50,10 @@ ErrorBody read_error_body(const Bytes& body) {
   return e;
 }
 
+// Only a declared Content-Encoding counts: a roots_binary answer is raw uint64s, and an id whose
+// low bytes happen to be 1f 8b must not be taken for a gzip stream.
 Bytes inflated(io::HttpResponse& r) {
-  if (r.gzip_encoded || io::has_gzip_magic(r.body)) return io::gunzip(r.body, r.url);
+  if (r.gzip_encoded) return io::gunzip(r.body, r.url);
   return std::move(r.body);
 }
 

@@ -1,8 +1,8 @@
 #include "imagery/cave/chunkedgraph.h"
 
 #include <algorithm>
-#include <charconv>
 #include <atomic>
+#include <charconv>
 #include <cstring>
 #include <future>
 #include <memory>
@@ -143,7 +143,7 @@ std::vector<std::uint64_t> ChunkedGraph::roots(std::span<const std::uint64_t> id
                 [&](std::uint64_t id) { return id == 0 || meta_.layer_of(id) >= meta_.n_layers; });
 
   auto mine = std::make_shared<GraphCache::RootBatch>();
-  std::unordered_map<std::uint64_t, std::uint64_t> known;  // answers cached before this call
+  std::unordered_map<std::uint64_t, std::uint64_t> known;  // id -> root, filled as answers come
   std::vector<std::uint64_t> to_send;
   std::vector<std::shared_ptr<GraphCache::RootBatch>> others;
   {
@@ -222,24 +222,17 @@ std::vector<std::uint64_t> ChunkedGraph::roots(std::span<const std::uint64_t> id
       throw;
     }
   }
-  for (const auto& other : others) other->done.get();  // rethrows what failed there
-
+  // Every answer in one map: cached before, ours, and those of requests others had in flight.
+  known.insert(mine->answers.begin(), mine->answers.end());
+  for (const auto& other : others) {
+    other->done.get();  // rethrows what failed there
+    known.insert(other->answers.begin(), other->answers.end());
+  }
   std::vector<std::uint64_t> out(ids.size());
   for (std::size_t i = 0; i < ids.size(); ++i) {
     const std::uint64_t id = ids[i];
-    if (id == 0 || meta_.layer_of(id) >= meta_.n_layers) {
-      out[i] = id;
-    } else if (auto k = known.find(id); k != known.end()) {
-      out[i] = k->second;
-    } else if (auto m = mine->answers.find(id); m != mine->answers.end()) {
-      out[i] = m->second;
-    } else {
-      for (const auto& other : others)
-        if (auto o = other->answers.find(id); o != other->answers.end()) {
-          out[i] = o->second;
-          break;
-        }
-    }
+    const bool asked = id != 0 && meta_.layer_of(id) < meta_.n_layers;
+    out[i] = asked ? known.at(id) : id;
   }
   return out;
 }
@@ -289,8 +282,7 @@ std::vector<std::vector<std::uint64_t>> ChunkedGraph::leaves(
         const std::size_t i = asking[k];
         const std::string what = url_.original + ": leaves of " + std::to_string(root_ids[i]);
         auto list = std::make_shared<std::vector<std::uint64_t>>(parse_leaf_ids(
-            std::string(reinterpret_cast<const char*>(bodies[k].data()), bodies[k].size()),
-            what));
+            std::string(reinterpret_cast<const char*>(bodies[k].data()), bodies[k].size()), what));
         promises[i].set_value(std::move(list));
       }
     } catch (...) {

@@ -54,7 +54,7 @@ GrapheneInfo fetch_graphene_info(const GrapheneUrl& url, io::Context& context) {
   if (info_error) std::rethrow_exception(info_error);
   if (version.response && version.response->status == 200) {
     Bytes body = std::move(version.response->body);
-    if (version.response->gzip_encoded || io::has_gzip_magic(body)) {
+    if (version.response->gzip_encoded) {
       try {
         body = io::gunzip(body, version.response->url, 0, 1 << 16);
       } catch (const Error&) {

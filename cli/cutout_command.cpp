@@ -32,21 +32,18 @@ struct CutoutArgs {
 
 // --root-ids: "all", or ids separated by commas.
 std::optional<std::vector<std::uint64_t>> parse_root_ids(const std::string& text) {
-  if (text == "all") return std::nullopt;
+  if (trim(text) == "all") return std::nullopt;
   std::vector<std::uint64_t> ids;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t end = text.find(',', start);
-    const std::string part = text.substr(start, end - start);
+  for (const std::string& raw : split(text, ',')) {
+    const std::string part = trim(raw);
     std::uint64_t id = 0;
     const auto [ptr, ec] = std::from_chars(part.data(), part.data() + part.size(), id);
     if (part.empty() || ec != std::errc() || ptr != part.data() + part.size())
       fail(ErrorCode::kInvalidArgument,
            "--root-ids: '" + part + "' is not an object id (give all, or ID,ID,...)");
     ids.push_back(id);
-    if (end == std::string::npos) return ids;
-    start = end + 1;
   }
+  return ids;
 }
 }  // namespace
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <future>
 
 #include "imagery/cave/cave_token.h"
 #include "imagery/cave/graphene_info.h"
@@ -109,18 +110,14 @@ GrapheneDriver::GrapheneDriver(cave::GrapheneUrl url, precomputed::Volume waters
 }
 
 Array GrapheneDriver::read(const Bbox& box, int mip, const ReadOptions& options) const {
-  Array labels = watershed_.download(box, mip, cutout_options(options));
-  if (options.labels == ReadOptions::Labels::kStored) return labels;
-  labels = as_uint64(std::move(labels), url_.original);
+  if (options.labels == ReadOptions::Labels::kStored)
+    return watershed_.download(box, mip, cutout_options(options));
 
   if (options.mapped_ids) {
     // CloudVolume's segids: each root's leaves in the box (mip-0 voxels of the watershed,
-    // clipped to its bounds), relabelled to the root; everything else 0.
+    // clipped to its bounds), relabelled to the root; everything else 0. The leaves do not
+    // depend on the voxels, so they are asked while the chunks are fetched.
     std::vector<std::uint64_t> roots = *options.mapped_ids;
-    if (roots.empty()) {
-      labels.fill_zero();
-      return labels;
-    }
     const Vec3d f = metadata_.downsample_factor(mip);
     Bbox mip0;
     for (int axis = 0; axis < 3; ++axis) {
@@ -130,9 +127,14 @@ Array GrapheneDriver::read(const Bbox& box, int mip, const ReadOptions& options)
           static_cast<std::int64_t>(std::ceil(static_cast<double>(box.max[axis]) * f[axis]));
     }
     mip0 = intersect(mip0, metadata_.scales.at(0).bounds);
+    std::future<std::vector<std::vector<std::uint64_t>>> leaves_future;
+    if (!roots.empty() && !mip0.empty())
+      leaves_future =
+          std::async(std::launch::async, [&] { return graph_.leaves(roots, mip0, options.stop); });
+    Array labels = as_uint64(watershed_.download(box, mip, cutout_options(options)), url_.original);
     std::vector<std::pair<std::uint64_t, std::uint64_t>> leaf_to_root;
-    if (!mip0.empty()) {
-      const auto leaves = graph_.leaves(roots, mip0, options.stop);
+    if (leaves_future.valid()) {
+      const auto leaves = leaves_future.get();
       for (std::size_t r = 0; r < roots.size(); ++r)
         for (std::uint64_t leaf : leaves[r]) leaf_to_root.emplace_back(leaf, roots[r]);
     }
@@ -153,6 +155,7 @@ Array GrapheneDriver::read(const Bbox& box, int mip, const ReadOptions& options)
     return labels;
   }
 
+  Array labels = as_uint64(watershed_.download(box, mip, cutout_options(options)), url_.original);
   const std::vector<std::uint64_t> ids = unique_values(labels);
   if (ids.empty() || (ids.size() == 1 && ids[0] == 0)) return labels;  // nothing to ask
   const cave::Timestamp at =

@@ -425,6 +425,22 @@ namespace {
 
 using Reply = FakeCave::Reply;
 
+// A leaves request's bounds, as PCG reads them: np.array([b.split("-") for b in
+// s.split("_")], int).T, so exactly three min-max pairs of non-negative integers (anything else
+// is an unhandled ValueError, a 500).
+std::optional<Bbox> bounds_param(const std::string& s) {
+  static const std::regex re(
+      R"((\d{1,18})-(\d{1,18})_(\d{1,18})-(\d{1,18})_(\d{1,18})-(\d{1,18}))");
+  std::smatch b;
+  if (!std::regex_match(s, b, re)) return std::nullopt;
+  Bbox box;
+  for (int a = 0; a < 3; ++a) {
+    box.min[a] = std::stoll(b[1 + 2 * a]);
+    box.max[a] = std::stoll(b[2 + 2 * a]);
+  }
+  return box;
+}
+
 Reply json_reply(const json& body, int status = 200) {
   Reply r;
   r.status = status;
@@ -945,18 +961,8 @@ FakeCave::Reply FakeCave::dispatch(const httplib::Request& req, CaveRequest& ent
           return pcg_error(501, "the fake chunkedgraph has no nodes between supervoxels and roots");
         std::optional<Bbox> bounds;
         if (req.has_param("bounds")) {
-          // np.array([b.split("-") for b in s.split("_")], int).T: exactly three min-max pairs
-          // of non-negative integers, else an unhandled ValueError.
-          static const std::regex re(R"((\d+)-(\d+)_(\d+)-(\d+)_(\d+)-(\d+))");
-          std::smatch b;
-          const std::string s = req.get_param_value("bounds");
-          if (!std::regex_match(s, b, re)) return pcg_error(500, "invalid bounds: " + s);
-          Bbox box;
-          for (int a = 0; a < 3; ++a) {
-            box.min[a] = std::stoll(b[1 + 2 * a]);
-            box.max[a] = std::stoll(b[2 + 2 * a]);
-          }
-          bounds = box;
+          bounds = bounds_param(req.get_param_value("bounds"));
+          if (!bounds) return pcg_error(500, "invalid bounds: " + req.get_param_value("bounds"));
         }
         json body;
         body["leaf_ids"] = id_array(options_.graph.leaves(*node, bounds, voxel_offset_),
@@ -970,16 +976,8 @@ FakeCave::Reply FakeCave::dispatch(const httplib::Request& req, CaveRequest& ent
         if (auto denied = check_auth(req, m[1], true)) return *denied;
         std::optional<Bbox> bounds;
         if (req.has_param("bounds")) {
-          static const std::regex re(R"((\d+)-(\d+)_(\d+)-(\d+)_(\d+)-(\d+))");
-          std::smatch b;
-          const std::string s = req.get_param_value("bounds");
-          if (!std::regex_match(s, b, re)) return pcg_error(500, "invalid bounds: " + s);
-          Bbox box;
-          for (int a = 0; a < 3; ++a) {
-            box.min[a] = std::stoll(b[1 + 2 * a]);
-            box.max[a] = std::stoll(b[2 + 2 * a]);
-          }
-          bounds = box;
+          bounds = bounds_param(req.get_param_value("bounds"));
+          if (!bounds) return pcg_error(500, "invalid bounds: " + req.get_param_value("bounds"));
         }
         std::vector<std::uint64_t> ids;
         try {
