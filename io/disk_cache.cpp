@@ -116,9 +116,10 @@ DiskCacheFolder::State DiskCacheFolder::settle() {
 }
 
 // Measures the folder (and with `evict`, removes the least recently used files down to 90 % of
-// the limit); returns the bytes left. Runs without the lock: stores go on meanwhile.
-std::uint64_t DiskCacheFolder::scan_and_evict(bool evict, bool* removed_any) {
-  *removed_any = false;
+// the limit); returns the bytes left. `stuck`: it had to remove files and could remove none.
+// Runs without the lock: stores go on meanwhile.
+std::uint64_t DiskCacheFolder::scan_and_evict(bool evict, bool* stuck) {
+  *stuck = false;
   struct Entry {
     fs::file_time_type time;
     std::uintmax_t size;
@@ -138,22 +139,24 @@ std::uint64_t DiskCacheFolder::scan_and_evict(bool evict, bool* removed_any) {
   std::sort(entries.begin(), entries.end(),
             [](const Entry& a, const Entry& b) { return a.time < b.time; });
   const std::uint64_t target = limit_ / 10 * 9;
+  bool removed_any = false;
   for (const auto& e : entries) {
     if (total <= target) break;
     std::error_code rm_ec;
     if (fs::remove(e.path, rm_ec)) {
       total -= e.size;
-      *removed_any = true;
+      removed_any = true;
     }
   }
+  *stuck = !removed_any;
   return total;
 }
 
 void DiskCacheFolder::background() {
   bool evict = false;
   for (;;) {
-    bool removed_any = false;
-    const std::uint64_t found = scan_and_evict(evict, &removed_any);
+    bool stuck = false;
+    const std::uint64_t found = scan_and_evict(evict, &stuck);
     {
       std::unique_lock lock(mutex_);
       ++scans_;
@@ -163,9 +166,11 @@ void DiskCacheFolder::background() {
       stored_since_scan_ = 0;
       measured_ = true;
       // Still over the limit (stores went on during the pass): evict again, unless the pass
-      // could remove nothing (files that cannot be deleted), which is tried again only once a
-      // tenth of the limit more has been stored, so the thread never spins.
-      const bool stuck = evict && !removed_any && bytes_ > limit_;
+      // found the folder over the limit and could remove nothing (files that cannot be
+      // deleted), which is tried again only once a tenth of the limit more has been stored, so
+      // the thread never spins. (A pass that found the folder under the limit and was pushed
+      // over by stores meanwhile is not stuck: it just evicts again.)
+      stuck = stuck && bytes_ > limit_;
       evict_wanted_ = !stuck && bytes_ > limit_;
       retry_above_ = stuck ? bytes_ + limit_ / 10 : 0;
       busy_ = false;

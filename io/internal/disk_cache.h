@@ -48,7 +48,7 @@ class DiskCacheFolder {
 
  private:
   void background();
-  std::uint64_t scan_and_evict(bool evict, bool* removed_any);
+  std::uint64_t scan_and_evict(bool evict, bool* stuck);
 
   std::string dir_;
   std::uint64_t limit_;

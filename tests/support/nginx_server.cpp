@@ -73,6 +73,7 @@ NginxServer::NginxServer(const std::string& root, NginxOptions options)
 
 bool NginxServer::start_once(const std::string& root) {
   port_ = free_port();
+  mark_port_ = free_port();
   const std::string p = prefix_.path().string();
   std::ofstream conf(prefix_.file("nginx.conf"), std::ios::trunc);
   conf << "daemon off;\nmaster_process off;\nworker_processes 1;\n"
@@ -92,7 +93,10 @@ bool NginxServer::start_once(const std::string& root) {
                       "/key.pem;\n"
                 : std::string())
        << "    root " << root << ";\n"
-       << "    location / { gzip_static always; gunzip on; }\n  }\n}\n";
+       << "    location / { gzip_static always; gunzip on; }\n  }\n"
+       // A plain port on the same worker, for the log marks of requests() (see there).
+       << "  server {\n    listen 127.0.0.1:" << mark_port_ << ";\n"
+       << "    location / { return 204; }\n  }\n}\n";
   conf.close();
   const std::string nginx = "/usr/sbin/nginx";
   std::vector<std::string> args = {
@@ -116,7 +120,7 @@ bool NginxServer::start_once(const std::string& root) {
       pid_ = -1;
       return false;
     }
-    if (wait_for_port(port_, 20)) return true;
+    if (wait_for_port(port_, 20) && wait_for_port(mark_port_, 20)) return true;
   }
   ::kill(pid_, SIGKILL);
   ::waitpid(pid_, nullptr, 0);
@@ -136,12 +140,55 @@ std::string NginxServer::url(const std::string& path) const {
          (path.empty() || path[0] == '/' ? "" : "/") + path;
 }
 
+namespace {
+
+constexpr const char* kMarkPrefix = "/.imagery-log-mark-";
+
+// Asks the mark port for `path` over HTTP/1.0 and reads the answer to the end.
+bool request_mark(int port, const std::string& path) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(static_cast<std::uint16_t>(port));
+  bool ok = ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  const std::string request = "GET " + path + " HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n";
+  ok = ok && ::send(fd, request.data(), request.size(), MSG_NOSIGNAL) ==
+                 static_cast<ssize_t>(request.size());
+  char buffer[512];
+  while (ok && ::recv(fd, buffer, sizeof buffer, 0) > 0) {
+  }
+  ::close(fd);
+  return ok;
+}
+
+}  // namespace
+
 std::vector<std::string> NginxServer::requests() const {
-  std::ifstream in(prefix_.file("access.log"));
+  // nginx writes a request's log line after the last byte of its answer has gone out, so a
+  // client can hold the whole answer before the line exists. With one worker and no master,
+  // nginx handles one event at a time: once a later request's line is in the log, the lines
+  // of every answer already received are there too. So ask the mark port and wait for its line.
+  const std::string mark = kMarkPrefix + std::to_string(++marks_);
+  bool marked = false;
   std::vector<std::string> lines;
-  std::string line;
-  while (std::getline(in, line))
-    if (!line.empty()) lines.push_back(line);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  const bool asked = request_mark(mark_port_, mark);
+  do {
+    lines.clear();
+    std::ifstream in(prefix_.file("access.log"));
+    std::string line;
+    while (std::getline(in, line)) {
+      if (line.find(kMarkPrefix) != std::string::npos) {
+        if (line.find(mark + " ") != std::string::npos) marked = true;
+        continue;
+      }
+      if (!line.empty()) lines.push_back(line);
+    }
+    if (marked || !asked) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  } while (std::chrono::steady_clock::now() < deadline);
   return lines;
 }
 

@@ -8,6 +8,8 @@
 #pragma once
 
 #include <sys/types.h>
+
+#include <atomic>
 #include <string>
 #include <vector>
 
@@ -39,8 +41,8 @@ class NginxServer {
   int port() const { return port_; }
   // http://127.0.0.1:PORT/<path> (https:// with tls)
   std::string url(const std::string& path = "") const;
-  // Lines of the access log so far ("METHOD PATH STATUS BYTES \"RANGE\" PROTOCOL CONNECTION":
-  // the connection stays the last field).
+  // Lines of the access log so far, every answer a client has received included ("METHOD PATH
+  // STATUS BYTES \"RANGE\" PROTOCOL CONNECTION": the connection stays the last field).
   std::vector<std::string> requests() const;
   // The same lines, parsed.
   std::vector<AccessLogEntry> access_log() const;
@@ -51,6 +53,8 @@ class NginxServer {
   bool tls_ = false;
   bool http2_ = false;
   int port_ = 0;
+  int mark_port_ = 0;  // plain HTTP, same worker: requests() settles the log through it
+  mutable std::atomic<unsigned> marks_{0};
   pid_t pid_ = -1;
 };
 
