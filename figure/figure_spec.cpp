@@ -61,8 +61,38 @@ void check_figure_spec(const FigureSpec& spec, const overlay::FieldNamer& namer)
   const overlay::FieldNamer name = namer ? namer : overlay::FieldNamer(plain);
   auto bad = [](const std::string& message) { fail(ErrorCode::kInvalidArgument, message); };
   if (spec.output.path.empty()) bad(name("output") + " is required");
+  if (spec.state) {
+    // A state names its layers and view; sources, a region or a datastack would contradict it.
+    if (spec.image || spec.segmentation || !spec.datastack.empty() ||
+        spec.region.kind != RegionSpec::Kind::kNone || spec.resolution)
+      bad(name("state") + " draws the state's layers at its position; " + name("image") + ", " +
+          name("seg") + ", " + name("datastack") + ", the region and " + name("resolution") +
+          " do not go with it (change the view with " + name("position") + ", " +
+          name("cross_section_scale") + " and " + name("segments") + ")");
+    const StateSpec& st = spec.state.value();
+    if (st.state.is_null() || (st.state.is_string() && st.state.get<std::string>().empty()))
+      bad(name("state") + " is empty");
+    if (!st.state.is_object() && !st.state.is_string())
+      bad(name("state") + " must be a Neuroglancer state or where to read one");
+    if (!st.panel.empty() && st.panel != "xy" && st.panel != "xz" && st.panel != "yz")
+      bad(name("panel") + " must be xy, xz or yz, got '" + st.panel + "'");
+    if (st.width < 1 || st.height < 1 || st.width > 32768 || st.height > 32768)
+      bad(name("panel_size") + " must be W,H within 1..32768, got " + std::to_string(st.width) +
+          "," + std::to_string(st.height));
+    if (st.cross_section_scale && !(*st.cross_section_scale > 0 &&
+                                    std::isfinite(*st.cross_section_scale)))
+      bad(name("cross_section_scale") + " must be a positive number");
+    if (st.position)
+      for (double v : *st.position)
+        if (!std::isfinite(v)) bad(name("position") + ": coordinates must be finite");
+    overlay::check_style(spec.style, name);
+    if (spec.output.png_level < 0 || spec.output.png_level > 9)
+      bad(name("png_level") + " must be 0-9, got " + std::to_string(spec.output.png_level));
+    return;
+  }
   if (!spec.image && !spec.segmentation && spec.datastack.empty())
-    bad("give " + name("image") + ", " + name("seg") + ", both, or " + name("datastack"));
+    bad("give " + name("image") + ", " + name("seg") + ", both, " + name("datastack") + ", or " +
+        name("state"));
   if (spec.mat_version && spec.datastack.empty())
     bad(name("mat_version") + " needs " + name("datastack") +
         " (a materialization version belongs to one)");

@@ -7,9 +7,13 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
 
 #include "imagery/cave/timestamp.h"
 #include "imagery/core/vec3.h"
@@ -58,8 +62,25 @@ struct OutputSpec {
   std::string arrays_prefix() const;
 };
 
+// A figure drawn from a Neuroglancer state, as Neuroglancer draws its cross-section panel
+// (neuroglancer/render_state.h): the state's layers and view instead of sources and a region.
+struct StateSpec {
+  // The state (a JSON object), or where to read it (a file, "-", a Neuroglancer link, a URL:
+  // neuroglancer::load_state); a planned spec holds the state itself, with the changes below
+  // made in it.
+  nlohmann::json state;
+  std::string panel;  // "xy", "xz", "yz"; "" the state's layout's first cross-section
+  int width = 1024, height = 1024;
+  // A batch row's changes to the view: the position (global coordinates), the zoom, and the
+  // selected segments by segmentation layer name ("": every segmentation layer).
+  std::optional<std::vector<double>> position;
+  std::optional<double> cross_section_scale;
+  std::map<std::string, std::vector<std::uint64_t>> segments;
+};
+
 struct FigureSpec {
   std::optional<SourceSpec> image, segmentation;
+  std::optional<StateSpec> state;  // a Neuroglancer state instead of sources and a region
   // A CAVE datastack (ImageryClient(client=CAVEclient(datastack))): the image, the segmentation
   // and the coordinate resolution (its viewer resolution) that are not given come from it.
   std::string datastack;

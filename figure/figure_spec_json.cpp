@@ -27,6 +27,12 @@ const std::vector<std::string> kKeys = {"format",
                                         "mat_version",
                                         "timestamp",
                                         "supervoxels",
+                                        "state",
+                                        "panel",
+                                        "panel_size",
+                                        "position",
+                                        "cross_section_scale",
+                                        "segments",
                                         "bounds",
                                         "center",
                                         "size",
@@ -59,7 +65,8 @@ const std::vector<std::string> kKeys = {"format",
                                         "output",
                                         "png_level",
                                         "save_arrays",
-                                        "rendered"};
+                                        "rendered",
+                                        "neuroglancer"};
 
 std::string trim(const std::string& s) {
   const auto b = s.find_first_not_of(" \t");
@@ -209,6 +216,19 @@ class Reader {
       s.window = ds.window;
     else if (key == "rgb")
       s.rgb = ds.rgb;
+    else if (key == "state")
+      spec_.state.reset();
+    else if (spec_.state && key == "panel")
+      spec_.state->panel.clear();
+    else if (spec_.state && key == "panel_size") {
+      spec_.state->width = StateSpec{}.width;
+      spec_.state->height = StateSpec{}.height;
+    } else if (spec_.state && key == "position")
+      spec_.state->position.reset();
+    else if (spec_.state && key == "cross_section_scale")
+      spec_.state->cross_section_scale.reset();
+    else if (spec_.state && key == "segments")
+      spec_.state->segments.clear();
     else if (key == "output")
       spec_.output.path.clear();
     else if (key == "png_level")
@@ -252,8 +272,38 @@ class Reader {
     if (key == "format") {
       if (!v.is_string() || v.get<std::string>() != kFigureFormat)
         bad("this reader knows " + std::string(kFigureFormat) + ", not " + shown(v));
-    } else if (key == "rendered") {
-      // What an earlier run drew: a record, never an input.
+    } else if (key == "rendered" || key == "neuroglancer") {
+      // What an earlier run drew, and a Neuroglancer state of its view: records, never inputs.
+    } else if (key == "state") {
+      if (!v.is_object() && !v.is_string())
+        bad("expected a Neuroglancer state or where to read one, got " + shown(v));
+      state().state = v.is_string() ? json(trim(v.get<std::string>())) : v;
+    } else if (key == "panel") {
+      state().panel = text(v);
+      if (state().panel != "xy" && state().panel != "xz" && state().panel != "yz")
+        bad("must be xy, xz or yz, got '" + state().panel + "'");
+    } else if (key == "panel_size") {
+      const std::vector<double> size = numbers(v, 2, 2);
+      for (double d : size)
+        if (d != std::floor(d) || d < 1 || d > 32768)
+          bad("expected W,H in pixels within 1..32768, got " + shown(v));
+      state().width = static_cast<int>(size[0]);
+      state().height = static_cast<int>(size[1]);
+    } else if (key == "position") {
+      state().position = numbers(v, 1, 32);
+    } else if (key == "cross_section_scale") {
+      const double z = number(v);
+      if (!(z > 0)) bad("must be a positive number");
+      state().cross_section_scale = z;
+    } else if (key == "segments") {
+      // A list of ids for every segmentation layer, or {"layer name": [ids], ...}.
+      auto& segments = state().segments;
+      segments.clear();
+      if (v.is_object()) {
+        for (auto it = v.begin(); it != v.end(); ++it) segments[it.key()] = ids(it.value());
+      } else {
+        segments[""] = ids(v);
+      }
     } else if (key == "image") {
       source(spec_.image).url = text(v);
     } else if (key == "seg") {
@@ -389,6 +439,13 @@ class Reader {
   SourceSpec& source(std::optional<SourceSpec>& s) {
     if (!s) s.emplace();
     return *s;
+  }
+
+  // The state part of the spec, made when a state key is first set (its view keys may come
+  // before "state" in a row, or in --defaults while the rows give the state).
+  StateSpec& state() {
+    if (!spec_.state) spec_.state.emplace();
+    return *spec_.state;
   }
 
   std::string text(const json& v) const {
@@ -611,6 +668,8 @@ std::string id_text(std::uint64_t id) {
 std::string canonical_key(std::string_view key) {
   std::string k(key);
   std::replace(k.begin(), k.end(), '-', '_');
+  // Neuroglancer's own name for the zoom, as a state writes it.
+  if (k == "crossSectionScale") return "cross_section_scale";
   return k;
 }
 
@@ -686,6 +745,26 @@ ordered_json figure_spec_to_json(const FigureSpec& spec) {
   j["timestamp"] = spec.timestamp ? ordered_json(cave::format_timestamp(*spec.timestamp))
                                   : ordered_json(nullptr);
   j["supervoxels"] = spec.supervoxels;
+  if (spec.state) {
+    const StateSpec& st = *spec.state;
+    j["state"] = st.state;
+    j["panel"] = st.panel.empty() ? ordered_json(nullptr) : ordered_json(st.panel);
+    j["panel_size"] = ordered_json::array({st.width, st.height});
+    if (st.position) j["position"] = *st.position;
+    if (st.cross_section_scale) j["cross_section_scale"] = *st.cross_section_scale;
+    if (!st.segments.empty()) {
+      ordered_json by_layer = ordered_json::object();
+      for (const auto& [layer, list] : st.segments) {
+        ordered_json a = ordered_json::array();
+        for (std::uint64_t id : list) a.push_back(id);
+        by_layer[layer] = a;
+      }
+      if (st.segments.size() == 1 && st.segments.count(""))
+        j["segments"] = by_layer[""];
+      else
+        j["segments"] = by_layer;
+    }
+  }
   const RegionSpec& r = spec.region;
   switch (r.kind) {
     case RegionSpec::Kind::kNone:
