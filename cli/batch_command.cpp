@@ -185,7 +185,7 @@ CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
                  " of imagery figure (prefix columns of your own with '_')");
       }
     }
-    const std::vector<Job> jobs = shard_jobs(manifest, defaults, a->out_dir, shard);
+    std::vector<Job> jobs = shard_jobs(manifest, defaults, a->out_dir, shard);
 
     std::FILE* status = stdout;
     std::unique_ptr<std::FILE, int (*)(std::FILE*)> status_file(nullptr, std::fclose);
@@ -209,8 +209,20 @@ CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
     auto context = make_context(global);
     // The token goes to the hosts of the sources the manifest names (and its datastacks' info
     // services), and nowhere else: not to sources a datastack brings in.
-    for (const Job& job : jobs)
-      if (job.row) grant_token_for_spec(*context, global, job.row->spec);
+    // Rows naming a state (a file, a link) read it here, once per state, so that its sources
+    // are among the named ones.
+    std::map<std::string, nlohmann::json> states;
+    for (Job& job : jobs) {
+      if (!job.row) continue;
+      try {
+        load_state_of_spec(*context, global, job.row->spec, &states);
+      } catch (const Error& e) {
+        job.error = std::string("state: ") + e.what();
+        job.row.reset();
+        continue;
+      }
+      grant_token_for_spec(*context, global, job.row->spec);
+    }
     SharedVolumes volumes(*context);
     StopSignals signals;
     std::atomic<std::size_t> next{0};

@@ -4,6 +4,8 @@
 
 #include "imagery/cave/datastack.h"
 #include "imagery/cave/pinned_time.h"
+#include "imagery/neuroglancer/render_state.h"
+#include "imagery/neuroglancer/state_input.h"
 #include "imagery/volume/open_volume.h"
 
 namespace imagery::cli {
@@ -42,8 +44,55 @@ void grant_token(io::Context& context, const GlobalOptions& global, const std::s
   if (!location.empty()) context.credentials().grant(location, token);
 }
 
+void load_state_of_spec(io::Context& context, const GlobalOptions& global, figure::FigureSpec& spec,
+                        std::map<std::string, nlohmann::json>* cache) {
+  if (!spec.state || !spec.state->state.is_string()) return;
+  const std::string reference = spec.state->state.get<std::string>();
+  if (cache) {
+    if (auto it = cache->find(reference); it != cache->end()) {
+      spec.state->state = it->second;
+      return;
+    }
+  }
+  // The state's own host, when it is fetched ("#!gs://...", "?json_url=https://...").
+  std::string url = reference;
+  if (const auto bang = url.find("#!"); bang != std::string::npos)
+    url = neuroglancer::percent_decode(url.substr(bang + 2));
+  else if (const auto q = url.find("json_url="); q != std::string::npos)
+    url = neuroglancer::percent_decode(url.substr(q + 9, url.find_first_of("&#", q) - q - 9));
+  if (url.rfind("middleauth+", 0) == 0) url = url.substr(11);
+  if (!neuroglancer::is_inline_state(url) && url.find("://") != std::string::npos)
+    grant_token(context, global, url.substr(0, url.find_last_of('/')));
+  spec.state->state = neuroglancer::load_state(reference, context);
+  if (cache) (*cache)[reference] = spec.state->state;
+}
+
 void grant_token_for_spec(io::Context& context, const GlobalOptions& global,
                           const figure::FigureSpec& spec) {
+  if (spec.state && spec.state->state.is_object() && spec.state->state.contains("layers")) {
+    const nlohmann::json& layers = spec.state->state["layers"];
+    auto grant_layer = [&](const nlohmann::json& layer) {
+      if (!layer.is_object() || !layer.contains("source")) return;
+      const nlohmann::json& sources = layer["source"];
+      auto one = [&](const nlohmann::json& s) {
+        const nlohmann::json& u = s.is_object() && s.contains("url") ? s["url"] : s;
+        if (!u.is_string()) return;
+        try {
+          grant_token(context, global, neuroglancer::volume_url(u.get<std::string>()));
+        } catch (const Error&) {
+          // A source that cannot be opened gets no token; drawing it says why.
+        }
+      };
+      if (sources.is_array())
+        for (const auto& s : sources) one(s);
+      else
+        one(sources);
+    };
+    if (layers.is_array())
+      for (const auto& layer : layers) grant_layer(layer);
+    else if (layers.is_object())
+      for (const auto& [name, layer] : layers.items()) grant_layer(layer);
+  }
   if (spec.image) grant_token(context, global, spec.image->url);
   if (spec.segmentation) grant_token(context, global, spec.segmentation->url);
   if (!spec.datastack.empty()) {

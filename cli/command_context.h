@@ -4,6 +4,9 @@
 // error whose remedy is one of its flags.
 #pragma once
 
+#include <map>
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <string>
 #include <string_view>
@@ -27,7 +30,14 @@ std::string given_token(const GlobalOptions& global);
 // (a redirect, a graphene layer's bucket) get no token from the command line.
 void grant_token(io::Context& context, const GlobalOptions& global, const std::string& source);
 
-// grant_token for every source `spec` names, and for the info service of its datastack.
+// A state given by name (a file, "-", a link, a URL) read into `spec`, so that the sources it
+// names are known before tokens are granted; the token goes to the state's own host when it is
+// a URL. `cache` (optional) keeps states already read, for many batch rows naming one.
+void load_state_of_spec(io::Context& context, const GlobalOptions& global, figure::FigureSpec& spec,
+                        std::map<std::string, nlohmann::json>* cache = nullptr);
+
+// grant_token for every source `spec` names (a state's layer sources included), and for the
+// info service of its datastack.
 void grant_token_for_spec(io::Context& context, const GlobalOptions& global,
                           const figure::FigureSpec& spec);
 

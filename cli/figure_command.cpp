@@ -52,7 +52,8 @@ CommandRunner add_figure_command(CLI::App& app, const GlobalOptions& global) {
   auto a = std::make_shared<FigureArgs>();
   auto* cmd = app.add_subcommand(
       "figure",
-      "Draw a segmentation over imagery straight from two volumes (aligned on the image grid)");
+      "Draw a segmentation over imagery straight from two volumes (aligned on the image grid), "
+      "or a Neuroglancer state's cross-section as Neuroglancer draws it (--state)");
   add_figure_options(cmd);
   cmd->add_option("--save-arrays", a->save_arrays,
                   "PREFIX: also write PREFIX_image.npy and PREFIX_seg.npy, [x, y, z] as drawn");
@@ -63,8 +64,9 @@ CommandRunner add_figure_command(CLI::App& app, const GlobalOptions& global) {
                   "must contain {i}");
 
   return [a, cmd, &global] {
-    const figure::FigureSpec spec = spec_of(cmd, *a);
+    figure::FigureSpec spec = spec_of(cmd, *a);
     auto context = make_context(global);
+    load_state_of_spec(*context, global, spec);
     grant_token_for_spec(*context, global, spec);
     PhaseTimer timer(global);
     ProgressBar progress("chunks", global.quiet);

@@ -74,6 +74,21 @@ void add_figure_options(CLI::App* cmd) {
       ->description(
           "T: read root ids of a graphene segmentation as of T: unix seconds or ISO 8601 (no "
           "zone: UTC). Default: the instant the command started");
+  cmd->add_option("--state")->description(
+      "STATE: draw a Neuroglancer state's cross-section as Neuroglancer does: a JSON file, - "
+      "(stdin), a Neuroglancer link (#!{...} or #!URL of a JSON state), or a state's URL");
+  cmd->add_option("--panel")->description(
+      "xy, xz or yz: the cross-section of --state to draw (default: its layout's first)");
+  cmd->add_option("--panel-size")
+      ->description("W,H: the --state panel in pixels (default 1024,1024)");
+  cmd->add_option("--position")
+      ->description(
+          "X,Y,Z: centre the --state view here (global coordinates, voxel centres at k+0.5)");
+  cmd->add_option("--cross-section-scale")
+      ->description(
+          "Z: the --state zoom, in canonical voxels per pixel (Neuroglancer's crossSectionScale)");
+  cmd->add_option("--segments")
+      ->description("ID,ID,...: the selected segments of the --state's segmentation layers");
   cmd->add_option("--bounds")
       ->description("X0,Y0,Z0,X1,Y1,Z1: half-open box in coordinates (see --resolution)");
   cmd->add_option("--center")

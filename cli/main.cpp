@@ -32,6 +32,7 @@ int main(int argc, char** argv) {
   add(cli::add_stack_command(app, global));
   add(cli::add_figure_command(app, global));
   add(cli::add_batch_command(app, global));
+  add(cli::add_link_command(app, global));
 
   try {
     app.parse(argc, argv);

@@ -71,7 +71,9 @@ void check_figure_spec(const FigureSpec& spec, const overlay::FieldNamer& namer)
           name("cross_section_scale") + " and " + name("segments") + ")");
     const StateSpec& st = spec.state.value();
     if (st.state.is_null() || (st.state.is_string() && st.state.get<std::string>().empty()))
-      bad(name("state") + " is empty");
+      bad(name("state") + " is missing: " + name("position") + ", " + name("cross_section_scale") +
+          ", " + name("segments") + ", " + name("panel") + " and " + name("panel_size") +
+          " change a state's view");
     if (!st.state.is_object() && !st.state.is_string())
       bad(name("state") + " must be a Neuroglancer state or where to read one");
     if (!st.panel.empty() && st.panel != "xy" && st.panel != "xz" && st.panel != "yz")
@@ -79,8 +81,8 @@ void check_figure_spec(const FigureSpec& spec, const overlay::FieldNamer& namer)
     if (st.width < 1 || st.height < 1 || st.width > 32768 || st.height > 32768)
       bad(name("panel_size") + " must be W,H within 1..32768, got " + std::to_string(st.width) +
           "," + std::to_string(st.height));
-    if (st.cross_section_scale && !(*st.cross_section_scale > 0 &&
-                                    std::isfinite(*st.cross_section_scale)))
+    if (st.cross_section_scale &&
+        !(*st.cross_section_scale > 0 && std::isfinite(*st.cross_section_scale)))
       bad(name("cross_section_scale") + " must be a positive number");
     if (st.position)
       for (double v : *st.position)

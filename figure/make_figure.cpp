@@ -9,6 +9,7 @@
 #include "imagery/core/error.h"
 #include "imagery/core/npy.h"
 #include "imagery/figure/figure_spec_json.h"
+#include "imagery/figure/view_state.h"
 #include "imagery/figure/writer.h"
 
 namespace imagery::figure {
@@ -66,6 +67,34 @@ ordered_json labels_json(const std::optional<LabelProvenance>& l) {
   return j;
 }
 
+ordered_json layer_record_json(const neuroglancer::LayerRecord& l) {
+  ordered_json j = {{"name", l.name}, {"type", l.type}, {"source", l.url}, {"drawn", l.drawn}};
+  if (!l.driver.empty()) j["driver"] = l.driver;
+  if (!l.note.empty()) j["note"] = l.note;
+  if (!l.mips.empty()) {
+    ordered_json mips = ordered_json::array();
+    for (const auto& m : l.mips)
+      mips.push_back({{"mip", m.mip},
+                      {"resolution", vec_json(m.resolution)},
+                      {"voxels", m.pixels ? box_json(m.voxels) : ordered_json(nullptr)},
+                      {"pixels", m.pixels}});
+    j["mips"] = mips;
+  }
+  if (l.annotations) j["annotations"] = l.annotations;
+  return j;
+}
+
+ordered_json state_json(const std::optional<StateProvenance>& s) {
+  if (!s) return nullptr;
+  ordered_json layers = ordered_json::array();
+  for (const auto& l : s->layers) layers.push_back(layer_record_json(l));
+  return {{"panel", s->panel},
+          {"size", ordered_json::array({s->width, s->height})},
+          {"pixel_size_nm", s->pixel_size_nm},
+          {"layers", layers},
+          {"notes", s->notes}};
+}
+
 }  // namespace
 
 ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
@@ -76,7 +105,7 @@ ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
   if (pinned.image && p.image) pinned.image->mip = volume::MipSelector::index(p.image->mip);
   if (pinned.segmentation && p.segmentation)
     pinned.segmentation->mip = volume::MipSelector::index(p.segmentation->mip);
-  pinned.resolution = p.coordinate_resolution;
+  if (!p.neuroglancer) pinned.resolution = p.coordinate_resolution;
   ordered_json doc = figure_spec_to_json(pinned);
   ordered_json panels = ordered_json::array();
   for (std::size_t i = 0; i < figure.panels.size(); ++i) {
@@ -89,21 +118,31 @@ ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
     if (i < files.pictures.size()) j["file"] = files.pictures[i];
     panels.push_back(j);
   }
-  doc["rendered"] = {
-      {"imagery_version", p.imagery_version},
-      {"cave", cave_json(p.cave)},
-      {"segmentation_labels", labels_json(p.labels)},
-      {"image", source_json(p.image)},
-      {"segmentation", source_json(p.segmentation)},
-      {"resolution", vec_json(p.coordinate_resolution)},
-      {"bounds", ordered_json::array({vec_json(p.bounds.min), vec_json(p.bounds.max)})},
-      {"grid",
-       {{"voxels", box_json(p.grid_voxels)},
-        {"resolution", vec_json(p.grid_resolution)},
-        {"shape", vec_json(p.grid_shape)}}},
-      {"panels", panels},
-      {"pictures", files.pictures},
-      {"arrays", files.arrays}};
+  if (p.neuroglancer) {
+    doc["rendered"] = {{"imagery_version", p.imagery_version},
+                       {"neuroglancer", state_json(p.neuroglancer)},
+                       {"panels", panels},
+                       {"pictures", files.pictures},
+                       {"arrays", files.arrays}};
+  } else {
+    doc["rendered"] = {
+        {"imagery_version", p.imagery_version},
+        {"cave", cave_json(p.cave)},
+        {"segmentation_labels", labels_json(p.labels)},
+        {"image", source_json(p.image)},
+        {"segmentation", source_json(p.segmentation)},
+        {"resolution", vec_json(p.coordinate_resolution)},
+        {"bounds", ordered_json::array({vec_json(p.bounds.min), vec_json(p.bounds.max)})},
+        {"grid",
+         {{"voxels", box_json(p.grid_voxels)},
+          {"resolution", vec_json(p.grid_resolution)},
+          {"shape", vec_json(p.grid_shape)}}},
+        {"panels", panels},
+        {"pictures", files.pictures},
+        {"arrays", files.arrays}};
+  }
+  // A Neuroglancer state of the view, for `imagery link` and for collaborators.
+  doc["neuroglancer"] = neuroglancer_state_of(spec, figure);
   return doc;
 }
 
@@ -122,6 +161,11 @@ FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const Make
   AtomicFile sidecar(sidecar_path(spec.output.path));
   std::unique_ptr<AtomicFile> image_npy, seg_npy;
   const std::string prefix = spec.output.arrays_prefix();
+  if (!prefix.empty() && spec.state)
+    fail(ErrorCode::kInvalidArgument,
+         (name ? name("save_arrays") : "save_arrays") + " does not go with " +
+             (name ? name("state") : "state") +
+             ": a state's panel is drawn from several layers and mips, not one array each");
   if (!prefix.empty()) {
     // (A datastack may bring an image; a file not written is never created.)
     if (spec.image || !spec.datastack.empty())

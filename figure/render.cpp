@@ -6,6 +6,7 @@
 #include "imagery/cave/datastack.h"
 #include "imagery/cave/pinned_time.h"
 #include "imagery/core/error.h"
+#include "imagery/figure/state_figure.h"
 #include "imagery/overlay/series.h"
 #include "imagery/version.h"
 #include "imagery/volume/open_volume.h"
@@ -54,6 +55,7 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
                        const overlay::FieldNamer& namer) {
   const overlay::FieldNamer name = namer ? namer : overlay::FieldNamer(plain);
   check_figure_spec(given, name);
+  if (given.state) return plan_state_figure(given, context, options, name);
   FigurePlan plan;
   plan.spec = given;
   FigureSpec& spec = plan.spec;
@@ -213,6 +215,7 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
 
 RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan, io::Context& context,
                               const RenderOptions& options) {
+  if (plan.viewer_state) return render_state_figure(spec, plan, context, options);
   const client::Client& c = *plan.client;
   const overlay::OverlayStyle& style = spec.style;
   RenderedFigure out;

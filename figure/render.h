@@ -20,6 +20,7 @@
 #include "imagery/core/bbox.h"
 #include "imagery/figure/figure_spec.h"
 #include "imagery/io/context.h"
+#include "imagery/neuroglancer/render_state.h"
 #include "imagery/overlay/image.h"
 #include "imagery/volume/volume.h"
 
@@ -55,8 +56,18 @@ struct LabelProvenance {
   std::vector<std::pair<std::string, std::string>> source;  // the driver's record (server, ...)
 };
 
+// How a figure from a Neuroglancer state was drawn.
+struct StateProvenance {
+  std::string panel;  // xy, xz, yz
+  int width = 0, height = 0;
+  double pixel_size_nm = 0;
+  std::vector<neuroglancer::LayerRecord> layers;  // every layer of the state, drawn or not
+  std::vector<std::string> notes;
+};
+
 struct Provenance {
   std::string imagery_version;
+  std::optional<StateProvenance> neuroglancer;
   std::optional<CaveProvenance> cave;
   std::optional<LabelProvenance> labels;
   std::optional<SourceProvenance> image, segmentation;
@@ -104,6 +115,8 @@ struct FigurePlan {
   std::shared_ptr<const client::Client> client;
   client::Region region;
   std::optional<SourceProvenance> image, segmentation;
+  // A figure from a Neuroglancer state: the state to draw, complete (dimensions, position).
+  std::optional<neuroglancer::ViewerState> viewer_state;
   Bbox grid_voxels;
   Vec3d grid_resolution;
   bool three_d = false;            // pictures are slices of a volume

@@ -219,7 +219,35 @@ void write_fragment(std::uint8_t* texel, const Rgba& f, bool blend) {
 }
 
 // Geometry of one layer: the mips drawn and, per pixel, which one and which voxel.
-void plan_layer(VolumeLayer& vl, const CrossSection& view, const ViewerState& state) {
+// Within this many voxels of a boundary (and not on it), float32 rounding on the GPU decides.
+thread_local double near_tie_voxels = 1e-4;
+// Or, when > 0, within this many screen pixels (the voxel distance over the per-pixel step).
+thread_local double near_tie_pixels = 0;
+thread_local std::array<double, 3> voxels_per_pixel{};
+thread_local int near_axis = 0;
+
+bool near_boundary(double c, double boundary) {
+  const double d = std::abs(c - boundary);
+  if (near_tie_pixels > 0) {
+    const double step = voxels_per_pixel[near_axis];
+    return d > 0 && step > 0 && d / step < near_tie_pixels;
+  }
+  return d > 0 && d < near_tie_voxels;
+}
+
+bool near_integer(double c) {
+  return near_boundary(c, std::round(c));
+}
+
+// Which axis near_boundary() measures, and how far one pixel moves along it (voxels of `mp`).
+void set_near_axis(const VolumeLayer& vl, const CrossSection& view, const MipPlan& mp, int d) {
+  near_axis = d;
+  const double scale = vl.ratio[d] / mp.factor[d];
+  voxels_per_pixel[d] = std::hypot(double(view.right[d]) * scale, double(view.down[d]) * scale);
+}
+
+void plan_layer(VolumeLayer& vl, const CrossSection& view, const ViewerState& state,
+                std::vector<std::uint8_t>* near_ties) {
   const volume::Metadata& meta = vl.volume->metadata();
   const Vec3d r0 = meta.scales.at(0).resolution;
   for (int d = 0; d < 3; ++d)
@@ -293,6 +321,12 @@ void plan_layer(VolumeLayer& vl, const CrossSection& view, const ViewerState& st
         MipPlan& mp = vl.mips[k];
         std::array<double, 3> c{};
         for (int d = 0; d < 3; ++d) c[d] = model[d] / mp.factor[d] + shift[k][d];
+        if (near_ties)
+          for (int d = 0; d < 3; ++d) {
+            set_near_axis(vl, view, mp, d);
+            if (near_boundary(c[d], mp.lower[d]) || near_boundary(c[d], mp.upper[d]))
+              (*near_ties)[p] = 1;
+          }
         std::array<std::int64_t, 3> voxel{};
         bool inside = true;
         for (int d = 0; d < 3 && inside; ++d) {
@@ -314,6 +348,11 @@ void plan_layer(VolumeLayer& vl, const CrossSection& view, const ViewerState& st
           }
         }
         if (!inside) continue;
+        if (near_ties)
+          for (int d = 0; d < 3; ++d) {
+            set_near_axis(vl, view, mp, d);
+            if (near_integer(c[d])) (*near_ties)[p] = 1;
+          }
         vl.pixel_mip[p] = static_cast<std::int8_t>(k);
         vl.pixel_voxel[p] = voxel;
         ++mp.pixels;
@@ -439,7 +478,11 @@ StateRendering render_state(const ViewerState& input, io::Context& context,
            "layer '" + vl.layer->name + "': a uint64 image layer is not drawn");
     volumes.push_back(std::move(vl));
   }
-  for (auto& vl : volumes) plan_layer(vl, out.view, state);
+  if (options.mark_near_ties) out.near_ties.assign(n, 0);
+  near_tie_voxels = options.near_tie_voxels;
+  near_tie_pixels = options.near_tie_pixels;
+  for (auto& vl : volumes)
+    plan_layer(vl, out.view, state, options.mark_near_ties ? &out.near_ties : nullptr);
 
   // Fetch what every drawn mip needs, all at once.
   std::uint64_t total = 0;

@@ -36,6 +36,14 @@ struct StateRenderOptions {
   std::function<std::shared_ptr<const volume::Volume>(const std::string& url)> open;
   std::size_t max_memory_bytes = std::size_t{8} << 30;
   std::stop_token stop;
+  // Also say which pixels are near ties (StateRendering::near_ties).
+  bool mark_near_ties = false;
+  // How near (in voxels) counts as near.
+  double near_tie_voxels = 1e-4;
+  // If > 0, nearness is measured on the screen instead: pixels whose centre is within this many
+  // pixels of a boundary. For oblique views: the GPU rasterises tilted chunk faces from vertices
+  // snapped to a sub-pixel grid, which moves samples by a fraction of a pixel.
+  double near_tie_pixels = 0;
 };
 
 // What one layer contributed.
@@ -60,6 +68,11 @@ struct StateRendering {
   CrossSection view;
   std::vector<LayerRecord> layers;
   std::vector<std::string> notes;
+  // With mark_near_ties: 1 for each pixel (row by row) whose sample position is within 1e-4
+  // voxel of a voxel or region boundary of a drawn layer without being exactly on it. There the
+  // GPU's float32 rounding decides which voxel Neuroglancer shows, so no model can predict it
+  // (../shared/docs/neuroglancer-render.md section 9).
+  std::vector<std::uint8_t> near_ties;
 };
 
 // Opens the sources of `state` and fills in what it leaves to the data (dimensions from the
