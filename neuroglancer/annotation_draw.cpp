@@ -52,18 +52,24 @@ struct Vec2 {
   double x = 0, y = 0;
 };
 
+// The values a vertex shader hands to the fragment shader (varyings), interpolated per pixel.
+// Constant ones too: their interpolation is not exact in float32 and decides 8-bit ties.
+constexpr int kVaryings = 4;
+using Varyings = std::array<double, kVaryings>;
+using Fragment = std::function<void(int, int, const Varyings&)>;
+
 // SwiftShader places vertices on a grid of 1/16 pixel before rasterising (its subpixel precision);
 // a point at x.1 is drawn as if at x.125, which moves feathered edges by a visible step.
 double snap(double v) {
   return std::nearbyint(v * 16) / 16;
 }
 
-// Rasterises one triangle of window positions p[k] carrying parameters (s[k], t[k]) and calls
-// fragment(i, j, s, t) for every covered pixel centre with the parameters interpolated at it. A
+// Rasterises one triangle of window positions p[k] carrying values[k] and calls
+// fragment(i, j, values) for every covered pixel centre with the values interpolated at it. A
 // centre exactly on an edge belongs to the primitive on its right and, across a horizontal edge,
 // to the one above on screen (the rule SwiftShader showed for volume quads; see the doc).
-void rasterize_triangle(const Vec2 (&p)[3], const double (&s)[3], const double (&t)[3], int width,
-                        int height, const std::function<void(int, int, double, double)>& fragment) {
+void rasterize_triangle(const Vec2 (&p)[3], const Varyings (&values)[3], int width, int height,
+                        const Fragment& fragment) {
   const double det = (p[1].x - p[0].x) * (p[2].y - p[0].y) - (p[1].y - p[0].y) * (p[2].x - p[0].x);
   if (det == 0 || !std::isfinite(det)) return;
   const double sg = det > 0 ? 1 : -1;
@@ -81,25 +87,49 @@ void rasterize_triangle(const Vec2 (&p)[3], const double (&s)[3], const double (
     const double nx = sg * (b.y - a.y), ny = -sg * (b.x - a.x);
     owns[k] = nx < 0 || (nx == 0 && ny > 0);
   }
-  // Plane equations of the parameters in float32 over window coordinates (origin at the bottom
-  // left, y up), evaluated at the pixel centre: closer to SwiftShader's interpolation than exact
-  // barycentrics (27 instead of 387 differing pixels over the blind cases, all off by one level
-  // at 8-bit rounding ties); its exact set-up arithmetic is not emulated.
+  // Interpolation as SwiftShader sets it up (src/Pipeline/SetupRoutine.cpp): fixed-point
+  // vertices shifted by half a pixel so that pixel centres are integers, the first vertex the one
+  // lowest in clip-space y, plane equations from the reciprocal of the doubled area, all in
+  // float32, evaluated as (C + y * B) + x * A and multiplied by the interpolated 1/w.
+  int order[3] = {0, 1, 2};
+  {
+    double yc[3];
+    for (int k = 0; k < 3; ++k) yc[k] = -p[k].y;  // clip-space y is up
+    const double ymin = std::min({yc[0], yc[1], yc[2]});
+    const bool c1 = yc[1] == ymin, c2 = yc[2] == ymin;
+    if (c1) order[0] = 1, order[1] = 2, order[2] = 0;
+    if (c2) {
+      const int o[3] = {order[2], order[0], order[1]};
+      order[0] = o[0], order[1] = o[1], order[2] = o[2];
+    }
+  }
+  // Window y is taken to run down the screen as the panel's does (running it up changed no pixel
+  // of any case).
+  const float X0 = float(p[order[0]].x - 0.5), Y0 = float(p[order[0]].y - 0.5);
+  const float x1 = float(p[order[1]].x - 0.5) - X0, y1 = float(p[order[1]].y - 0.5) - Y0;
+  const float x2 = float(p[order[2]].x - 0.5) - X0, y2 = float(p[order[2]].y - 0.5) - Y0;
+  const float area = x1 * y2 - x2 * y1;
+  const float inv = 1.0f / area;
+  const float m0x = (y1 - y2) * inv, m0y = (x2 - x1) * inv;
+  const float m1x = y2 * inv, m1y = -x2 * inv, m2x = -y1 * inv, m2y = x1 * inv;
   struct Plane {
     float a, b, c;
   };
-  auto make_plane = [&](const double(&v)[3]) {
-    const float x1 = float(p[1].x - p[0].x), y1 = float(p[1].y - p[0].y);
-    const float x2 = float(p[2].x - p[0].x), y2 = float(p[2].y - p[0].y);
-    const float d = x1 * y2 - x2 * y1;
-    const float v1 = float(v[1] - v[0]), v2 = float(v[2] - v[0]);
-    // Gradients along panel x and along window y (= height - panel y).
-    const float a = (v1 * y2 - v2 * y1) / d, b = -((v2 * x1 - v1 * x2) / d);
-    return Plane{a, b, float(v[0]) - a * float(p[0].x) - b * float(height - p[0].y)};
+  auto make_plane = [&](int n) {
+    const float i0 = float(values[order[0]][n]), i1 = float(values[order[1]][n]),
+                i2 = float(values[order[2]][n]);
+    return Plane{i0 * m0x + i1 * m1x + i2 * m2x, i0 * m0y + i1 * m1y + i2 * m2y, i0};
   };
-  const Plane ps = make_plane(s), pt = make_plane(t);
+  Plane planes[kVaryings];
+  for (int n = 0; n < kVaryings; ++n) planes[n] = make_plane(n);
+  const Plane pw{m0x + m1x + m2x, m0y + m1y + m2y, 1.0f};
   auto plane = [&](const Plane& q, double x, double y) {
-    return double(q.c + q.a * float(x) + q.b * float(height - y));
+    // Pixels come in 2x2 quads: the quad's even corner plus an offset from the first vertex.
+    const int xi = static_cast<int>(x - 0.5), yi = static_cast<int>(y - 0.5);
+    const int xq = xi & ~1, yq = yi & ~1;
+    const float xx = float(xq) + (float(xi - xq) - X0), yy = float(yq) + (float(yi - yq) - Y0);
+    const float rhw = 1.0f / ((pw.c + yy * pw.b) + xx * pw.a);
+    return double(((q.c + yy * q.b) + xx * q.a) * rhw);
   };
   for (int j = j0; j <= j1; ++j) {
     for (int i = i0; i <= i1; ++i) {
@@ -113,22 +143,35 @@ void rasterize_triangle(const Vec2 (&p)[3], const double (&s)[3], const double (
         if (e < 0 || (e == 0 && !owns[k])) inside = false;
       }
       if (!inside) continue;
-      fragment(i, j, plane(ps, x, y), plane(pt, x, y));
+      Varyings at;
+      for (int n = 0; n < kVaryings; ++n) at[n] = plane(planes[n], x, y);
+      fragment(i, j, at);
     }
   }
 }
 
-// Rasterises the quad origin + s * e1 + t * e2 (s, t in [0, 1], panel pixel coordinates with
-// centres at k + 0.5) as Neuroglancer's quads are drawn (webgl/quad.ts): two triangles split
-// along (0, 0)-(1, 1), corners snapped to the subpixel grid, (s, t) interpolated.
-void rasterize(const Vec2& origin, const Vec2& e1, const Vec2& e2, int width, int height,
-               const std::function<void(int, int, double, double)>& fragment) {
-  auto corner = [&](double s, double t) {
-    return Vec2{snap(origin.x + s * e1.x + t * e2.x), snap(origin.y + s * e1.y + t * e2.y)};
-  };
-  const Vec2 p00 = corner(0, 0), p01 = corner(0, 1), p11 = corner(1, 1), p10 = corner(1, 0);
-  rasterize_triangle({p00, p01, p11}, {0, 0, 1}, {0, 1, 1}, width, height, fragment);
-  rasterize_triangle({p11, p10, p00}, {1, 1, 0}, {1, 0, 0}, width, height, fragment);
+// A corner of a quad: its panel position and the two values it carries (e.g. vCircleCoord).
+struct QuadVertex {
+  Vec2 pos;
+  Varyings values{};
+};
+
+// Rasterises a quad as Neuroglancer draws quads (webgl/quad.ts): corners (qx, qy) in {0, 1}^2,
+// the triangles (0,0) (0,1) (1,1) and (1,1) (1,0) (0,0), corners snapped to the subpixel grid,
+// (u, v) interpolated; fragment(i, j, u, v) for every covered pixel.
+void rasterize(const std::function<QuadVertex(int, int)>& corner, int width, int height,
+               const Fragment& fragment) {
+  QuadVertex c[2][2];
+  for (int qx = 0; qx < 2; ++qx) {
+    for (int qy = 0; qy < 2; ++qy) {
+      c[qx][qy] = corner(qx, qy);
+      c[qx][qy].pos = {snap(c[qx][qy].pos.x), snap(c[qx][qy].pos.y)};
+    }
+  }
+  rasterize_triangle({c[0][0].pos, c[0][1].pos, c[1][1].pos},
+                     {c[0][0].values, c[0][1].values, c[1][1].values}, width, height, fragment);
+  rasterize_triangle({c[1][1].pos, c[1][0].pos, c[0][0].pos},
+                     {c[1][1].values, c[1][0].values, c[0][0].values}, width, height, fragment);
 }
 
 struct Projected {
@@ -165,21 +208,25 @@ void draw_circle(Context& ctx, const Projected& c, F diameter, F border, F feath
   const F border_start = diameter / total, feather_fraction = feather / total;
   const double radius = total / 2.0;
   const F multiplier = fade(c.z);
-  rasterize({c.x - radius, c.y - radius}, {2 * radius, 0}, {0, 2 * radius}, ctx.panel.width,
-            ctx.panel.height, [&](int i, int j, double s, double t) {
-              const F u = F(2 * s - 1), v = F(2 * t - 1);
-              const F r = std::sqrt(F(F(u * u) + F(v * v)));
-              if (r > 1) return;
-              const F to_border = clamp01((r - border_start) / feather_fraction);
-              const F feathered = clamp01((F(1) - r) / feather_fraction);
-              Rgba out;
-              out.r = interior.r + (border_color.r - interior.r) * to_border;
-              out.g = interior.g + (border_color.g - interior.g) * to_border;
-              out.b = interior.b + (border_color.b - interior.b) * to_border;
-              const F a = interior.a + (border_color.a - interior.a) * to_border;
-              out.a = F(F(a * feathered) * multiplier);
-              ctx.blender.blend(i, j, out);
-            });
+  // circleCornerOffset in device coordinates, whose y is up: -1 is the bottom on screen.
+  auto corner = [&](int qx, int qy) {
+    const double u = 2 * qx - 1, v = 2 * qy - 1;
+    return QuadVertex{{c.x + u * radius, c.y - v * radius}, {u, v, border_start, feather_fraction}};
+  };
+  rasterize(corner, ctx.panel.width, ctx.panel.height, [&](int i, int j, const Varyings& at) {
+    const F u = F(at[0]), v = F(at[1]), border_start = F(at[2]), feather_fraction = F(at[3]);
+    const F r = std::sqrt(F(F(u * u) + F(v * v)));
+    if (r > 1) return;
+    const F to_border = clamp01((r - border_start) / feather_fraction);
+    const F feathered = clamp01((F(1) - r) / feather_fraction);
+    Rgba out;
+    out.r = interior.r + (border_color.r - interior.r) * to_border;
+    out.g = interior.g + (border_color.g - interior.g) * to_border;
+    out.b = interior.b + (border_color.b - interior.b) * to_border;
+    const F a = interior.a + (border_color.a - interior.a) * to_border;
+    out.a = F(F(a * feathered) * multiplier);
+    ctx.blender.blend(i, j, out);
+  });
 }
 
 // A feathered line (webgl/lines.ts emitLine, not rounded): clipped to the depth range, a quad
@@ -218,13 +265,21 @@ void draw_line(Context& ctx, Projected a, Projected b, F width, F feather, const
   const double nx = -dy / ctx.panel.width, ny = dx / ctx.panel.height;
   const double nl = std::hypot(nx, ny);
   const Vec2 off{nx / nl * total / 2.0, ny / nl * total / 2.0};
-  rasterize({a.x - off.x, a.y - off.y}, {dx, dy}, {2 * off.x, 2 * off.y}, ctx.panel.width,
-            ctx.panel.height, [&](int i, int j, double s, double t) {
-              const F across = std::fabs(F(2 * t - 1));
-              F alpha = F(color.a * clamp01((F(1) - across) / feather_fraction));
-              if (depth_fade) alpha = F(alpha * fade(a.z + (b.z - a.z) * s));
-              ctx.blender.blend(i, j, {color.r, color.g, color.b, alpha});
-            });
+  // getLineOffset: x picks the end, y (-1 or 1) the side; vLineCoord is that y.
+  auto corner = [&](int qx, int qy) {
+    const double side = 2 * qy - 1;
+    return QuadVertex{{a.x + qx * dx + side * off.x, a.y + qx * dy + side * off.y},
+                      {double(qx), side, feather_fraction, 1}};
+  };
+  rasterize(corner, ctx.panel.width, ctx.panel.height, [&](int i, int j, const Varyings& at) {
+    const double s = at[0];
+    const F across = std::fabs(F(at[1])), feather_fraction = F(at[2]);
+    F alpha = F(color.a * clamp01((F(1) - across) / feather_fraction));
+    // Line annotations fade with depth (line.ts); box edges multiply by vClipCoefficient, a
+    // varying equal to 1 at every corner whose interpolation is not exactly 1 (bounding_box.ts).
+    alpha = depth_fade ? F(alpha * fade(a.z + (b.z - a.z) * s)) : F(alpha * F(at[3]));
+    ctx.blender.blend(i, j, {color.r, color.g, color.b, alpha});
+  });
 }
 
 Rgba annotation_color(const AnnotationLayerState& layer, const Annotation& ann) {
@@ -367,12 +422,17 @@ void draw_ellipsoids(Context& ctx, const AnnotationLayerState& layer,
     }
     const F u2x = -u1y, u2y = u1x;
     const Vec2 centre{k1 + panel.width / 2.0, k2 + panel.height / 2.0};
-    const Vec2 e1{2.0 * u1x * sa, 2.0 * u1y * sa}, e2{2.0 * u2x * sb, 2.0 * u2y * sb};
-    const Vec2 origin{centre.x - e1.x / 2 - e2.x / 2, centre.y - e1.y / 2 - e2.y / 2};
+    // The viewport's y runs down the screen, like the panel's.
+    auto corner = [&](int qx, int qy) {
+      const F u = F(2 * qx - 1), v = F(2 * qy - 1);
+      return QuadVertex{{centre.x + double(F(u1x * u) * sa) + double(F(u2x * v) * sb),
+                         centre.y + double(F(u1y * u) * sa) + double(F(u2y * v) * sb)},
+                        {u, v, 0, 0}};
+    };
     Rgba color = annotation_color(layer, *ann);
     color.a = F(color.a * F(0.5));  // setColor: ellipsoid fill alpha halved in cross-sections
-    rasterize(origin, e1, e2, panel.width, panel.height, [&](int i, int j, double s, double t) {
-      const F u = F(2 * s - 1), v = F(2 * t - 1);
+    rasterize(corner, panel.width, panel.height, [&](int i, int j, const Varyings& at) {
+      const F u = F(at[0]), v = F(at[1]);
       if (F(F(u * u) + F(v * v)) > F(1)) return;
       ctx.blender.blend(i, j, color);
     });
