@@ -1,6 +1,7 @@
 #include "imagery/neuroglancer/annotation_draw.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdint>
 #include <functional>
