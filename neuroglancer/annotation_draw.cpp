@@ -89,21 +89,16 @@ void rasterize_triangle(const Vec2 (&p)[3], const Varyings (&values)[3], int wid
     owns[k] = nx < 0 || (nx == 0 && ny > 0);
   }
   // Interpolation as SwiftShader sets it up (src/Pipeline/SetupRoutine.cpp): fixed-point
-  // vertices shifted by half a pixel so that pixel centres are integers, the first vertex the one
-  // lowest in clip-space y, plane equations from the reciprocal of the doubled area, all in
-  // float32, evaluated as (C + y * B) + x * A and multiplied by the interpolated 1/w.
-  int order[3] = {0, 1, 2};
-  {
-    double yc[3];
-    for (int k = 0; k < 3; ++k) yc[k] = -p[k].y;  // clip-space y is up
-    const double ymin = std::min({yc[0], yc[1], yc[2]});
-    const bool c1 = yc[1] == ymin, c2 = yc[2] == ymin;
-    if (c1) order[0] = 1, order[1] = 2, order[2] = 0;
-    if (c2) {
-      const int o[3] = {order[2], order[0], order[1]};
-      order[0] = o[0], order[1] = o[1], order[2] = o[2];
-    }
-  }
+  // vertices shifted by half a pixel so that pixel centres are integers, plane equations relative
+  // to a first vertex from the reciprocal of the doubled area, all in float32, evaluated as
+  // (C + y * B) + x * A on 2x2 quads and multiplied by the interpolated 1/w. The first vertex is
+  // the last one, in emission order, of those lowest on the screen (largest panel y): of six
+  // readings of SetupRoutine's vertex rotation this one alone reproduces every 8-bit tie of the
+  // oracle cases (the rotation as written there leaves 678 pixels one level off).
+  int first = 0;
+  for (int k = 0; k < 3; ++k)
+    if (p[k].y >= p[first].y) first = k;
+  const int order[3] = {first, (first + 1) % 3, (first + 2) % 3};
   // Window y is taken to run down the screen as the panel's does (running it up changed no pixel
   // of any case).
   const float X0 = float(p[order[0]].x - 0.5), Y0 = float(p[order[0]].y - 0.5);
@@ -180,6 +175,8 @@ struct Projected {
   double z = 0;         // normalised depth: -1 .. 1 inside the cross-section's depth range
 };
 
+int normal_axis(const PanelGeometry& panel);
+
 struct Context {
   const PanelGeometry& panel;
   double depth_range_px;
@@ -188,13 +185,25 @@ struct Context {
 
   Projected project(const std::array<double, 3>& g) const {
     const auto p = panel.to_panel(g);
-    return {p[0], p[1], (p[2] / depth_step) / depth_range_px};
+    const int k = normal_axis(panel);
+    if (k < 0) return {p[0], p[1], (p[2] / depth_step) / depth_range_px};
+    // Clip-space depth as the GPU computes it for a panel normal to axis k: the inverse view
+    // matrix holds the depth step in float32, gl-matrix inverts it and multiplies by the
+    // orthographic projection in float64 and stores float32 (sliceview/frontend.ts:238-246), the
+    // shader evaluates m10 * z + m14 in float32.
+    const double step = F(depth_step);
+    const F view10 = F(1 / step), view14 = F(-double(F(panel.position[k])) / step);
+    const double proj10 = F(-1 / depth_range_px);
+    const F m10 = F(proj10 * view10), m14 = F(proj10 * view14);
+    const F clip = F(m10 * F(g[k])) + m14;
+    return {p[0], p[1], double(clip)};
   }
 };
 
 // 1 - 2 |0.5 - gl_FragCoord.z| (webgl/circles.ts getCircleAlphaMultiplier and
 // type_handler.ts getCrossSectionFadeFactor), with gl_FragCoord.z = z / 2 + 0.5.
 F fade(double z) {
+  // (ANGLE's Vulkan form (z + 1) * 0.5 gives the same pixels on every case.)
   const F frag_z = F(F(F(z) * F(0.5)) + F(0.5));
   return clamp01(F(1) - F(F(2) * std::fabs(F(0.5) - frag_z)));
 }
