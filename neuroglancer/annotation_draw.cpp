@@ -112,9 +112,9 @@ void rasterize_triangle(const Vec2 (&p)[3], const Varyings (&values)[3], int wid
     float a, b, c;
   };
   auto make_plane = [&](int n) {
-    const float i0 = float(values[order[0]][n]), i1 = float(values[order[1]][n]),
-                i2 = float(values[order[2]][n]);
-    return Plane{i0 * m0x + i1 * m1x + i2 * m2x, i0 * m0y + i1 * m1y + i2 * m2y, i0};
+    const float c0 = float(values[order[0]][n]), c1 = float(values[order[1]][n]),
+                c2 = float(values[order[2]][n]);
+    return Plane{c0 * m0x + c1 * m1x + c2 * m2x, c0 * m0y + c1 * m1y + c2 * m2y, c0};
   };
   Plane planes[kVaryings];
   for (int n = 0; n < kVaryings; ++n) planes[n] = make_plane(n);
@@ -224,11 +224,11 @@ void draw_circle(Context& ctx, const Projected& c, F diameter, F border, F feath
     return QuadVertex{{c.x + u * radius, c.y - v * radius}, {u, v, border_start, feather_fraction}};
   };
   rasterize(corner, ctx.panel.width, ctx.panel.height, [&](int i, int j, const Varyings& at) {
-    const F u = F(at[0]), v = F(at[1]), border_start = F(at[2]), feather_fraction = F(at[3]);
+    const F u = F(at[0]), v = F(at[1]), start_at = F(at[2]), feather_at = F(at[3]);
     const F r = std::sqrt(F(F(u * u) + F(v * v)));
     if (r > 1) return;
-    const F to_border = clamp01((r - border_start) / feather_fraction);
-    const F feathered = clamp01((F(1) - r) / feather_fraction);
+    const F to_border = clamp01((r - start_at) / feather_at);
+    const F feathered = clamp01((F(1) - r) / feather_at);
     Rgba out;
     out.r = interior.r + (border_color.r - interior.r) * to_border;
     out.g = interior.g + (border_color.g - interior.g) * to_border;
@@ -283,8 +283,8 @@ void draw_line(Context& ctx, Projected a, Projected b, F width, F feather, const
   };
   rasterize(corner, ctx.panel.width, ctx.panel.height, [&](int i, int j, const Varyings& at) {
     const double s = at[0];
-    const F across = std::fabs(F(at[1])), feather_fraction = F(at[2]);
-    F alpha = F(color.a * clamp01((F(1) - across) / feather_fraction));
+    const F across = std::fabs(F(at[1])), feather_at = F(at[2]);
+    F alpha = F(color.a * clamp01((F(1) - across) / feather_at));
     // Line annotations fade with depth (line.ts); box edges multiply by vClipCoefficient, a
     // varying equal to 1 at every corner whose interpolation is not exactly 1 (bounding_box.ts).
     alpha = depth_fade ? F(alpha * fade(a.z + (b.z - a.z) * s)) : F(alpha * F(at[3]));
