@@ -54,7 +54,7 @@ struct Vec2 {
 };
 
 // The values a vertex shader hands to the fragment shader (varyings), interpolated per pixel.
-// Constant ones too: their interpolation is not exact in float32 and decides 8-bit ties.
+// Constant ones are interpolated too, as the GPU does (no case showed them off 1 exactly).
 constexpr int kVaryings = 4;
 using Varyings = std::array<double, kVaryings>;
 using Fragment = std::function<void(int, int, const Varyings&)>;
@@ -286,7 +286,7 @@ void draw_line(Context& ctx, Projected a, Projected b, F width, F feather, const
     const F across = std::fabs(F(at[1])), feather_at = F(at[2]);
     F alpha = F(color.a * clamp01((F(1) - across) / feather_at));
     // Line annotations fade with depth (line.ts); box edges multiply by vClipCoefficient, a
-    // varying equal to 1 at every corner whose interpolation is not exactly 1 (bounding_box.ts).
+    // varying equal to 1 at every corner, interpolated like the others (bounding_box.ts).
     alpha = depth_fade ? F(alpha * fade(a.z + (b.z - a.z) * s)) : F(alpha * F(at[3]));
     ctx.blender.blend(i, j, {color.r, color.g, color.b, alpha});
   });
