@@ -9,6 +9,8 @@
 
 #include "imagery/cave/pinned_time.h"
 #include "imagery/core/error.h"
+#include "imagery/neuroglancer/annotation_draw.h"
+#include "imagery/neuroglancer/annotation_json.h"
 #include "imagery/neuroglancer/segment_color.h"
 #include "imagery/volume/open_volume.h"
 
@@ -434,6 +436,8 @@ StateRendering render_state(const ViewerState& input, io::Context& context,
   std::vector<VolumeLayer> volumes;
   volumes.reserve(state.layers.size());
   std::vector<std::future<std::shared_ptr<const volume::Volume>>> opening(state.layers.size());
+  // Annotation layers, drawn over everything else in layer order (as Neuroglancer's panel does).
+  std::vector<std::pair<std::size_t, AnnotationLayerState>> annotation_layers;
   for (std::size_t l = 0; l < state.layers.size(); ++l) {
     const LayerState& layer = state.layers[l];
     LayerRecord& record = out.layers[l];
@@ -445,7 +449,8 @@ StateRendering render_state(const ViewerState& input, io::Context& context,
       continue;
     }
     if (layer.kind == LayerType::kAnnotation) {
-      record.note = "annotation layer: not drawn";
+      annotation_layers.push_back(
+          {l, parse_annotation_layer(layer.document, "layer '" + layer.name + "'")});
       continue;
     }
     if (!is_volume_layer(layer)) {
@@ -583,6 +588,34 @@ StateRendering render_state(const ViewerState& input, io::Context& context,
       dst[1] = src[1];
       dst[2] = src[2];
     }
+  }
+
+  AnnotationDrawOptions annotation_options;
+  // crossSectionDepth: negative values are pixels, positive ones global units at zoom 1.
+  if (state.document.contains("crossSectionDepth") &&
+      state.document["crossSectionDepth"].is_number()) {
+    const double depth = state.document["crossSectionDepth"].get<double>();
+    if (depth < 0) annotation_options.depth_range_px = -depth;
+    if (depth > 0)
+      annotation_options.depth_range_px = depth / state.cross_section_scale.value_or(1);
+  }
+  // The annotation shaders measure depth in pixels of zoom x canonical voxel, computed in double
+  // (not from the float32 view matrix as the volume layers' pixel size is).
+  PanelGeometry annotation_panel = g;
+  {
+    const double canonical =
+        std::min({state.dimensions[0].scale, state.dimensions[1].scale, state.dimensions[2].scale});
+    annotation_panel.pixel_size_m = state.cross_section_scale.value_or(1.0) * canonical;
+  }
+  for (auto& [index, layer] : annotation_layers) {
+    LayerRecord& record = out.layers[index];
+    if (!layer.inline_source) {
+      record.note = "precomputed annotation source " + layer.source_url + ": not read";
+      continue;
+    }
+    draw_annotations(layer, layer.annotations, annotation_panel, out.picture, annotation_options);
+    record.drawn = true;
+    record.annotations = layer.annotations.size();
   }
   return out;
 }

@@ -167,3 +167,34 @@ TEST_CASE("hash colours of 50 ids under 4 seeds match Neuroglancer's bit for bit
     }
   }
 }
+
+TEST_CASE("annotation layers drawn through render_state match Neuroglancer's screenshots",
+          "[neuroglancer][oracle][annotation][http]") {
+  // The whole path a --state figure takes: volume layers, background, then annotation layers.
+  NginxServer nginx(data_path(""));
+  auto context = imagery::testing::make_context();
+  for (const char* name : {"points_plane", "lines", "boxes", "ellipsoids", "two_layers",
+                           "hidden_layer", "blind4_a", "image_under"}) {
+    DYNAMIC_SECTION(name) {
+      std::string text = imagery::testing::read_text(
+          data_path(std::string("neuroglancer/annotations/") + name + ".state.json"));
+      const std::string from = "http://127.0.0.1:8765/data/";
+      for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at))
+        text.replace(at, from.size(), nginx.url("") + "/");
+      const auto bytes = imagery::testing::read_file(
+          data_path(std::string("neuroglancer/annotations/") + name + ".png"));
+      const imagery::PngImage theirs = imagery::decode_png(bytes, name);
+      ng::StateRenderOptions options;
+      options.width = static_cast<int>(theirs.width);
+      options.height = static_cast<int>(theirs.height);
+      options.mark_near_ties = true;
+      const ng::StateRendering ours = ng::render_state(
+          ng::parse_viewer_state(nlohmann::json::parse(text), name), *context, options);
+      const Comparison c = compare(ours, theirs, 0);
+      INFO(name << ": " << c.differing << " pixels differ (first at " << c.first << "), "
+                << c.near_tie_differing << " near-tie pixels differ");
+      CHECK(c.differing == 0);
+      CHECK(c.near_tie_differing == 0);
+    }
+  }
+}
