@@ -80,7 +80,7 @@ CommandRunner add_figure_command(CLI::App& app, const GlobalOptions& global) {
       if (phase == "composite") {
         progress.finish();
         timer.stop();
-        if (timer.enabled() && p)
+        if (timer.enabled() && p && !p->neuroglancer)
           std::fprintf(stderr, "fetch-image: %.1f ms\nfetch-seg: %.1f ms\nalign: %.1f ms\n",
                        p->fetch_image_ms, p->fetch_segmentation_ms, p->align_ms);
       }

@@ -45,11 +45,14 @@ FigurePlan plan_state_figure(const FigureSpec& given, io::Context& context,
     document = st.state;
   }
   neuroglancer::ViewerState state = neuroglancer::parse_viewer_state(document, where);
-  neuroglancer::ViewOverride change;
-  change.position = st.position;
-  change.cross_section_scale = st.cross_section_scale;
-  change.segments = st.segments;
-  neuroglancer::override_view(state, change, where);
+  // The changes one at a time, so that a message names the key that was wrong.
+  neuroglancer::ViewOverride position, zoom, segments;
+  position.position = st.position;
+  zoom.cross_section_scale = st.cross_section_scale;
+  segments.segments = st.segments;
+  neuroglancer::override_view(state, position, name("position"));
+  neuroglancer::override_view(state, zoom, name("cross_section_scale"));
+  neuroglancer::override_view(state, segments, name("segments"));
   const neuroglancer::StateRenderOptions ropts = render_options(plan.spec, options);
   state = neuroglancer::complete_state(state, context, ropts);
   // Check the view before any voxel is read (a bad layout or panel fails here).

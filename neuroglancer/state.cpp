@@ -362,8 +362,8 @@ void override_view(ViewerState& state, const ViewOverride& change, const std::st
   if (change.position) {
     const std::size_t rank = state.dimensions.empty() ? 3 : state.dimensions.size();
     if (change.position->size() != rank)
-      refuse(where, "the position has " + std::to_string(change.position->size()) +
-                        " coordinates; the state has " + std::to_string(rank) + " dimensions");
+      refuse(where, std::to_string(change.position->size()) + " coordinates; the state has " +
+                        std::to_string(rank) + " dimensions");
     state.position = *change.position;
   }
   if (change.cross_section_scale) {

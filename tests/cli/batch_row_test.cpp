@@ -126,7 +126,7 @@ TEST_CASE("bad rows name the key at fault", "[cli][batch]") {
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}, {"save_arrays", "maybe"}}),
              Catch::Contains("save_arrays"));
   CHECK_THAT(error_of({{"name", "x"}, {"center", "1,2,3"}}, {{"size", "8,8"}, {"seg", ""}}),
-             Catch::Contains("give 'image', 'seg', both, or 'datastack'"));
+             Catch::Contains("give 'image', 'seg', both, 'datastack', or 'state'"));
 }
 
 TEST_CASE("row names never leave the output folder", "[cli][batch]") {

@@ -244,8 +244,28 @@ TEST_CASE("the writer writes every key of the schema and the reader knows every 
       written.insert(item.key());
     }
   }
-  // What only a reader takes: the negative flags of the command line and a sidecar's record.
-  for (const char* k : {"no_fill_missing", "no_merge_outline", "no_overlap", "rendered"})
+  // A figure from a Neuroglancer state, with every change a batch row can make.
+  FigureSpec s = base_spec();
+  s.image.reset();
+  s.segmentation.reset();
+  s.state.emplace();
+  s.state->state = "view.json";
+  s.state->panel = "xz";
+  s.state->position = std::vector<double>{1, 2, 3};
+  s.state->cross_section_scale = 2;
+  s.state->segments[""] = {5, 6};
+  const auto doc = figure_spec_to_json(s);
+  for (const auto& item : doc.items()) written.insert(item.key());
+  const FigureSpec back = imagery::figure::read_figure_spec(nlohmann::json::parse(doc.dump()));
+  REQUIRE(back.state);
+  CHECK(back.state->state == "view.json");
+  CHECK(back.state->panel == "xz");
+  CHECK(back.state->position == std::vector<double>{1, 2, 3});
+  CHECK(back.state->cross_section_scale == 2);
+  CHECK(back.state->segments == s.state->segments);
+  // What only a reader takes: the negative flags of the command line and a sidecar's records.
+  for (const char* k :
+       {"no_fill_missing", "no_merge_outline", "no_overlap", "rendered", "neuroglancer"})
     written.insert(k);
   const auto& keys = imagery::figure::figure_keys();
   CHECK(written == std::set<std::string>(keys.begin(), keys.end()));

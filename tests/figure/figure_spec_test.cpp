@@ -159,7 +159,7 @@ TEST_CASE("check_figure_spec names the output, the sources and the region throug
   s = valid_spec();
   s.image.reset();
   s.segmentation.reset();
-  CHECK(flag_error(s) == "give --image, --seg, both, or --datastack");
+  CHECK(flag_error(s) == "give --image, --seg, both, --datastack, or --state");
   s = valid_spec();
   s.image->url.clear();
   CHECK(flag_error(s) == "--image is empty");

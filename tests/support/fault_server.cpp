@@ -8,8 +8,14 @@
 namespace imagery::testing {
 
 FaultServer::FaultServer(const std::function<void(httplib::Server&, FaultServer&)>& routes) {
+  // Counted before routing: a logger runs after the answer is sent, when the client may already
+  // have read it and the test asked for the count. (Routes that set their own pre-routing
+  // handler replace this one and count for themselves.)
+  server_.set_pre_routing_handler([this](const httplib::Request&, httplib::Response&) {
+    requests_++;
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   routes(server_, *this);
-  server_.set_logger([this](const httplib::Request&, const httplib::Response&) { requests_++; });
   // One request per connection: the destructor must not wait for idle keep-alive connections that
   // the process-wide connection pool of the code under test holds open.
   server_.set_keep_alive_max_count(1);

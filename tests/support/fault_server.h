@@ -19,6 +19,7 @@ class FaultServer {
   FaultServer& operator=(const FaultServer&) = delete;
 
   std::string url(const std::string& path = "") const;
+  // Requests received so far (counted before routing: every answer a client holds is in it).
   int requests() const { return requests_.load(); }
   // True once the destructor runs: slow handlers poll this to end promptly.
   bool stopping() const { return stopping_.load(); }
