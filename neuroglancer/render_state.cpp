@@ -4,47 +4,26 @@
 #include <cmath>
 #include <future>
 #include <limits>
-#include <unordered_map>
-#include <unordered_set>
 
 #include "imagery/cave/pinned_time.h"
 #include "imagery/core/error.h"
 #include "imagery/neuroglancer/annotation_draw.h"
 #include "imagery/neuroglancer/annotation_json.h"
-#include "imagery/neuroglancer/segment_color.h"
+#include "imagery/neuroglancer/internal/layer_sampling.h"
+#include "imagery/neuroglancer/internal/shading.h"
 #include "imagery/volume/open_volume.h"
 
 namespace imagery::neuroglancer {
 namespace {
 
-// Neuroglancer shifts every sampled position by this many voxels along the plane normal's
-// absolute value, so a plane exactly between two sections shows the higher one.
-constexpr double kChunkPositionEpsilon = 1e-3;
-
-struct Rgba {
-  float r = 0, g = 0, b = 0, a = 0;
-};
-
-// One mip of a layer as the panel samples it.
-struct MipPlan {
-  int mip = 0;
-  std::array<double, 3> factor{};          // resolution / mip-0 resolution
-  std::array<double, 3> lower{}, upper{};  // drawn region, voxels of this mip
-  Vec3 chunk_origin, chunk_size;           // the chunk grid (for the tie rule on horizontal edges)
-  Bbox box;                                // voxels its pixels need
-  std::uint64_t pixels = 0;
-  Array data;
-};
+using internal::Fragment;
+using internal::LayerSampling;
 
 struct VolumeLayer {
   const LayerState* layer = nullptr;
   LayerRecord* record = nullptr;
   std::shared_ptr<const volume::Volume> volume;
-  std::array<double, 3> ratio{};  // model (mip-0 voxel) units per global unit, float32-rounded
-  std::vector<MipPlan> mips;      // finest first
-  // Per pixel: which entry of `mips` draws it (-1: none) and the voxel it samples.
-  std::vector<std::int8_t> pixel_mip;
-  std::vector<std::array<std::int64_t, 3>> pixel_voxel;
+  LayerSampling sampling;
 };
 
 std::shared_ptr<const volume::Volume> open_source(const LayerState& layer, io::Context& context,
@@ -75,296 +54,6 @@ void check_transform(const LayerState& layer, const std::string& where) {
       fail(ErrorCode::kInvalidArgument,
            where + ": layer '" + layer.name +
                "': a source transform other than the identity is not drawn yet");
-  }
-}
-
-// The default image shader: invlerp over the range (float32 arithmetic, clamped), grey, with the
-// layer's opacity as alpha.
-float invlerp(double value, double lo, float inverse_span) {
-  const float v = (static_cast<float>(value) - static_cast<float>(lo)) * inverse_span;
-  return std::clamp(v, 0.0f, 1.0f);
-}
-
-std::array<double, 2> default_range(DataType dtype) {
-  switch (dtype) {
-    case DataType::kUint8:
-      return {0, 255};
-    case DataType::kInt8:
-      return {-128, 127};
-    case DataType::kUint16:
-      return {0, 65535};
-    case DataType::kInt16:
-      return {-32768, 32767};
-    case DataType::kUint32:
-      return {0, 4294967295.0};
-    case DataType::kInt32:
-      return {-2147483648.0, 2147483647.0};
-    default:
-      return {0, 1};
-  }
-}
-
-double value_as_double(const Array& a, std::int64_t i) {
-  const std::byte* p = a.bytes();
-  switch (a.dtype()) {
-    case DataType::kUint8:
-      return reinterpret_cast<const std::uint8_t*>(p)[i];
-    case DataType::kInt8:
-      return reinterpret_cast<const std::int8_t*>(p)[i];
-    case DataType::kUint16:
-      return reinterpret_cast<const std::uint16_t*>(p)[i];
-    case DataType::kInt16:
-      return reinterpret_cast<const std::int16_t*>(p)[i];
-    case DataType::kUint32:
-      return reinterpret_cast<const std::uint32_t*>(p)[i];
-    case DataType::kInt32:
-      return reinterpret_cast<const std::int32_t*>(p)[i];
-    case DataType::kUint64:
-      return static_cast<double>(reinterpret_cast<const std::uint64_t*>(p)[i]);
-    case DataType::kInt64:
-      return static_cast<double>(reinterpret_cast<const std::int64_t*>(p)[i]);
-    case DataType::kFloat32:
-      return reinterpret_cast<const float*>(p)[i];
-    case DataType::kFloat64:
-      return reinterpret_cast<const double*>(p)[i];
-  }
-  return 0;
-}
-
-std::uint64_t value_as_id(const Array& a, std::int64_t i) {
-  const std::byte* p = a.bytes();
-  switch (a.dtype()) {
-    case DataType::kUint8:
-      return reinterpret_cast<const std::uint8_t*>(p)[i];
-    case DataType::kUint16:
-      return reinterpret_cast<const std::uint16_t*>(p)[i];
-    case DataType::kUint32:
-      return reinterpret_cast<const std::uint32_t*>(p)[i];
-    case DataType::kUint64:
-      return reinterpret_cast<const std::uint64_t*>(p)[i];
-    case DataType::kInt64:
-      return static_cast<std::uint64_t>(reinterpret_cast<const std::int64_t*>(p)[i]);
-    case DataType::kInt32:
-      return static_cast<std::uint32_t>(reinterpret_cast<const std::int32_t*>(p)[i]);
-    case DataType::kInt16:
-      return static_cast<std::uint16_t>(reinterpret_cast<const std::int16_t*>(p)[i]);
-    case DataType::kInt8:
-      return static_cast<std::uint8_t>(reinterpret_cast<const std::int8_t*>(p)[i]);
-    default:
-      return 0;
-  }
-}
-
-// The fragment a segment id gets from Neuroglancer's (upstream) 2-D segmentation shader when
-// nothing is hovered: colour from segmentColors, else segmentDefaultColor, else the hash;
-// mixed towards white by the saturation; selectedAlpha for visible ids, notSelectedAlpha else.
-class SegmentShader {
- public:
-  explicit SegmentShader(const SegmentationSettings& s) : settings_(s) {
-    visible_.insert(s.visible_segments.begin(), s.visible_segments.end());
-    // With nothing visible (only hidden ids, or none listed) every id shows.
-    all_visible_ = visible_.empty() && s.ignore_null_visible_set;
-  }
-  Rgba operator()(std::uint64_t id) {
-    if (id == 0 && settings_.hide_segment_zero) return {};
-    if (auto it = cache_.find(id); it != cache_.end()) return it->second;
-    const bool has = all_visible_ || visible_.count(id) > 0;
-    std::array<float, 3> rgb;
-    if (auto c = settings_.segment_colors.find(id); c != settings_.segment_colors.end()) {
-      rgb = {channel_from_byte(c->second[0]), channel_from_byte(c->second[1]),
-             channel_from_byte(c->second[2])};
-    } else if (settings_.default_color) {
-      const Rgb8& c8 = *settings_.default_color;
-      rgb = {channel_from_byte(c8[0]), channel_from_byte(c8[1]), channel_from_byte(c8[2])};
-    } else {
-      rgb = hash_color(id, settings_.color_seed);
-    }
-    rgb = saturate(rgb, static_cast<float>(settings_.saturation));
-    const float alpha =
-        static_cast<float>(has ? settings_.selected_alpha : settings_.not_selected_alpha);
-    const Rgba out{rgb[0], rgb[1], rgb[2], alpha};
-    if (cache_.size() < (1u << 20)) cache_.emplace(id, out);
-    return out;
-  }
-
- private:
-  const SegmentationSettings& settings_;
-  std::unordered_set<std::uint64_t> visible_;
-  bool all_visible_ = false;
-  std::unordered_map<std::uint64_t, Rgba> cache_;
-};
-
-// An 8-bit channel read back by the blender: f32(f32(byte * 257) * f32(1/65535)).
-float unorm(std::uint8_t byte) {
-  const float scaled = static_cast<float>(byte) * 257.0f;
-  return scaled * (1.0f / 65535.0f);
-}
-
-// Writes a fragment into an RGBA8 texel: without blending for the first layer, else
-// src * a + dst * (1 - a) on all four channels, in float32, rounded to 8 bits.
-void write_fragment(std::uint8_t* texel, const Rgba& f, bool blend) {
-  if (!blend) {
-    texel[0] = byte_from_channel(f.r);
-    texel[1] = byte_from_channel(f.g);
-    texel[2] = byte_from_channel(f.b);
-    texel[3] = byte_from_channel(f.a);
-    return;
-  }
-  const float a = std::clamp(f.a, 0.0f, 1.0f);
-  const float keep = 1.0f - a;
-  const float src[4] = {f.r, f.g, f.b, f.a};
-  for (int c = 0; c < 4; ++c) {
-    const float s = std::clamp(src[c], 0.0f, 1.0f) * a;
-    const float d = unorm(texel[c]) * keep;
-    texel[c] = byte_from_channel(s + d);
-  }
-}
-
-// Geometry of one layer: the mips drawn and, per pixel, which one and which voxel.
-// Within this many voxels of a boundary (and not on it), float32 rounding on the GPU decides.
-thread_local double near_tie_voxels = 1e-4;
-// Or, when > 0, within this many screen pixels (the voxel distance over the per-pixel step).
-thread_local double near_tie_pixels = 0;
-thread_local std::array<double, 3> voxels_per_pixel{};
-thread_local int near_axis = 0;
-
-bool near_boundary(double c, double boundary) {
-  const double d = std::abs(c - boundary);
-  if (near_tie_pixels > 0) {
-    const double step = voxels_per_pixel[near_axis];
-    return d > 0 && step > 0 && d / step < near_tie_pixels;
-  }
-  return d > 0 && d < near_tie_voxels;
-}
-
-bool near_integer(double c) {
-  return near_boundary(c, std::round(c));
-}
-
-// Which axis near_boundary() measures, and how far one pixel moves along it (voxels of `mp`).
-void set_near_axis(const VolumeLayer& vl, const CrossSection& view, const MipPlan& mp, int d) {
-  near_axis = d;
-  const double scale = vl.ratio[d] / mp.factor[d];
-  voxels_per_pixel[d] = std::hypot(double(view.right[d]) * scale, double(view.down[d]) * scale);
-}
-
-void plan_layer(VolumeLayer& vl, const CrossSection& view, const ViewerState& state,
-                std::vector<std::uint8_t>* near_ties) {
-  const volume::Metadata& meta = vl.volume->metadata();
-  const Vec3d r0 = meta.scales.at(0).resolution;
-  for (int d = 0; d < 3; ++d)
-    vl.ratio[d] = static_cast<float>(state.dimensions[d].scale / (r0[d] * 1e-9));
-  // Mips as Neuroglancer lists them: every scale the source has (those it cannot read are left
-  // out here as Neuroglancer would fail them), finest first.
-  std::vector<int> scale_index;
-  std::vector<std::array<float, 3>> sizes;
-  for (int m = 0; m < static_cast<int>(meta.scales.size()); ++m) {
-    if (!meta.scales[m].readable) continue;
-    scale_index.push_back(m);
-    const Vec3d r = meta.scales[m].resolution;
-    sizes.push_back({static_cast<float>(r.x * 1e-9), static_cast<float>(r.y * 1e-9),
-                     static_cast<float>(r.z * 1e-9)});
-  }
-  if (scale_index.empty())
-    fail(ErrorCode::kInvalidArgument, "layer '" + vl.layer->name + "': no readable scale");
-  const auto chosen = choose_mips(sizes, view.geometry.pixel_size_m, vl.layer->render_scale);
-  const volume::ScaleInfo& s0 = meta.scales.at(0);
-  for (int c : chosen) {
-    const int m = scale_index[c];
-    const volume::ScaleInfo& s = meta.scales[m];
-    MipPlan plan;
-    plan.mip = m;
-    for (int d = 0; d < 3; ++d) {
-      plan.factor[d] = s.resolution[d] / r0[d];
-      // Each mip is clipped to the mip-0 bounds, and has chunks only inside its own.
-      plan.lower[d] = std::max<double>(static_cast<double>(s.bounds.min[d]),
-                                       static_cast<double>(s0.bounds.min[d]) / plan.factor[d]);
-      plan.upper[d] = std::min<double>(static_cast<double>(s.bounds.max[d]),
-                                       static_cast<double>(s0.bounds.max[d]) / plan.factor[d]);
-    }
-    plan.chunk_origin = s.bounds.min;
-    plan.chunk_size = s.chunk_size;
-    plan.box =
-        Bbox{{std::numeric_limits<std::int64_t>::max(), std::numeric_limits<std::int64_t>::max(),
-              std::numeric_limits<std::int64_t>::max()},
-             {std::numeric_limits<std::int64_t>::min(), std::numeric_limits<std::int64_t>::min(),
-              std::numeric_limits<std::int64_t>::min()}};
-    vl.mips.push_back(std::move(plan));
-  }
-  const PanelGeometry& g = view.geometry;
-  const std::size_t n = static_cast<std::size_t>(g.width) * g.height;
-  vl.pixel_mip.assign(n, -1);
-  vl.pixel_voxel.resize(n);
-  // The plane normal in each mip's voxel coordinates (a normal transforms by the inverse
-  // transpose: divide by the model scaling, multiply by the mip factor), normalised.
-  std::vector<std::array<double, 3>> shift(vl.mips.size());
-  for (std::size_t k = 0; k < vl.mips.size(); ++k) {
-    std::array<double, 3> n_voxel{};
-    double length = 0;
-    for (int d = 0; d < 3; ++d) {
-      n_voxel[d] = double(view.normal[d]) / vl.ratio[d] * vl.mips[k].factor[d];
-      length += n_voxel[d] * n_voxel[d];
-    }
-    length = std::sqrt(length);
-    for (int d = 0; d < 3; ++d) shift[k][d] = kChunkPositionEpsilon * std::abs(n_voxel[d]) / length;
-  }
-  const bool xy_aligned = view.panel == "xy" && g.axis_aligned;
-  for (int j = 0; j < g.height; ++j) {
-    for (int i = 0; i < g.width; ++i) {
-      const double u = i + 0.5 - g.width / 2.0, v = j + 0.5 - g.height / 2.0;
-      std::array<double, 3> model{};
-      for (int d = 0; d < 3; ++d) {
-        const double global =
-            double(view.position[d]) + double(view.right[d]) * u + double(view.down[d]) * v;
-        model[d] = global * vl.ratio[d];
-      }
-      const std::size_t p = static_cast<std::size_t>(j) * g.width + i;
-      for (std::size_t k = 0; k < vl.mips.size(); ++k) {
-        MipPlan& mp = vl.mips[k];
-        std::array<double, 3> c{};
-        for (int d = 0; d < 3; ++d) c[d] = model[d] / mp.factor[d] + shift[k][d];
-        if (near_ties)
-          for (int d = 0; d < 3; ++d) {
-            set_near_axis(vl, view, mp, d);
-            if (near_boundary(c[d], mp.lower[d]) || near_boundary(c[d], mp.upper[d]))
-              (*near_ties)[p] = 1;
-          }
-        std::array<std::int64_t, 3> voxel{};
-        bool inside = true;
-        for (int d = 0; d < 3 && inside; ++d) {
-          if (xy_aligned && d == 1) {
-            // Horizontal edges (chunk rows and the region's edges) belong to the quad above on
-            // screen: y is (lower, upper], and a centre exactly on a chunk's first row reads
-            // the row above (SwiftShader's rasterisation rule).
-            inside = c[1] > mp.lower[1] && c[1] <= mp.upper[1];
-            const double fl = std::floor(c[1]);
-            std::int64_t y = static_cast<std::int64_t>(fl);
-            if (fl == c[1] &&
-                (c[1] == mp.upper[1] ||
-                 (y - mp.chunk_origin.y) % std::max<std::int64_t>(1, mp.chunk_size.y) == 0))
-              --y;
-            voxel[1] = y;
-          } else {
-            inside = c[d] >= mp.lower[d] && c[d] < mp.upper[d];
-            voxel[d] = static_cast<std::int64_t>(std::floor(c[d]));
-          }
-        }
-        if (!inside) continue;
-        if (near_ties)
-          for (int d = 0; d < 3; ++d) {
-            set_near_axis(vl, view, mp, d);
-            if (near_integer(c[d])) (*near_ties)[p] = 1;
-          }
-        vl.pixel_mip[p] = static_cast<std::int8_t>(k);
-        vl.pixel_voxel[p] = voxel;
-        ++mp.pixels;
-        for (int d = 0; d < 3; ++d) {
-          mp.box.min[d] = std::min(mp.box.min[d], voxel[d]);
-          mp.box.max[d] = std::max(mp.box.max[d], voxel[d] + 1);
-        }
-        break;
-      }
-    }
   }
 }
 
@@ -484,16 +173,16 @@ StateRendering render_state(const ViewerState& input, io::Context& context,
     volumes.push_back(std::move(vl));
   }
   if (options.mark_near_ties) out.near_ties.assign(n, 0);
-  near_tie_voxels = options.near_tie_voxels;
-  near_tie_pixels = options.near_tie_pixels;
+  const internal::NearTieRule near{options.near_tie_voxels, options.near_tie_pixels};
   for (auto& vl : volumes)
-    plan_layer(vl, out.view, state, options.mark_near_ties ? &out.near_ties : nullptr);
+    vl.sampling = internal::plan_sampling(vl.volume->metadata(), *vl.layer, out.view, state, near,
+                                          options.mark_near_ties ? &out.near_ties : nullptr);
 
   // Fetch what every drawn mip needs, all at once.
   std::uint64_t total = 0;
   std::vector<std::future<void>> reads;
   for (auto& vl : volumes) {
-    for (auto& mp : vl.mips) {
+    for (auto& mp : vl.sampling.mips) {
       if (mp.pixels == 0) continue;
       total += array_bytes(mp.box.max - mp.box.min, 1, vl.volume->metadata().dtype);
     }
@@ -520,7 +209,7 @@ StateRendering render_state(const ViewerState& input, io::Context& context,
         read.timestamp = cave::pinned_now(context);
       }
     }
-    for (auto& mp : vl.mips) {
+    for (auto& mp : vl.sampling.mips) {
       if (mp.pixels == 0) continue;
       reads.push_back(std::async(std::launch::async, [&vl, &mp, read] {
         mp.data = vl.volume->read(mp.box, mp.mip, read);
@@ -537,37 +226,38 @@ StateRendering render_state(const ViewerState& input, io::Context& context,
   }
   if (error) std::rethrow_exception(error);
 
-  // Composite, layer by layer, into one RGBA8 texture cleared to (0, 0, 0, 0).
+  // Composite, layer by layer, into one RGBA8 texture cleared to (0, 0, 0, 0); rows in
+  // parallel, each block of rows with its own shaders (they cache per value).
   std::vector<std::uint8_t> texture(n * 4, 0);
   bool first = true;
   for (auto& vl : volumes) {
     const volume::Metadata& meta = vl.volume->metadata();
     const bool segmentation = vl.layer->kind == LayerType::kSegmentation ||
                               (vl.layer->type.empty() && meta.is_segmentation());
-    std::optional<SegmentShader> segment_shader;
-    if (segmentation) segment_shader.emplace(vl.layer->segmentation);
-    const auto range = vl.layer->image.range.value_or(default_range(meta.dtype));
-    const float inverse_span = static_cast<float>(1.0 / (range[1] - range[0]));
-    const float opacity = static_cast<float>(vl.layer->image.opacity);
-    for (std::size_t p = 0; p < n; ++p) {
-      const int k = vl.pixel_mip[p];
-      if (k < 0) continue;
-      const MipPlan& mp = vl.mips[k];
-      const auto& voxel = vl.pixel_voxel[p];
-      const std::int64_t index =
-          mp.data.index(voxel[0] - mp.box.min.x, voxel[1] - mp.box.min.y, voxel[2] - mp.box.min.z);
-      Rgba fragment;
-      if (segment_shader) {
-        fragment = (*segment_shader)(value_as_id(mp.data, index));
+    const bool blend = !first;
+    const internal::ImageShader image_shader(meta.dtype, vl.layer->image);
+    const std::size_t blocks = std::min<std::size_t>(g.height, 4 * context.pool().size() + 4);
+    parallel_for(&context.pool(), blocks, [&](std::size_t block) {
+      const int j0 = static_cast<int>(block * g.height / blocks);
+      const int j1 = static_cast<int>((block + 1) * g.height / blocks);
+      auto draw_rows = [&](auto& shader) {
+        for (int j = j0; j < j1; ++j)
+          internal::for_each_sample_in_row(
+              vl.sampling, g.width, j, [&](std::size_t p, int k, std::int64_t index) {
+                internal::write_fragment(&texture[p * 4], shader(vl.sampling.mips[k].data, index),
+                                         blend);
+              });
+      };
+      if (segmentation) {
+        internal::SegmentShader shader(vl.layer->segmentation);
+        draw_rows(shader);
       } else {
-        const float grey = invlerp(value_as_double(mp.data, index), range[0], inverse_span);
-        fragment = {grey, grey, grey, opacity};
+        draw_rows(image_shader);
       }
-      write_fragment(&texture[p * 4], fragment, !first);
-    }
+    });
     first = false;
     vl.record->drawn = true;
-    for (const auto& mp : vl.mips)
+    for (const auto& mp : vl.sampling.mips)
       vl.record->mips.push_back(
           {mp.mip, meta.scales[mp.mip].resolution, mp.pixels ? mp.box : Bbox{}, mp.pixels});
   }
