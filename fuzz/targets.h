@@ -12,6 +12,7 @@
 #include "fuzz/fuzz_gzip.h"
 #include "fuzz/fuzz_info.h"
 #include "fuzz/fuzz_manifest.h"
+#include "fuzz/fuzz_neuroglancer_state.h"
 #include "fuzz/fuzz_npy.h"
 #include "fuzz/fuzz_png.h"
 #include "fuzz/fuzz_shard.h"
@@ -38,6 +39,7 @@ inline constexpr Target kTargets[] = {
     {"fuzz_text", fuzz_text},
     {"fuzz_manifest", fuzz_manifest},
     {"fuzz_figure_spec", fuzz_figure_spec},
+    {"fuzz_neuroglancer_state", fuzz_neuroglancer_state},
 };
 
 }  // namespace imagery::fuzz
