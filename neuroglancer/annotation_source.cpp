@@ -63,9 +63,10 @@ class Validator {
     const std::string range =
         "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + shown(v);
     if (v.is_number_unsigned()) {
-      if (v.get<std::uint64_t>() > static_cast<std::uint64_t>(hi))
+      const std::uint64_t u = v.get<std::uint64_t>();
+      if (u > static_cast<std::uint64_t>(hi) || (lo > 0 && u < static_cast<std::uint64_t>(lo)))
         error(field, "expected " + range);
-      return v.get<std::int64_t>();
+      return static_cast<std::int64_t>(u);
     }
     if (v.is_number_integer()) {
       const std::int64_t i = v.get<std::int64_t>();
@@ -402,6 +403,45 @@ std::string box_text(const std::array<double, 3>& lo, const std::array<double, 3
   };
   return "[" + num(lo[0]) + ", " + num(lo[1]) + ", " + num(lo[2]) + "] - [" + num(hi[0]) + ", " +
          num(hi[1]) + ", " + num(hi[2]) + ")";
+}
+
+// The related ids of one `by_id` entry (spec, "Single annotation encoding"): the record, then per
+// relationship a uint32le count and that many uint64le ids; nothing may follow.
+std::vector<std::uint64_t> decode_related(std::span<const std::byte> bytes,
+                                          const AnnotationSourceInfo& info, std::size_t record,
+                                          const std::string& name) {
+  auto corrupt = [&](const std::string& what) {
+    fail(ErrorCode::kDataLoss, "annotation " + name + ": " + what);
+  };
+  if (bytes.size() < record)
+    corrupt("has " + std::to_string(bytes.size()) + " bytes, fewer than one " +
+            std::to_string(record) + "-byte record");
+  std::size_t pos = record;
+  std::vector<std::uint64_t> ids;
+  for (const auto& rel : info.relationships) {
+    if (bytes.size() - pos < 4) corrupt("ends before the count of relationship " + rel.id);
+    const std::uint32_t n = load_u32(bytes.data() + pos);
+    pos += 4;
+    if (n > (bytes.size() - pos) / 8)
+      corrupt("relationship " + rel.id + " claims " + std::to_string(n) + " ids, more than its " +
+              std::to_string(bytes.size() - pos) + " remaining bytes hold");
+    for (std::uint32_t i = 0; i < n; ++i, pos += 8) ids.push_back(load_u64(bytes.data() + pos));
+  }
+  if (pos != bytes.size())
+    corrupt("has " + std::to_string(bytes.size() - pos) + " bytes after its last relationship");
+  return ids;
+}
+
+// A "cell" whose compressed Morton code over a 2^32 x 2^32 x 1 grid is `id` (x takes the even
+// bits, y the odd ones), so that the shard reader of volumes finds uint64 ids of a sharded id
+// index (spec: "the uint64 ... id is used directly as the key").
+Vec3 cell_of_id(std::uint64_t id) {
+  std::uint64_t x = 0, y = 0;
+  for (int i = 0; i < 32; ++i) {
+    x |= ((id >> (2 * i)) & 1u) << i;
+    y |= ((id >> (2 * i + 1)) & 1u) << i;
+  }
+  return {static_cast<std::int64_t>(x), static_cast<std::int64_t>(y), 0};
 }
 
 }  // namespace
@@ -772,8 +812,45 @@ std::vector<Annotation> PrecomputedAnnotationSource::read_box(
     return a.id != b.id ? a.id < b.id : a.order < b.order;
   });
   std::vector<Annotation> out;
+  std::vector<std::uint64_t> ids;
   for (std::size_t i = 0; i < all.size(); ++i)
-    if (i == 0 || all[i].id != all[i - 1].id) out.push_back(std::move(all[i].annotation));
+    if (i == 0 || all[i].id != all[i - 1].id) {
+      out.push_back(std::move(all[i].annotation));
+      ids.push_back(all[i].id);
+    }
+  if (options.related_segments && info.by_id && !info.relationships.empty() && !out.empty()) {
+    const AnnotationIdIndex& index = *info.by_id;
+    auto on_entry = [&](std::size_t i, std::optional<io::StoredObject> object) {
+      if (!object) return;  // no entry: no related segments known
+      const std::string name = object->location;
+      Bytes inflated;
+      std::span<const std::byte> bytes = object->bytes.span();
+      if (object->gzip_encoded) {
+        inflated = io::gunzip(bytes, "annotation " + name, 0, max_inflated);
+        bytes = inflated;
+      }
+      out[i].segments = decode_related(bytes, info, layout.bytes, name);
+    };
+    if (index.sharding) {
+      precomputed::Scale scale;
+      scale.key = index.key;
+      scale.size = {std::int64_t{1} << 32, std::int64_t{1} << 32, 1};
+      scale.resolution = {1, 1, 1};
+      scale.chunk_sizes = {{1, 1, 1}};
+      scale.sharding = index.sharding;
+      std::vector<Vec3> id_cells;
+      id_cells.reserve(ids.size());
+      for (std::uint64_t id : ids) id_cells.push_back(cell_of_id(id));
+      precomputed::ShardedChunkSource entries(storage_, scale,
+                                              context_->resource<precomputed::ShardCaches>());
+      entries.fetch(id_cells, on_entry, options.stop);
+    } else {
+      std::vector<std::string> keys;
+      keys.reserve(ids.size());
+      for (std::uint64_t id : ids) keys.push_back(index.key + "/" + std::to_string(id));
+      storage_->read_many(keys, on_entry, options.stop);
+    }
+  }
   return out;
 }
 

@@ -93,6 +93,11 @@ struct AnnotationReadOptions {
   // The chunks read may hold at most this many annotations in total (before the box filter and
   // deduplication); beyond it the read fails with kResourceExhausted instead of using gigabytes.
   std::uint64_t max_annotations = std::uint64_t{4} << 20;
+  // Also fill Annotation::segments from each annotation's `by_id` entry (the spatial index does
+  // not carry them): the related ids of every relationship, in info order. One small read per
+  // annotation found (byte ranges of shard files when by_id is sharded); an annotation without
+  // an entry keeps no segments. Ignored when the info has no by_id or no relationships.
+  bool related_segments = false;
   // When requested, outstanding reads end and read_box throws kCancelled.
   std::stop_token stop;
 };

@@ -68,7 +68,8 @@ void check_contents(const std::vector<Annotation>& found, const std::string& nam
   std::map<std::uint64_t, const Annotation*> by_id;
   for (const auto& a : found) by_id[std::stoull(a.id)] = &a;
   int checked = 0;
-  for (const auto& want : expected(name)["annotations"]) {
+  const auto truth = expected(name);
+  for (const auto& want : truth["annotations"]) {
     const auto it = by_id.find(want["id"].get<std::uint64_t>());
     if (it == by_id.end()) continue;  // outside the box read
     const Annotation& a = *it->second;
@@ -478,4 +479,41 @@ TEST_CASE("annotation sources: a huge grid reads only the cells a box touches",
   const auto e = error_of(
       [&] { PrecomputedAnnotationSource::open((dir.path() / "nothing").string(), *context); });
   CHECK(e.code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE("annotation sources: related segments from by_id, unsharded and sharded",
+          "[neuroglancer][annotation-source]") {
+  auto context = imagery::testing::make_context();
+  imagery::testing::NginxServer nginx(data_path("neuroglancer/annotation_sources"));
+  AnnotationReadOptions with_segments;
+  with_segments.related_segments = true;
+  for (const std::string& url :
+       {fixture("points"), fixture("points_sharded"), nginx.url("points_sharded")}) {
+    INFO(url);
+    const auto source = PrecomputedAnnotationSource::open(url, *context);
+    const auto found = source.read_box({0, 0, 0}, {100, 100, 16}, with_segments);
+    std::map<std::uint64_t, std::vector<std::uint64_t>> truth;
+    const auto points = expected("points");
+    for (const auto& a : points["annotations"])
+      truth[a["id"].get<std::uint64_t>()] = a["segments"].get<std::vector<std::uint64_t>>();
+    REQUIRE(found.size() > 20);
+    int with = 0;
+    for (const auto& a : found) {
+      INFO(a.id);
+      CHECK(a.segments == truth.at(std::stoull(a.id)));
+      with += !a.segments.empty();
+    }
+    CHECK(with > 5);
+    // Without the option, no by_id entry is read and segments stay empty.
+    for (const auto& a : source.read_box({0, 0, 0}, {100, 100, 16})) CHECK(a.segments.empty());
+  }
+
+  TempDir dir;
+  const fs::path root = copy_fixture(dir, "points");
+  imagery::testing::write_file((root / "by_id" / "1000").string(),
+                               bytes_of({0, 0, 0x80, 0x3f, 1, 2}));  // shorter than a record
+  const auto source = PrecomputedAnnotationSource::open(root.string(), *context);
+  const auto e = error_of([&] { source.read_all(with_segments); });
+  CHECK(e.code() == ErrorCode::kDataLoss);
+  CHECK_THAT(e.what(), Catch::Contains("by_id/1000"));
 }

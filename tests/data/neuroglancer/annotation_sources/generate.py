@@ -241,7 +241,7 @@ def write_sharded(folder, chunks, sharding):
 
 def write_source(name, kind, annotations, properties, lower, upper, limit, seed, z_halves=1,
                  sharding=None, key_style="spatial{}", gzip_level=None, relationships=(),
-                 empty_cell=False, boxes=()):
+                 empty_cell=False, boxes=(), by_id_sharding=None):
     folder = os.path.join(HERE, name)
     shutil.rmtree(folder, ignore_errors=True)
     os.makedirs(folder)
@@ -285,16 +285,22 @@ def write_source(name, kind, annotations, properties, lower, upper, limit, seed,
         "annotation_type": kind,
         "properties": properties,
         "relationships": [{"id": r, "key": "rel_" + r} for r in relationships],
-        "by_id": {"key": "by_id"},
+        "by_id": dict({"key": "by_id"}, **({"sharding": by_id_sharding} if by_id_sharding else {})),
         "spatial": spatial,
     }
     with open(os.path.join(folder, "info"), "w") as f:
         json.dump(info, f, indent=1)
         f.write("\n")
-    os.makedirs(os.path.join(folder, "by_id"))
-    for a in annotations:
-        with open(os.path.join(folder, "by_id", str(a["id"])), "wb") as f:
-            f.write(encode_single(a, properties, relationships))
+    if by_id_sharding:
+        # Sharded uint64 index: the annotation id itself is the chunk id.
+        write_sharded(os.path.join(folder, "by_id"),
+                      {a["id"]: encode_single(a, properties, relationships) for a in annotations},
+                      by_id_sharding)
+    else:
+        os.makedirs(os.path.join(folder, "by_id"))
+        for a in annotations:
+            with open(os.path.join(folder, "by_id", str(a["id"])), "wb") as f:
+                f.write(encode_single(a, properties, relationships))
     for r in relationships:
         by_segment = {}
         for a in annotations:
@@ -305,7 +311,8 @@ def write_source(name, kind, annotations, properties, lower, upper, limit, seed,
             with open(os.path.join(folder, "rel_" + r, str(s)), "wb") as f:
                 f.write(encode_list(items, properties))
     expected = {
-        "annotations": [{"id": a["id"], "geometry": a["geometry"], "props": a["props"]}
+        "annotations": [{"id": a["id"], "geometry": a["geometry"], "props": a["props"],
+                         "segments": [s for r in relationships for s in a["related"].get(r, [])]}
                         for a in annotations],
         "levels": len(levels),
         "boxes": [{"lo": lo, "hi": hi,
@@ -368,7 +375,10 @@ def main():
                            "minishard_index_encoding": "gzip" if level % 2 else "raw",
                            "data_encoding": "gzip" if level == 2 else "raw"}
     write_source("points_sharded", "POINT", points, properties, LOWER, UPPER, limit=4, seed=1,
-                 sharding=sharding, relationships=["segments"], boxes=BOXES)
+                 sharding=sharding, relationships=["segments"], boxes=BOXES,
+                 by_id_sharding={"@type": "neuroglancer_uint64_sharded_v1", "hash": "identity",
+                                 "preshift_bits": 0, "minishard_bits": 2, "shard_bits": 1,
+                                 "data_encoding": "gzip"})
 
     lines = []
     for i in range(30):
