@@ -311,12 +311,15 @@ void decode_records(std::span<const std::byte> bytes, const AnnotationSourceInfo
   const std::uint64_t count = load_u64(bytes.data());
   const std::uint64_t per = layout.bytes + 8;  // record and id
   const std::uint64_t room = (bytes.size() - 8) / per;
-  if (count > room || 8 + count * per != bytes.size())
-    fail(ErrorCode::kDataLoss, "annotation list " + name + " has " + std::to_string(bytes.size()) +
-                                   " bytes, but its " + "count of " + std::to_string(count) +
-                                   " annotations of " + std::to_string(layout.bytes) +
-                                   " bytes (and 8-byte ids) needs " +
-                                   (count > room ? "more" : std::to_string(8 + count * per)));
+  if (count > room || 8 + count * per != bytes.size()) {
+    // What the count needs, unless that passes 2^64 (a hostile count).
+    const bool representable = count <= (std::numeric_limits<std::uint64_t>::max() - 8) / per;
+    fail(ErrorCode::kDataLoss,
+         "annotation list " + name + " has " + std::to_string(bytes.size()) +
+             " bytes, but its count of " + std::to_string(count) + " annotations of " +
+             std::to_string(layout.bytes) + " bytes (and 8-byte ids) needs " +
+             (representable ? std::to_string(8 + count * per) : "more than 2^64"));
+  }
   const std::size_t n = static_cast<std::size_t>(count);
   const std::byte* records = bytes.data() + 8;
   const std::byte* ids = records + n * layout.bytes;
@@ -698,6 +701,47 @@ PrecomputedAnnotationSource::PrecomputedAnnotationSource(std::shared_ptr<io::Sto
       source_(std::move(source)),
       context_(&context) {}
 
+void PrecomputedAnnotationSource::read_related_segments(
+    std::vector<Annotation>& out, const std::vector<std::uint64_t>& ids,
+    const AnnotationReadOptions& options) const {
+  const AnnotationSourceInfo& info = *info_;
+  if (!info.by_id || info.relationships.empty() || out.empty()) return;
+  const std::size_t record = record_layout(info).bytes;
+  // An entry holds one record and its related ids; 64 MiB is far beyond any real one.
+  const std::size_t max_inflated = std::size_t{64} << 20;
+  const AnnotationIdIndex& index = *info.by_id;
+  auto on_entry = [&](std::size_t i, std::optional<io::StoredObject> object) {
+    if (!object) return;  // no entry: no related segments known
+    const std::string name = object->location;
+    Bytes inflated;
+    std::span<const std::byte> bytes = object->bytes.span();
+    if (object->gzip_encoded) {
+      inflated = io::gunzip(bytes, "annotation " + name, 0, max_inflated);
+      bytes = inflated;
+    }
+    out[i].segments = decode_related(bytes, info, record, name);
+  };
+  if (index.sharding) {
+    precomputed::Scale scale;
+    scale.key = index.key;
+    scale.size = {std::int64_t{1} << 32, std::int64_t{1} << 32, 1};
+    scale.resolution = {1, 1, 1};
+    scale.chunk_sizes = {{1, 1, 1}};
+    scale.sharding = index.sharding;
+    std::vector<Vec3> id_cells;
+    id_cells.reserve(ids.size());
+    for (std::uint64_t id : ids) id_cells.push_back(cell_of_id(id));
+    precomputed::ShardedChunkSource entries(storage_, scale,
+                                            context_->resource<precomputed::ShardCaches>());
+    entries.fetch(id_cells, on_entry, options.stop);
+  } else {
+    std::vector<std::string> keys;
+    keys.reserve(ids.size());
+    for (std::uint64_t id : ids) keys.push_back(index.key + "/" + std::to_string(id));
+    storage_->read_many(keys, on_entry, options.stop);
+  }
+}
+
 std::vector<Annotation> PrecomputedAnnotationSource::read_all(
     const AnnotationReadOptions& options) const {
   return read_box(info_->lower_bound, info_->upper_bound, options);
@@ -769,6 +813,10 @@ std::vector<Annotation> PrecomputedAnnotationSource::read_box(
     });
   };
 
+  // Unsharded cells of every level go out in one batch (one round of requests, not one per
+  // level); each sharded level is one fetch of the shard reader.
+  std::vector<std::string> keys;
+  std::vector<std::size_t> key_level;  // the level of keys[k]; its slot is k
   for (const Level& level : levels) {
     const AnnotationSpatialLevel& spec = info.spatial[level.index];
     std::vector<Vec3> grid_cells;
@@ -776,33 +824,52 @@ std::vector<Annotation> PrecomputedAnnotationSource::read_box(
       for (std::int64_t y = level.range[1][0]; y <= level.range[1][1]; ++y)
         for (std::int64_t x = level.range[0][0]; x <= level.range[0][1]; ++x)
           grid_cells.push_back({x, y, z});
+    if (!spec.sharding) {
+      for (const auto& c : grid_cells) {
+        keys.push_back(spec.key + "/" + std::to_string(c.x) + "_" + std::to_string(c.y) + "_" +
+                       std::to_string(c.z));
+        key_level.push_back(level.index);
+      }
+      continue;
+    }
     const std::size_t base = slots.size();
     slots.resize(base + grid_cells.size());
     auto on_chunk = [&](std::size_t i, std::optional<io::StoredObject> object) {
       if (!object) return;  // a missing cell holds no annotations
       decode_into(slots[base + i], level.index, std::move(*object));
     };
-    if (spec.sharding) {
-      // The shard reader of volumes: a "scale" whose voxels are the level's cells, so its grid is
-      // grid_shape and its chunk ids are the cells' compressed Morton codes (spec: "Sharded
-      // spatial index").
-      precomputed::Scale scale;
-      scale.key = spec.key;
-      scale.size = {spec.grid_shape[0], spec.grid_shape[1], spec.grid_shape[2]};
-      scale.resolution = {1, 1, 1};
-      scale.chunk_sizes = {{1, 1, 1}};
-      scale.sharding = spec.sharding;
-      precomputed::ShardedChunkSource chunks(storage_, scale,
-                                             context_->resource<precomputed::ShardCaches>());
+    // The shard reader of volumes: a "scale" whose voxels are the level's cells, so its grid is
+    // grid_shape and its chunk ids are the cells' compressed Morton codes (spec: "Sharded
+    // spatial index").
+    precomputed::Scale scale;
+    scale.key = spec.key;
+    scale.size = {spec.grid_shape[0], spec.grid_shape[1], spec.grid_shape[2]};
+    scale.resolution = {1, 1, 1};
+    scale.chunk_sizes = {{1, 1, 1}};
+    scale.sharding = spec.sharding;
+    precomputed::ShardedChunkSource chunks(storage_, scale,
+                                           context_->resource<precomputed::ShardCaches>());
+    try {
       chunks.fetch(grid_cells, on_chunk, options.stop);
-    } else {
-      std::vector<std::string> keys;
-      keys.reserve(grid_cells.size());
-      for (const auto& c : grid_cells)
-        keys.push_back(spec.key + "/" + std::to_string(c.x) + "_" + std::to_string(c.y) + "_" +
-                       std::to_string(c.z));
-      storage_->read_many(keys, on_chunk, options.stop);
+    } catch (const Error& e) {
+      // The shard reader speaks of volume scales; say which source and level this is.
+      if (e.code() == ErrorCode::kCancelled) throw;
+      fail(e.code(),
+           "annotation source " + source_ + ", spatial[" + std::to_string(level.index) +
+               "] (sharded): " + e.what(),
+           e.remedy());
     }
+  }
+  if (!keys.empty()) {
+    const std::size_t base = slots.size();
+    slots.resize(base + keys.size());
+    storage_->read_many(
+        keys,
+        [&](std::size_t k, std::optional<io::StoredObject> object) {
+          if (!object) return;  // a missing cell holds no annotations
+          decode_into(slots[base + k], key_level[k], std::move(*object));
+        },
+        options.stop);
   }
 
   std::vector<Found> all;
@@ -818,39 +885,7 @@ std::vector<Annotation> PrecomputedAnnotationSource::read_box(
       out.push_back(std::move(all[i].annotation));
       ids.push_back(all[i].id);
     }
-  if (options.related_segments && info.by_id && !info.relationships.empty() && !out.empty()) {
-    const AnnotationIdIndex& index = *info.by_id;
-    auto on_entry = [&](std::size_t i, std::optional<io::StoredObject> object) {
-      if (!object) return;  // no entry: no related segments known
-      const std::string name = object->location;
-      Bytes inflated;
-      std::span<const std::byte> bytes = object->bytes.span();
-      if (object->gzip_encoded) {
-        inflated = io::gunzip(bytes, "annotation " + name, 0, max_inflated);
-        bytes = inflated;
-      }
-      out[i].segments = decode_related(bytes, info, layout.bytes, name);
-    };
-    if (index.sharding) {
-      precomputed::Scale scale;
-      scale.key = index.key;
-      scale.size = {std::int64_t{1} << 32, std::int64_t{1} << 32, 1};
-      scale.resolution = {1, 1, 1};
-      scale.chunk_sizes = {{1, 1, 1}};
-      scale.sharding = index.sharding;
-      std::vector<Vec3> id_cells;
-      id_cells.reserve(ids.size());
-      for (std::uint64_t id : ids) id_cells.push_back(cell_of_id(id));
-      precomputed::ShardedChunkSource entries(storage_, scale,
-                                              context_->resource<precomputed::ShardCaches>());
-      entries.fetch(id_cells, on_entry, options.stop);
-    } else {
-      std::vector<std::string> keys;
-      keys.reserve(ids.size());
-      for (std::uint64_t id : ids) keys.push_back(index.key + "/" + std::to_string(id));
-      storage_->read_many(keys, on_entry, options.stop);
-    }
-  }
+  if (options.related_segments) read_related_segments(out, ids, options);
   return out;
 }
 

@@ -129,6 +129,10 @@ class PrecomputedAnnotationSource {
   std::vector<Annotation> read_all(const AnnotationReadOptions& options = {}) const;
 
  private:
+  // Fills out[i].segments from the by_id entry of ids[i].
+  void read_related_segments(std::vector<Annotation>& out, const std::vector<std::uint64_t>& ids,
+                             const AnnotationReadOptions& options) const;
+
   std::shared_ptr<io::Storage> storage_;
   std::shared_ptr<const AnnotationSourceInfo> info_;
   std::string source_;
