@@ -202,14 +202,19 @@ AnnotationIdIndex parse_id_index(const json& obj, const std::string& f, const Va
 
 // Bytes and alignment of each property type in the stored encoding (spec: "For each property of
 // type uint32, int32, or float32 ..."; Neuroglancer's annotationPropertyTypeHandlers).
+enum class PropertyKind { kRgb, kRgba, kUint8, kInt8, kUint16, kInt16, kUint32, kInt32, kFloat32 };
 struct PropertyType {
   std::string_view name;
+  PropertyKind kind;
   std::size_t bytes;
   std::size_t alignment;
 };
 constexpr PropertyType kPropertyTypes[] = {
-    {"rgb", 3, 1},   {"rgba", 4, 1},   {"uint8", 1, 1}, {"int8", 1, 1},    {"uint16", 2, 2},
-    {"int16", 2, 2}, {"uint32", 4, 4}, {"int32", 4, 4}, {"float32", 4, 4},
+    {"rgb", PropertyKind::kRgb, 3, 1},         {"rgba", PropertyKind::kRgba, 4, 1},
+    {"uint8", PropertyKind::kUint8, 1, 1},     {"int8", PropertyKind::kInt8, 1, 1},
+    {"uint16", PropertyKind::kUint16, 2, 2},   {"int16", PropertyKind::kInt16, 2, 2},
+    {"uint32", PropertyKind::kUint32, 4, 4},   {"int32", PropertyKind::kInt32, 4, 4},
+    {"float32", PropertyKind::kFloat32, 4, 4},
 };
 
 const PropertyType* property_type(std::string_view name) {
@@ -235,6 +240,7 @@ std::size_t geometry_floats(AnnotationType type) {
 // group is padded to a multiple of 4. Records under 256 bytes (all real ones) are one group, as
 // the spec describes.
 struct RecordLayout {
+  std::vector<const PropertyType*> types;
   std::vector<std::size_t> offsets;
   std::size_t bytes = 0;
 };
@@ -271,6 +277,7 @@ RecordLayout record_layout(const AnnotationSourceInfo& info) {
     offset = start + t.bytes;
   }
   layout.bytes = group_start + pad4(offset);
+  layout.types = std::move(types);
   return layout;
 }
 
@@ -288,16 +295,28 @@ float load_f32(const std::byte* p) {
   return std::bit_cast<float>(load_u32(p));
 }
 
-double property_value(const std::byte* p, std::string_view type) {
+double property_value(const std::byte* p, const PropertyType& type) {
   auto u8 = [&](int i) { return std::to_integer<std::uint32_t>(p[i]); };
-  if (type == "rgb") return u8(0) | u8(1) << 8 | u8(2) << 16;
-  if (type == "rgba" || type == "uint32") return load_u32(p);
-  if (type == "uint8") return u8(0);
-  if (type == "int8") return static_cast<std::int8_t>(u8(0));
-  if (type == "uint16") return u8(0) | u8(1) << 8;
-  if (type == "int16") return static_cast<std::int16_t>(u8(0) | u8(1) << 8);
-  if (type == "int32") return static_cast<std::int32_t>(load_u32(p));
-  return load_f32(p);  // float32
+  switch (type.kind) {
+    case PropertyKind::kRgb:
+      return u8(0) | u8(1) << 8 | u8(2) << 16;
+    case PropertyKind::kRgba:
+    case PropertyKind::kUint32:
+      return load_u32(p);
+    case PropertyKind::kUint8:
+      return u8(0);
+    case PropertyKind::kInt8:
+      return static_cast<std::int8_t>(u8(0));
+    case PropertyKind::kUint16:
+      return u8(0) | u8(1) << 8;
+    case PropertyKind::kInt16:
+      return static_cast<std::int16_t>(u8(0) | u8(1) << 8);
+    case PropertyKind::kInt32:
+      return static_cast<std::int32_t>(load_u32(p));
+    case PropertyKind::kFloat32:
+      return load_f32(p);
+  }
+  return 0;
 }
 
 // An annotation list's records, each with its numeric id, passed to `emit`. Checks the length
@@ -334,7 +353,7 @@ void decode_records(std::span<const std::byte> bytes, const AnnotationSourceInfo
     }
     a.properties.resize(info.properties.size());
     for (std::size_t p = 0; p < info.properties.size(); ++p)
-      a.properties[p] = property_value(r + layout.offsets[p], info.properties[p].type);
+      a.properties[p] = property_value(r + layout.offsets[p], *layout.types[p]);
     const std::uint64_t id = load_u64(ids + 8 * i);
     a.id = std::to_string(id);
     emit(id, std::move(a));
@@ -768,12 +787,14 @@ std::vector<Annotation> PrecomputedAnnotationSource::read_box(
   for (std::size_t i = 0; i < info.spatial.size(); ++i) {
     const auto range = cell_range(info.spatial[i], info.lower_bound, lo, hi);
     if (!range) continue;
+    // Saturating: three extents of 2^32 cells (and the sum over levels) must not wrap.
+    constexpr std::uint64_t kAll = std::numeric_limits<std::uint64_t>::max();
     std::uint64_t n = 1;
     for (int d = 0; d < 3; ++d) {
       const auto extent = static_cast<std::uint64_t>((*range)[d][1] - (*range)[d][0] + 1);
-      n = extent > options.max_chunks / n + 1 ? options.max_chunks + 1 : n * extent;
+      n = n > kAll / extent ? kAll : n * extent;
     }
-    cells = std::min(cells + n, options.max_chunks + 1);
+    cells = cells > kAll - n ? kAll : cells + n;
     levels.push_back({i, *range});
   }
   if (cells > options.max_chunks)

@@ -203,6 +203,30 @@ TEST_CASE("annotation lists decode as the spec lays them out",
   CHECK(ng::decode_annotation_list(bytes_of({0, 0, 0, 0, 0, 0, 0, 0}), info, "x").empty());
 }
 
+TEST_CASE("annotation records past 255 bytes start a new property group",
+          "[neuroglancer][annotation-source]") {
+  // Neuroglancer's getPropertyOffsets: float32 number k of a point sits at 12 + 4k while the group
+  // stays within 252 bytes (k <= 59); number 60 opens group 2 at byte 252, and the uint8 after it
+  // follows at 256; the record is 252 + 8 bytes.
+  ng::AnnotationSourceInfo info;
+  info.properties.push_back({"flag", "uint8", ""});
+  for (int k = 0; k < 61; ++k) info.properties.push_back({"f" + std::to_string(k), "float32", ""});
+  CHECK(info.record_bytes() == 260);
+  std::vector<std::uint8_t> raw(8 + 260 + 8, 0);
+  raw[0] = 1;
+  const float f60 = 6.5f, f59 = -2.0f;
+  std::memcpy(&raw[8 + 252], &f60, 4);
+  std::memcpy(&raw[8 + 248], &f59, 4);
+  raw[8 + 256] = 200;
+  raw[8 + 260] = 9;  // id
+  const auto list = ng::decode_annotation_list(bytes_of(raw), info, "wide");
+  REQUIRE(list.size() == 1);
+  CHECK(list[0].properties[0] == 200);
+  CHECK(list[0].properties[60] == -2.0);
+  CHECK(list[0].properties[61] == 6.5);
+  CHECK(list[0].id == "9");
+}
+
 TEST_CASE("annotation geometry meets a box", "[neuroglancer][annotation-source]") {
   const std::array<double, 3> lo{0, 0, 0}, hi{10, 10, 10};
   Annotation p;
