@@ -763,19 +763,29 @@ void PrecomputedAnnotationSource::read_related_segments(
 
 std::vector<Annotation> PrecomputedAnnotationSource::read_all(
     const AnnotationReadOptions& options) const {
-  return read_box(info_->lower_bound, info_->upper_bound, options);
+  return read(std::nullopt, options);
 }
 
 std::vector<Annotation> PrecomputedAnnotationSource::read_box(
     const std::array<double, 3>& lo, const std::array<double, 3>& hi,
     const AnnotationReadOptions& options) const {
-  const AnnotationSourceInfo& info = *info_;
   for (int d = 0; d < 3; ++d)
     if (!std::isfinite(lo[d]) || !std::isfinite(hi[d]) || hi[d] < lo[d])
       fail(ErrorCode::kInvalidArgument, "annotation box " + box_text(lo, hi) + " of " + source_ +
                                             " is not a box (finite bounds, lo <= hi)");
   for (int d = 0; d < 3; ++d)
     if (hi[d] == lo[d]) return {};
+  return read(std::array<std::array<double, 3>, 2>{lo, hi}, options);
+}
+
+std::vector<Annotation> PrecomputedAnnotationSource::read(
+    const std::optional<std::array<std::array<double, 3>, 2>>& box,
+    const AnnotationReadOptions& options) const {
+  const AnnotationSourceInfo& info = *info_;
+  // For messages and the budget errors: the box, or the whole source.
+  const std::string what =
+      box ? "annotation box " + box_text((*box)[0], (*box)[1]) + " of " + source_
+          : "annotation source " + source_;
 
   // The cells of every level, counted before any is listed.
   struct Level {
@@ -785,7 +795,13 @@ std::vector<Annotation> PrecomputedAnnotationSource::read_box(
   std::vector<Level> levels;
   std::uint64_t cells = 0;
   for (std::size_t i = 0; i < info.spatial.size(); ++i) {
-    const auto range = cell_range(info.spatial[i], info.lower_bound, lo, hi);
+    std::optional<std::array<std::array<std::int64_t, 2>, 3>> range;
+    if (box) {
+      range = cell_range(info.spatial[i], info.lower_bound, (*box)[0], (*box)[1]);
+    } else {
+      range.emplace();
+      for (int d = 0; d < 3; ++d) (*range)[d] = {0, info.spatial[i].grid_shape[d] - 1};
+    }
     if (!range) continue;
     // Saturating: three extents of 2^32 cells (and the sum over levels) must not wrap.
     constexpr std::uint64_t kAll = std::numeric_limits<std::uint64_t>::max();
@@ -798,9 +814,9 @@ std::vector<Annotation> PrecomputedAnnotationSource::read_box(
     levels.push_back({i, *range});
   }
   if (cells > options.max_chunks)
-    fail(ErrorCode::kResourceExhausted,
-         "annotation box " + box_text(lo, hi) + " of " + source_ + " touches more than " +
-             std::to_string(options.max_chunks) + " spatial index cells (read a smaller box)");
+    fail(ErrorCode::kResourceExhausted, what + " touches more than " +
+                                            std::to_string(options.max_chunks) +
+                                            " spatial index cells (read a smaller box)");
 
   const RecordLayout layout = record_layout(info);
   // Decoded lists land in slots by cell, so callbacks on several threads never share one.
@@ -824,12 +840,11 @@ std::vector<Annotation> PrecomputedAnnotationSource::read_box(
         count && fits_layout(payload.bytes(), layout.bytes)) {
       if (total.fetch_add(*count) + *count > budget)
         fail(ErrorCode::kResourceExhausted,
-             "annotation box " + box_text(lo, hi) + " of " + source_ +
-                 ": the spatial index cells it touches hold more than " + std::to_string(budget) +
-                 " annotations (read a smaller box)");
+             what + ": the spatial index cells it touches hold more than " +
+                 std::to_string(budget) + " annotations (read a smaller box)");
     }
     decode_records(payload.bytes(), info, layout, name, [&](std::uint64_t id, Annotation&& a) {
-      if (annotation_meets_box(a, lo, hi))
+      if (!box || annotation_meets_box(a, (*box)[0], (*box)[1]))
         slot.push_back({id, (level_index << 32) + slot.size(), std::move(a)});
     });
   };

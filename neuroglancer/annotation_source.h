@@ -125,10 +125,15 @@ class PrecomputedAnnotationSource {
   // the file (or shard file and chunk id).
   std::vector<Annotation> read_box(const std::array<double, 3>& lo, const std::array<double, 3>& hi,
                                    const AnnotationReadOptions& options = {}) const;
-  // read_box over the info's bounds.
+  // Every annotation of the spatial index: every cell of every level, no box test. (Not read_box
+  // over the info's bounds: Neuroglancer's writer sets upper_bound to the largest coordinate, which
+  // the exclusive bound would leave out.)
   std::vector<Annotation> read_all(const AnnotationReadOptions& options = {}) const;
 
  private:
+  // read_box (a box) and read_all (none).
+  std::vector<Annotation> read(const std::optional<std::array<std::array<double, 3>, 2>>& box,
+                               const AnnotationReadOptions& options) const;
   // Fills out[i].segments from the by_id entry of ids[i].
   void read_related_segments(std::vector<Annotation>& out, const std::vector<std::uint64_t>& ids,
                              const AnnotationReadOptions& options) const;
