@@ -11,6 +11,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <stop_token>
 
 #include "imagery/core/error.h"
 #include "imagery/neuroglancer/annotation_source.h"
@@ -370,6 +371,13 @@ TEST_CASE("annotation sources: budgets and bad boxes", "[neuroglancer][annotatio
   AnnotationReadOptions few;
   few.max_annotations = 10;
   CHECK(error_of([&] { source.read_all(few); }).code() == ErrorCode::kResourceExhausted);
+  AnnotationReadOptions cancelled;
+  std::stop_source stop;
+  stop.request_stop();
+  cancelled.stop = stop.get_token();
+  CHECK(error_of([&] { source.read_all(cancelled); }).code() == ErrorCode::kCancelled);
+  const auto sharded = PrecomputedAnnotationSource::open(fixture("points_sharded"), *context);
+  CHECK(error_of([&] { sharded.read_all(cancelled); }).code() == ErrorCode::kCancelled);
   e = error_of([&] { source.read_box({10, 0, 0}, {5, 10, 10}); });
   CHECK(e.code() == ErrorCode::kInvalidArgument);
   CHECK_THAT(e.what(), Catch::Contains("points"));
