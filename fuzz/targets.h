@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string_view>
 
+#include "fuzz/fuzz_annotation_source.h"
 #include "fuzz/fuzz_cave.h"
 #include "fuzz/fuzz_chunk.h"
 #include "fuzz/fuzz_compressed_segmentation.h"
@@ -29,6 +30,7 @@ struct Target {
 inline constexpr Target kTargets[] = {
     {"fuzz_info", fuzz_info},
     {"fuzz_cave", fuzz_cave},
+    {"fuzz_annotation_source", fuzz_annotation_source},
     {"fuzz_chunk", fuzz_chunk},
     {"fuzz_compressed_segmentation", fuzz_compressed_segmentation},
     {"fuzz_gzip", fuzz_gzip},
