@@ -832,6 +832,7 @@ std::vector<Annotation> PrecomputedAnnotationSource::read(
       std::uint64_t{4} << 30));
 
   std::vector<std::vector<Found>> slots;
+  std::vector<std::size_t> slot_level;  // the level each slot's cell belongs to
   auto decode_into = [&](std::vector<Found>& slot, std::size_t level_index,
                          io::StoredObject&& object) {
     const std::string name = object.location;
@@ -870,6 +871,7 @@ std::vector<Annotation> PrecomputedAnnotationSource::read(
     }
     const std::size_t base = slots.size();
     slots.resize(base + grid_cells.size());
+    slot_level.resize(slots.size(), level.index);
     auto on_chunk = [&](std::size_t i, std::optional<io::StoredObject> object) {
       if (!object) return;  // a missing cell holds no annotations
       decode_into(slots[base + i], level.index, std::move(*object));
@@ -899,6 +901,7 @@ std::vector<Annotation> PrecomputedAnnotationSource::read(
   if (!keys.empty()) {
     const std::size_t base = slots.size();
     slots.resize(base + keys.size());
+    for (std::size_t k = 0; k < keys.size(); ++k) slot_level.push_back(key_level[k]);
     storage_->read_many(
         keys,
         [&](std::size_t k, std::optional<io::StoredObject> object) {
@@ -908,6 +911,21 @@ std::vector<Annotation> PrecomputedAnnotationSource::read(
         options.stop);
   }
 
+  if (options.every_copy) {
+    std::vector<std::size_t> order(slots.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return slot_level[a] < slot_level[b]; });
+    std::vector<Annotation> copies;
+    std::vector<std::uint64_t> copy_ids;
+    for (std::size_t i : order)
+      for (auto& f : slots[i]) {
+        copies.push_back(std::move(f.annotation));
+        copy_ids.push_back(f.id);
+      }
+    if (options.related_segments) read_related_segments(copies, copy_ids, options);
+    return copies;
+  }
   std::vector<Found> all;
   for (auto& slot : slots)
     for (auto& f : slot) all.push_back(std::move(f));

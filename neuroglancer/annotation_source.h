@@ -98,6 +98,11 @@ struct AnnotationReadOptions {
   // annotation found (byte ranges of shard files when by_id is sharded); an annotation without
   // an entry keeps no segments. Ignored when the info has no by_id or no relationships.
   bool related_segments = false;
+  // Keep every copy the cells hold (an annotation meeting several cells is stored in each, and
+  // may be stored at several levels) instead of one per id: Neuroglancer draws each chunk's
+  // copy, so a figure drawn as Neuroglancer draws it needs them all. Then the result is in
+  // level order, cells in z, y, x order within a level, each cell's list in stored order.
+  bool every_copy = false;
   // When requested, outstanding reads end and read_box throws kCancelled.
   std::stop_token stop;
 };

@@ -9,6 +9,7 @@
 #include "imagery/core/error.h"
 #include "imagery/neuroglancer/annotation_draw.h"
 #include "imagery/neuroglancer/annotation_json.h"
+#include "imagery/neuroglancer/annotation_source.h"
 #include "imagery/neuroglancer/internal/layer_sampling.h"
 #include "imagery/neuroglancer/internal/shading.h"
 #include "imagery/volume/open_volume.h"
@@ -55,6 +56,63 @@ void check_transform(const LayerState& layer, const std::string& where) {
            where + ": layer '" + layer.name +
                "': a source transform other than the identity is not drawn yet");
   }
+}
+
+// An annotation layer whose annotations come from a precomputed annotation source: the source
+// opened, its properties given to the layer (so that setColor(prop_X()) finds them), and the
+// annotations near the panel read through its spatial index and put into global coordinates.
+struct SourcedAnnotations {
+  AnnotationLayerState layer;
+  std::vector<Annotation> annotations;
+};
+
+SourcedAnnotations read_annotation_source(const LayerState& layer_state, const CrossSection& view,
+                                          double depth_px, io::Context& context) {
+  const std::string where = "layer '" + layer_state.name + "'";
+  std::string url;
+  const nlohmann::json& src = layer_state.document["source"];
+  const nlohmann::json& first = src.is_array() && !src.empty() ? src[0] : src;
+  if (first.is_string()) url = first.get<std::string>();
+  if (first.is_object() && first.contains("url") && first["url"].is_string())
+    url = first["url"].get<std::string>();
+  const PrecomputedAnnotationSource source = PrecomputedAnnotationSource::open(url, context);
+  const AnnotationSourceInfo& info = source.info();
+  nlohmann::json document = layer_state.document;
+  nlohmann::json properties = nlohmann::json::array();
+  for (const auto& p : info.properties) properties.push_back({{"id", p.id}, {"type", p.type}});
+  document["annotationProperties"] = properties;
+  SourcedAnnotations out{parse_annotation_layer(document, where), {}};
+  out.layer.properties = info.properties;
+  // Source units per global unit, axis by axis (x, y, z of both, in order).
+  const PanelGeometry& g = view.geometry;
+  std::array<double, 3> to_source{};
+  for (int d = 0; d < 3; ++d) to_source[d] = g.global_scales_m[d] / info.space.scales_m[d];
+  // The panel's corners, and the depth annotations are drawn within, as a box in the source.
+  const double depth_m = depth_px * g.pixel_size_m;
+  std::array<double, 3> lo{}, hi{};
+  lo.fill(std::numeric_limits<double>::infinity());
+  hi.fill(-std::numeric_limits<double>::infinity());
+  for (double i : {0.0, double(g.width)})
+    for (double j : {0.0, double(g.height)})
+      for (double side : {-1.0, 1.0}) {
+        const auto c = g.pixel_center(i - 0.5, j - 0.5);
+        for (int d = 0; d < 3; ++d) {
+          const double depth = side * g.normal[d] * depth_m / g.global_scales_m[d];
+          const double v = (c[d] + depth) * to_source[d];
+          lo[d] = std::min(lo[d], v);
+          hi[d] = std::max(hi[d], v);
+        }
+      }
+  for (int d = 0; d < 3; ++d) hi[d] = std::nextafter(hi[d], std::numeric_limits<double>::max());
+  AnnotationReadOptions read;
+  read.every_copy = true;  // Neuroglancer draws each cell's copy
+  out.annotations = source.read_box(lo, hi, read);
+  for (auto& a : out.annotations)
+    for (int d = 0; d < 3; ++d) {
+      a.a[d] = static_cast<float>(a.a[d] / to_source[d]);
+      a.b[d] = static_cast<float>(a.b[d] / to_source[d]);
+    }
+  return out;
 }
 
 }  // namespace
@@ -138,8 +196,17 @@ StateRendering render_state(const ViewerState& input, io::Context& context,
       continue;
     }
     if (layer.kind == LayerType::kAnnotation) {
-      annotation_layers.push_back(
-          {l, parse_annotation_layer(layer.document, "layer '" + layer.name + "'")});
+      const bool inline_annotations =
+          layer.sources.empty() || layer.sources.front().url.rfind("local://", 0) == 0;
+      if (inline_annotations) {
+        annotation_layers.push_back(
+            {l, parse_annotation_layer(layer.document, "layer '" + layer.name + "'")});
+      } else {
+        // Read (and parsed with the source's properties) once the view is known.
+        AnnotationLayerState sourced;
+        sourced.inline_source = false;
+        annotation_layers.push_back({l, sourced});
+      }
       continue;
     }
     if (!is_volume_layer(layer)) {
@@ -300,7 +367,12 @@ StateRendering render_state(const ViewerState& input, io::Context& context,
   for (auto& [index, layer] : annotation_layers) {
     LayerRecord& record = out.layers[index];
     if (!layer.inline_source) {
-      record.note = "precomputed annotation source " + layer.source_url + ": not read";
+      SourcedAnnotations sourced = read_annotation_source(
+          state.layers[index], out.view, annotation_options.depth_range_px, context);
+      draw_annotations(sourced.layer, sourced.annotations, annotation_panel, out.picture,
+                       annotation_options);
+      record.drawn = true;
+      record.annotations = sourced.annotations.size();
       continue;
     }
     draw_annotations(layer, layer.annotations, annotation_panel, out.picture, annotation_options);
