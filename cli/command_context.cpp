@@ -1,6 +1,7 @@
 #include "imagery/cli/command_context.h"
 
 #include <cstdlib>
+#include <filesystem>
 
 #include "imagery/cave/datastack.h"
 #include "imagery/cave/pinned_time.h"
@@ -48,6 +49,16 @@ void load_state_of_spec(io::Context& context, const GlobalOptions& global, figur
                         std::map<std::string, nlohmann::json>* cache) {
   if (!spec.state || !spec.state->state.is_string()) return;
   const std::string reference = spec.state->state.get<std::string>();
+  // OUT.png's sidecar is OUT.json: never let it replace the state file it was drawn from.
+  if (!spec.output.path.empty() && reference.find("://") == std::string::npos) {
+    std::error_code ec;
+    const std::string sidecar = figure::sidecar_path(spec.output.path);
+    if (std::filesystem::exists(reference, ec) &&
+        std::filesystem::equivalent(reference, sidecar, ec))
+      fail(ErrorCode::kInvalidArgument,
+           "-o " + spec.output.path + ": its sidecar " + sidecar +
+               " would overwrite the state it draws; choose another output name");
+  }
   if (cache) {
     if (auto it = cache->find(reference); it != cache->end()) {
       spec.state->state = it->second;

@@ -1,11 +1,13 @@
 #include "imagery/neuroglancer/state.h"
 
+#include <algorithm>
 #include <cctype>
 #include <charconv>
 #include <cmath>
 #include <utility>
 
 #include "imagery/core/error.h"
+#include "imagery/neuroglancer/annotation_json.h"
 
 namespace imagery::neuroglancer {
 namespace {
@@ -257,6 +259,12 @@ Rgb8 parse_hex_color(const std::string& text, const std::string& what) {
       out[c] = static_cast<std::uint8_t>(v * 17);
       if (c == 2) return out;
     }
+  }
+  // Neuroglancer also takes CSS forms ("black", "rgb(32, 48, 64)").
+  if (const auto css = parse_css_color(text)) {
+    for (int c = 0; c < 3; ++c)
+      out[c] = static_cast<std::uint8_t>(std::clamp<double>(std::round((*css)[c]), 0, 255));
+    return out;
   }
   fail(ErrorCode::kInvalidArgument, what + ": '" + text + "' is not a colour (#rrggbb)");
 }

@@ -316,5 +316,10 @@ TEST_CASE("bad states give one line, the documented exit code and no files", "[c
   expect_failure({"figure", "--position", "1,2,3", "-o", png}, 2, "--state is missing", out);
   expect_failure({"figure", "--state", "https://x.org/#!%7B%ZZ", "-o", png}, 2, "%-escape", out);
   expect_failure({"link", dir.file("broken.json")}, 2, "not JSON", out);
+  // The sidecar of view.png is view.json: it must not replace the state drawn.
+  write_text(out.file("view.json"), read_text(dir.file("shader.json")));
+  expect_failure({"figure", "--state", out.file("view.json"), "-o", out.file("view.png")}, 2,
+                 "would overwrite the state", out);
+  CHECK(read_text(out.file("view.json")) == read_text(dir.file("shader.json")));
   expect_failure({"link", dir.file("list.json")}, 2, "no Neuroglancer state", out);
 }
