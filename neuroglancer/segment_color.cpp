@@ -58,10 +58,4 @@ std::array<float, 3> saturate(const std::array<float, 3>& rgb, float saturation)
 float channel_from_byte(std::uint8_t byte) {
   return static_cast<float>(byte) * kInv255;
 }
-
-std::uint8_t byte_from_channel(float x) {
-  const float scaled = std::clamp(x, 0.0f, 1.0f) * 255.0f;
-  return static_cast<std::uint8_t>(std::nearbyint(scaled));  // default rounding: half to even
-}
-
 }  // namespace imagery::neuroglancer

@@ -22,6 +22,14 @@ std::array<float, 3> saturate(const std::array<float, 3>& rgb, float saturation)
 float channel_from_byte(std::uint8_t byte);
 
 // A float channel written to an RGBA8 target: rint(f32(clamp(x, 0, 1) * 255)), half to even.
-std::uint8_t byte_from_channel(float x);
+// (Adding and taking away 2^23 rounds a float in [0, 2^23) to an integer in the current rounding
+// mode, round-half-to-even by default, without a call to rint.)
+inline std::uint8_t byte_from_channel(float x) {
+  // NaN (a float image's NaN voxel) goes to 0, as clamp() does on the GPU.
+  const float clamped = x > 1.0f ? 1.0f : (x >= 0.0f ? x : 0.0f);
+  const float scaled = clamped * 255.0f;
+  const float rounded = (scaled + 8388608.0f) - 8388608.0f;
+  return static_cast<std::uint8_t>(rounded);
+}
 
 }  // namespace imagery::neuroglancer
