@@ -289,6 +289,17 @@ ViewerState parse_viewer_state(const json& document, const std::string& where) {
     for (const auto& [name, value] : dims.items())
       state.dimensions.push_back(parse_dimension(name, value, where));
   }
+  // The display dimensions (the cross-section's axes) are the first three unless the state
+  // names others; drawing a panel over other axes is refused rather than drawn wrong.
+  if (document.contains("displayDimensions") && document["displayDimensions"].is_array()) {
+    const json& shown = document["displayDimensions"];
+    bool first_three = shown.size() == 3 && state.dimensions.size() >= 3;
+    for (std::size_t i = 0; first_three && i < 3; ++i)
+      first_three = shown[i].is_string() && shown[i].get<std::string>() == state.dimensions[i].name;
+    if (!first_three)
+      refuse(where, "'displayDimensions' " + shown.dump() +
+                        " are not the first three dimensions; only those are drawn");
+  }
   if (document.contains("position") && !document["position"].is_null()) {
     const json& position = document["position"];
     if (!position.is_array()) refuse(where, "'position' must be a list of numbers");
