@@ -334,10 +334,74 @@ int normal_axis(const PanelGeometry& panel) {
   return -1;
 }
 
+// Boxes in a panel not normal to a global axis: the polygon where the plane cuts the box (the
+// plane's crossings of the 12 edges, in order around their centre), outlined as Neuroglancer's
+// edge table outlines it. Not checked against Neuroglancer (no oblique annotation case).
+void draw_boxes_oblique(Context& ctx, const AnnotationLayerState& layer,
+                        const std::vector<const Annotation*>& list) {
+  const PanelGeometry& panel = ctx.panel;
+  for (const Annotation* ann : list) {
+    std::array<double, 3> lo, hi;
+    for (int d = 0; d < 3; ++d) {
+      lo[d] = std::min(ann->a[d], ann->b[d]);
+      hi[d] = std::max(ann->a[d], ann->b[d]);
+    }
+    // The plane is spanned by the screen steps; with anisotropic global units its normal there
+    // is their cross product (not the scaled view axis).
+    const auto& r = panel.right;
+    const auto& w = panel.down;
+    const std::array<double, 3> n = {r[1] * w[2] - r[2] * w[1], r[2] * w[0] - r[0] * w[2],
+                                     r[0] * w[1] - r[1] * w[0]};
+    auto side = [&](const std::array<double, 3>& g) {
+      double s = 0;
+      for (int d = 0; d < 3; ++d) s += (g[d] - panel.position[d]) * n[d];
+      return s;
+    };
+    std::vector<std::array<double, 3>> cut;
+    for (int axis = 0; axis < 3; ++axis)
+      for (int m = 0; m < 4; ++m) {
+        std::array<double, 3> a{}, b{};
+        int bit = 0;
+        for (int d = 0; d < 3; ++d) {
+          if (d == axis) {
+            a[d] = lo[d];
+            b[d] = hi[d];
+          } else {
+            a[d] = b[d] = (m >> bit++) & 1 ? hi[d] : lo[d];
+          }
+        }
+        const double sa = side(a), sb = side(b);
+        if ((sa < 0) == (sb < 0) || sa == sb) continue;
+        const double t = sa / (sa - sb);
+        cut.push_back(
+            {a[0] + (b[0] - a[0]) * t, a[1] + (b[1] - a[1]) * t, a[2] + (b[2] - a[2]) * t});
+      }
+    if (cut.size() < 3) continue;
+    std::vector<Projected> at;
+    double cx = 0, cy = 0;
+    for (const auto& g : cut) {
+      at.push_back(ctx.project(g));
+      cx += at.back().x / static_cast<double>(cut.size());
+      cy += at.back().y / static_cast<double>(cut.size());
+    }
+    std::vector<std::size_t> order(cut.size());
+    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::sort(order.begin(), order.end(), [&](std::size_t x, std::size_t y) {
+      return std::atan2(at[x].y - cy, at[x].x - cx) < std::atan2(at[y].y - cy, at[y].x - cx);
+    });
+    const Rgba c = annotation_color(layer, *ann);
+    for (std::size_t e = 0; e < order.size(); ++e)
+      draw_line(ctx, at[order[e]], at[order[(e + 1) % order.size()]], F(1), F(1), c, false);
+  }
+}
+
 void draw_boxes(Context& ctx, const AnnotationLayerState& layer,
                 const std::vector<const Annotation*>& list) {
   const int k = normal_axis(ctx.panel);
-  if (k < 0) return;  // only panels normal to a global axis (docs/neuroglancer-annotations.md)
+  if (k < 0) {
+    draw_boxes_oblique(ctx, layer, list);
+    return;
+  }
   const F plane = F(ctx.panel.position[k]);
   for (const Annotation* ann : list) {
     std::array<double, 3> lo, hi;
