@@ -19,5 +19,6 @@ CommandRunner add_stack_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_figure_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_link_command(CLI::App& app, const GlobalOptions& global);
+CommandRunner add_layout_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace imagery::cli

@@ -15,7 +15,9 @@ namespace imagery::cli {
 
 // --root-ids ... --png-level: the overlay options.
 void add_overlay_options(CLI::App* cmd);
-// --image ... --no-fill-missing, then the overlay options.
+// --scale-bar ... --simplify: scale bars, labels, insets, annotations, physical size.
+void add_publication_options(CLI::App* cmd);
+// --image ... --no-fill-missing, then the overlay and publication options.
 void add_figure_options(CLI::App* cmd);
 
 // The options of `cmd` given on the command line, as schema keys (options whose key is not in

@@ -31,6 +31,7 @@ int main(int argc, char** argv) {
   add(cli::add_composite_command(app, global));
   add(cli::add_stack_command(app, global));
   add(cli::add_figure_command(app, global));
+  add(cli::add_layout_command(app, global));
   add(cli::add_batch_command(app, global));
   add(cli::add_link_command(app, global));
 

@@ -1,6 +1,8 @@
 #include "imagery/figure/figure_spec.h"
 
+#include <charconv>
 #include <cmath>
+#include <cstdio>
 
 #include "imagery/core/error.h"
 
@@ -9,6 +11,41 @@ namespace imagery::figure {
 namespace {
 std::string plain(std::string_view field) {
   return std::string(field);
+}
+
+std::string number_text(double v) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%g", v);
+  return buffer;
+}
+
+// The physical size, the vector options and the elements.
+void check_output_and_elements(const FigureSpec& spec, const overlay::FieldNamer& name) {
+  auto bad = [](const std::string& message) { fail(ErrorCode::kInvalidArgument, message); };
+  const OutputSpec& o = spec.output;
+  if (o.dpi && !(*o.dpi >= 1 && *o.dpi <= 100000))
+    bad(name("dpi") + " must be within 1..100000, got " + number_text(*o.dpi));
+  if (o.width_mm && o.height_mm)
+    bad(name("width_mm") + " and " + name("height_mm") +
+        " cannot be combined (the figure keeps its aspect ratio)");
+  for (const auto& [key, value] : {std::pair{"width_mm", o.width_mm}, {"height_mm", o.height_mm}})
+    if (value && !(*value > 0 && *value <= 10000))
+      bad(name(key) + " must be within 0..10000 mm, got " + number_text(*value));
+  if (!(o.simplify >= 0 && o.simplify <= 1000))
+    bad(name("simplify") + " must be within 0..1000 pixels, got " + number_text(o.simplify));
+  const ElementsSpec& e = spec.elements;
+  if (e.scale_bar.length_nm && !(*e.scale_bar.length_nm > 0 && std::isfinite(*e.scale_bar.length_nm)))
+    bad(name("scale_bar") + " must be auto or a positive length");
+  if (e.scale_bar.thickness && !(*e.scale_bar.thickness >= 1 && *e.scale_bar.thickness <= 10000))
+    bad(name("scale_bar_thickness") + " must be within 1..10000 pixels, got " +
+        number_text(*e.scale_bar.thickness));
+  if (!(e.font_size >= 1 && e.font_size <= 500))
+    bad(name("font_size") + " must be within 1..500 points, got " + number_text(e.font_size));
+  if (e.label.size() > 200) bad(name("label") + " is longer than 200 bytes");
+  if (e.title.size() > 2000) bad(name("title") + " is longer than 2000 bytes");
+  if (spec.style.stack && e.any())
+    bad("scale bars, labels, titles, insets and annotations draw on one section; " +
+        name("stack") + " does not go with them");
 }
 }  // namespace
 
@@ -53,6 +90,70 @@ bool RegionSpec::spans_sections() const {
   return false;
 }
 
+std::optional<Corner> parse_corner(std::string_view text) {
+  std::string t(text);
+  for (char& c : t)
+    if (c == '_') c = '-';
+  if (t == "top-left") return Corner::kTopLeft;
+  if (t == "top-right") return Corner::kTopRight;
+  if (t == "bottom-left") return Corner::kBottomLeft;
+  if (t == "bottom-right") return Corner::kBottomRight;
+  return std::nullopt;
+}
+
+std::string corner_name(Corner corner) {
+  switch (corner) {
+    case Corner::kTopLeft:
+      return "top-left";
+    case Corner::kTopRight:
+      return "top-right";
+    case Corner::kBottomLeft:
+      return "bottom-left";
+    case Corner::kBottomRight:
+      return "bottom-right";
+  }
+  return "bottom-right";
+}
+
+double parse_length_nm(std::string_view text, const std::string& what) {
+  std::string t(text);
+  while (!t.empty() && (t.back() == ' ' || t.back() == '\t')) t.pop_back();
+  std::size_t begin = 0;
+  while (begin < t.size() && (t[begin] == ' ' || t[begin] == '\t')) ++begin;
+  t = t.substr(begin);
+  double value = 0;
+  const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+  std::string unit(end, static_cast<const char*>(t.data() + t.size()));
+  while (!unit.empty() && unit.front() == ' ') unit.erase(unit.begin());
+  double scale = 0;
+  if (unit.empty() || unit == "nm")
+    scale = 1;
+  else if (unit == "um" || unit == "\u00b5m" || unit == "\u03bcm" || unit == "micron" ||
+           unit == "microns")
+    scale = 1e3;
+  else if (unit == "mm")
+    scale = 1e6;
+  if (t.empty() || ec != std::errc() || end == t.data() || scale == 0 || !std::isfinite(value) ||
+      !(value > 0))
+    fail(ErrorCode::kInvalidArgument,
+         what + ": expected auto or a positive length such as 500nm, 1um or 2\u00b5m, got '" +
+             std::string(text) + "'");
+  return value * scale;
+}
+
+std::string length_text(double nm) {
+  const bool micrometres = nm >= 1000;
+  const double value = micrometres ? nm / 1000 : nm;
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.6g", value);
+  return std::string(buffer) + (micrometres ? " \u00b5m" : " nm");
+}
+
+bool ElementsSpec::any() const {
+  return scale_bar.enabled || !label.empty() || !title.empty() || inset.has_value() ||
+         !points.empty() || !lines.empty() || !boxes.empty();
+}
+
 bool FigureSpec::per_slice_files() const {
   return output.path.find("{i}") != std::string::npos && !style.stack;
 }
@@ -90,6 +191,7 @@ void check_figure_spec(const FigureSpec& spec, const overlay::FieldNamer& namer)
     overlay::check_style(spec.style, name);
     if (spec.output.png_level < 0 || spec.output.png_level > 9)
       bad(name("png_level") + " must be 0-9, got " + std::to_string(spec.output.png_level));
+    check_output_and_elements(spec, name);
     return;
   }
   if (!spec.image && !spec.segmentation && spec.datastack.empty())
@@ -143,6 +245,7 @@ void check_figure_spec(const FigureSpec& spec, const overlay::FieldNamer& namer)
   overlay::check_style(spec.style, name);
   if (spec.output.png_level < 0 || spec.output.png_level > 9)
     bad(name("png_level") + " must be 0-9, got " + std::to_string(spec.output.png_level));
+  check_output_and_elements(spec, name);
 }
 
 std::string OutputSpec::arrays_prefix() const {

@@ -18,6 +18,7 @@
 #include "imagery/cave/timestamp.h"
 #include "imagery/core/vec3.h"
 #include "imagery/overlay/style.h"
+#include "imagery/palettes/color.h"
 #include "imagery/volume/mip.h"
 
 namespace imagery::figure {
@@ -51,15 +52,66 @@ struct RegionSpec {
 };
 
 struct OutputSpec {
-  // OUT.png (one picture), or a pattern with {i} for one picture per slice (without stacking).
+  // OUT.png (one picture), or a pattern with {i} for one picture per slice (without stacking);
+  // .svg, .pdf, .tif/.tiff as well (writer_for: the extension chooses the writer).
   std::string path;
   int png_level = 1;        // zlib level 0-9
   std::string save_arrays;  // non-empty: also PREFIX_image.npy and PREFIX_seg.npy, as drawn
   // Save the arrays beside the output instead (OUT.png -> OUT_image.npy, OUT_seg.npy).
   bool arrays_beside_output = false;
 
+  // The physical size: the DPI the figure's pixels are printed at (PNG pHYs, TIFF resolution,
+  // the SVG/PDF page), or a width or height in millimetres (with a DPI too, raster outputs are
+  // resampled to that many pixels; without, the DPI follows from the size).
+  std::optional<double> dpi;
+  std::optional<double> width_mm, height_mm;
+  // SVG/PDF: traced outlines and fills simplified by this many pixels (Douglas-Peucker); 0 keeps
+  // the pixel edges exactly.
+  double simplify = 0;
+
   // The prefix of the .npy files, "" for none.
   std::string arrays_prefix() const;
+};
+
+// The DPI used when neither a DPI nor a physical size is given: journals' usual minimum for
+// halftones.
+inline constexpr double kDefaultDpi = 300;
+
+enum class Corner { kTopLeft, kTopRight, kBottomLeft, kBottomRight };
+// "top-left", ... (also with '_'); nullopt otherwise.
+std::optional<Corner> parse_corner(std::string_view text);
+std::string corner_name(Corner corner);
+
+// A scale bar: a bar exactly LENGTH / (output pixel size) pixels long (rounded to the nearest
+// pixel) with its length written above it.
+struct ScaleBarSpec {
+  bool enabled = false;
+  std::optional<double> length_nm;  // nullopt: auto (1, 2 or 5 x 10^k nm near 20 % of the width)
+  Corner position = Corner::kBottomRight;
+  palettes::Rgb8 color{255, 255, 255};  // with a thin dark outline, so it shows on anything
+  std::optional<double> thickness;      // pixels; default: 1 % of the panel height, at least 2
+  bool label = true;
+};
+
+// "500nm", "1um", "2µm", "0.5 mm", "750" (nm) -> nanometres. Throws kInvalidArgument naming
+// `what` otherwise.
+double parse_length_nm(std::string_view text, const std::string& what);
+// 500 -> "500 nm", 2000 -> "2 µm" (as a scale bar is labelled).
+std::string length_text(double nm);
+
+// What a figure in a paper carries besides the overlay: scale bar, panel letter, title, an
+// overview inset, and annotation markers from files.
+struct ElementsSpec {
+  ScaleBarSpec scale_bar;
+  std::string label;  // the panel letter, bold at the top-left ("" none)
+  std::string title;  // above the picture, centred ("" none)
+  std::optional<Corner> inset;  // the whole section at this corner, the figure's box marked on it
+  // Annotation files (CSV or JSON Lines in coordinate units): points, lines (two points), boxes.
+  std::string points, lines, boxes;
+  double font_size = 8;  // points (1/72 inch) at the figure's physical size
+
+  // Whether any element is asked for.
+  bool any() const;
 };
 
 // A figure drawn from a Neuroglancer state, as Neuroglancer draws its cross-section panel
@@ -97,6 +149,7 @@ struct FigureSpec {
   bool bounded = false;             // refuse boxes outside the volumes (default: read 0)
   bool fill_missing = true;         // missing chunks read 0 (default, as ImageryClient)
   overlay::OverlayStyle style;
+  ElementsSpec elements;
   OutputSpec output;
 
   // One picture per slice file ({i} in the output and no stacking).

@@ -62,7 +62,24 @@ const std::vector<std::string> kKeys = {"format",
                                         "spacing",
                                         "window",
                                         "rgb",
+                                        "scale_bar",
+                                        "scale_bar_position",
+                                        "scale_bar_color",
+                                        "scale_bar_thickness",
+                                        "scale_bar_label",
+                                        "no_scale_bar_label",
+                                        "label",
+                                        "title",
+                                        "inset",
+                                        "points",
+                                        "lines",
+                                        "boxes",
+                                        "font_size",
                                         "output",
+                                        "dpi",
+                                        "width_mm",
+                                        "height_mm",
+                                        "simplify",
                                         "png_level",
                                         "save_arrays",
                                         "rendered",
@@ -229,6 +246,18 @@ class Reader {
       spec_.state->cross_section_scale.reset();
     else if (spec_.state && key == "segments")
       spec_.state->segments.clear();
+    else if (key.rfind("scale_bar", 0) == 0 || key == "no_scale_bar_label" || key == "label" ||
+             key == "title" || key == "inset" || key == "points" || key == "lines" ||
+             key == "boxes" || key == "font_size")
+      reset_element(key);
+    else if (key == "dpi")
+      spec_.output.dpi.reset();
+    else if (key == "width_mm")
+      spec_.output.width_mm.reset();
+    else if (key == "height_mm")
+      spec_.output.height_mm.reset();
+    else if (key == "simplify")
+      spec_.output.simplify = 0;
     else if (key == "output")
       spec_.output.path.clear();
     else if (key == "png_level")
@@ -238,6 +267,69 @@ class Reader {
       spec_.output.arrays_beside_output = false;
     }
     // A null region key leaves the region as it is: another key sets it.
+  }
+
+  void reset_element(const std::string& key) {
+    const ElementsSpec fresh;
+    ElementsSpec& e = spec_.elements;
+    if (key == "scale_bar")
+      e.scale_bar.enabled = false;
+    else if (key == "scale_bar_position")
+      e.scale_bar.position = fresh.scale_bar.position;
+    else if (key == "scale_bar_color")
+      e.scale_bar.color = fresh.scale_bar.color;
+    else if (key == "scale_bar_thickness")
+      e.scale_bar.thickness.reset();
+    else if (key == "scale_bar_label" || key == "no_scale_bar_label")
+      e.scale_bar.label = true;
+    else if (key == "label")
+      e.label.clear();
+    else if (key == "title")
+      e.title.clear();
+    else if (key == "inset")
+      e.inset.reset();
+    else if (key == "points")
+      e.points.clear();
+    else if (key == "lines")
+      e.lines.clear();
+    else if (key == "boxes")
+      e.boxes.clear();
+    else if (key == "font_size")
+      e.font_size = fresh.font_size;
+  }
+
+  // --scale-bar: auto, a length, true (auto) or false (none).
+  void scale_bar(const json& v) {
+    ScaleBarSpec& bar = spec_.elements.scale_bar;
+    if (v.is_boolean() || (v.is_string() && is_bool_text(v.get<std::string>()))) {
+      bar.enabled = boolean(v);
+      bar.length_nm.reset();
+      return;
+    }
+    if (v.is_number()) {
+      bar.enabled = true;
+      bar.length_nm = number(v);
+      if (!(*bar.length_nm > 0)) bad("must be auto or a positive length");
+      return;
+    }
+    const std::string t = text(v);
+    bar.enabled = true;
+    if (t == "auto") {
+      bar.length_nm.reset();
+      return;
+    }
+    try {
+      bar.length_nm = parse_length_nm(t, name_(key_));
+    } catch (const Error& e) {
+      fail_plain(e.what());
+    }
+  }
+
+  Corner corner(const json& v) const {
+    const std::string t = text(v);
+    const auto c = parse_corner(t);
+    if (!c) bad("must be top-left, top-right, bottom-left or bottom-right, got '" + t + "'");
+    return *c;
   }
 
   // The region from the region keys this document named (a document naming none leaves it).
@@ -398,6 +490,45 @@ class Reader {
       window(v);
     } else if (key == "rgb") {
       s.rgb = boolean(v);
+    } else if (key == "scale_bar") {
+      scale_bar(v);
+    } else if (key == "scale_bar_position") {
+      spec_.elements.scale_bar.position = corner(v);
+    } else if (key == "scale_bar_color") {
+      spec_.elements.scale_bar.color = palettes::parse_color(text(v), name_(key_));
+    } else if (key == "scale_bar_thickness") {
+      spec_.elements.scale_bar.thickness = number(v);
+    } else if (key == "scale_bar_label") {
+      spec_.elements.scale_bar.label = boolean(v);
+    } else if (key == "no_scale_bar_label") {
+      spec_.elements.scale_bar.label = !boolean(v);
+    } else if (key == "label") {
+      // false (a layout panel without its letter) is no label.
+      spec_.elements.label = v.is_boolean() ? "" : text(v);
+    } else if (key == "title") {
+      spec_.elements.title = text(v);
+    } else if (key == "inset") {
+      // true: the default corner; false: none.
+      if (v.is_boolean() || (v.is_string() && is_bool_text(v.get<std::string>())))
+        spec_.elements.inset = boolean(v) ? std::optional<Corner>(Corner::kTopRight) : std::nullopt;
+      else
+        spec_.elements.inset = corner(v);
+    } else if (key == "points") {
+      spec_.elements.points = text(v);
+    } else if (key == "lines") {
+      spec_.elements.lines = text(v);
+    } else if (key == "boxes") {
+      spec_.elements.boxes = text(v);
+    } else if (key == "font_size") {
+      spec_.elements.font_size = number(v);
+    } else if (key == "dpi") {
+      spec_.output.dpi = number(v);
+    } else if (key == "width_mm") {
+      spec_.output.width_mm = number(v);
+    } else if (key == "height_mm") {
+      spec_.output.height_mm = number(v);
+    } else if (key == "simplify") {
+      spec_.output.simplify = number(v);
     } else if (key == "output") {
       spec_.output.path = text(v);
     } else if (key == "png_level") {
@@ -659,6 +790,16 @@ ordered_json mip_json(const volume::MipSelector& m) {
   return nullptr;
 }
 
+// A length as the schema writes it back: "500nm", "2um".
+std::string length_key(double nm) {
+  char buffer[64];
+  if (nm >= 1000 && std::fmod(nm, 1000) == 0)
+    std::snprintf(buffer, sizeof buffer, "%.17gum", nm / 1000);
+  else
+    std::snprintf(buffer, sizeof buffer, "%.17gnm", nm);
+  return buffer;
+}
+
 std::string id_text(std::uint64_t id) {
   return std::to_string(id);
 }
@@ -834,7 +975,31 @@ ordered_json figure_spec_to_json(const FigureSpec& spec) {
       break;
   }
   j["rgb"] = s.rgb;
+  // The elements and the physical size only when asked for: most figures have none, and their
+  // sidecars stay as they were.
+  const ElementsSpec& e = spec.elements;
+  const ElementsSpec plain_elements;
+  if (e.scale_bar.enabled) {
+    j["scale_bar"] = e.scale_bar.length_nm ? ordered_json(length_key(*e.scale_bar.length_nm))
+                                           : ordered_json("auto");
+    j["scale_bar_position"] = corner_name(e.scale_bar.position);
+    j["scale_bar_color"] = palettes::hex(e.scale_bar.color);
+    j["scale_bar_thickness"] =
+        e.scale_bar.thickness ? ordered_json(*e.scale_bar.thickness) : ordered_json(nullptr);
+    j["scale_bar_label"] = e.scale_bar.label;
+  }
+  if (!e.label.empty()) j["label"] = e.label;
+  if (!e.title.empty()) j["title"] = e.title;
+  if (e.inset) j["inset"] = corner_name(*e.inset);
+  if (!e.points.empty()) j["points"] = e.points;
+  if (!e.lines.empty()) j["lines"] = e.lines;
+  if (!e.boxes.empty()) j["boxes"] = e.boxes;
+  if (e.any() || e.font_size != plain_elements.font_size) j["font_size"] = e.font_size;
   j["output"] = spec.output.path;
+  if (spec.output.dpi) j["dpi"] = *spec.output.dpi;
+  if (spec.output.width_mm) j["width_mm"] = *spec.output.width_mm;
+  if (spec.output.height_mm) j["height_mm"] = *spec.output.height_mm;
+  if (spec.output.simplify != 0) j["simplify"] = spec.output.simplify;
   j["png_level"] = spec.output.png_level;
   if (spec.output.arrays_beside_output)
     j["save_arrays"] = true;

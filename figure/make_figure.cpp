@@ -8,7 +8,9 @@
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
 #include "imagery/core/npy.h"
+#include "imagery/figure/figure_scene.h"
 #include "imagery/figure/figure_spec_json.h"
+#include "imagery/figure/overview.h"
 #include "imagery/figure/view_state.h"
 #include "imagery/figure/writer.h"
 
@@ -95,6 +97,32 @@ ordered_json state_json(const std::optional<StateProvenance>& s) {
           {"notes", s->notes}};
 }
 
+ordered_json print_json(const PrintSize& p) {
+  return {{"width_mm", p.size.width_mm},
+          {"height_mm", p.size.height_mm},
+          {"dpi", p.native_dpi},
+          {"raster_scale", p.raster_scale},
+          {"raster_dpi", p.raster_dpi}};
+}
+
+ordered_json elements_json(const ElementsRecord& e) {
+  ordered_json j = ordered_json::object();
+  if (e.scale_bar)
+    j["scale_bar"] = {{"length_nm", e.scale_bar->length_nm},
+                      {"pixels", e.scale_bar->output_pixels},
+                      {"text", e.scale_bar->text}};
+  if (e.inset)
+    j["inset"] = {{"source", e.inset->source},
+                  {"mip", e.inset->mip},
+                  {"resolution", vec_json(e.inset->resolution)},
+                  {"voxels", box_json(e.inset->voxels)},
+                  {"box", ordered_json::array({e.inset->box[0], e.inset->box[1], e.inset->box[2],
+                                               e.inset->box[3]})}};
+  for (const MarkTally& t : e.marks)
+    j[t.kind] = {{"file", t.file}, {"drawn", t.drawn}, {"skipped", t.skipped}};
+  return j;
+}
+
 }  // namespace
 
 ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
@@ -116,6 +144,13 @@ ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
         {"nm_per_pixel", ordered_json::array({panel.nm_per_pixel_x, panel.nm_per_pixel_y})},
         {"voxels", box_json(panel.voxels)}};
     if (i < files.pictures.size()) j["file"] = files.pictures[i];
+    if (i < files.drawn.size()) {
+      const PanelDrawn& d = files.drawn[i];
+      j["format"] = d.format;
+      j["print"] = print_json(d.print);
+      const ordered_json e = elements_json(d.elements);
+      if (!e.empty()) j["elements"] = e;
+    }
     panels.push_back(j);
   }
   if (p.neuroglancer) {
@@ -144,6 +179,31 @@ ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
   // A Neuroglancer state of the view, for `imagery link` and for collaborators.
   doc["neuroglancer"] = neuroglancer_state_of(spec, figure);
   return doc;
+}
+
+FigureScene panel_scene(const FigureSpec& spec, const RenderedFigure& figure, std::size_t index,
+                        const FigureWriter& writer, const MarkSet* marks,
+                        const Overview* overview) {
+  FigureScene out;
+  const Panel& panel = figure.panels.at(index);
+  // The footprint does not depend on the print size except through the title's band, whose
+  // height depends on the DPI: size the print from the picture, then the footprint from that.
+  PrintSize print = print_size(spec.output, panel.picture.width, panel.picture.height);
+  const PanelFootprint footprint = panel_footprint(spec, panel, print);
+  print = print_size(spec.output, footprint.width, footprint.height);
+  out.scene.width = footprint.width;
+  out.scene.height = footprint.height;
+  // A title sits on white; otherwise the picture is the whole figure (transparent where it is).
+  if (!spec.elements.title.empty()) out.scene.background = graphics::Color{255, 255, 255, 255};
+  PanelDrawing drawing;
+  drawing.vector = writer.draws_vectors() && !spec.style.stack;
+  drawing.print = print;
+  drawing.marks = marks;
+  drawing.overview = overview;
+  out.drawn.format = std::string(writer.format());
+  out.drawn.print = print;
+  out.drawn.elements = add_panel(out.scene, spec, figure, index, 0, 0, drawing);
+  return out;
 }
 
 FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const MakeOptions& options,
@@ -187,20 +247,28 @@ FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const Make
   const RenderedFigure figure = render_planned(plan.spec, plan, context, render);
 
   phase("encode", &figure.provenance);
+  if (figure.panels.size() != outputs.size())
+    fail(ErrorCode::kInternal, "the figure has " + std::to_string(figure.panels.size()) +
+                                   " panels for " + std::to_string(outputs.size()) + " files");
+  FigureFiles files;
+  const MarkSet marks = read_mark_files(plan.spec.elements);
   std::vector<std::vector<std::byte>> encoded;
-  if (writer->file_per_panel()) {
-    if (figure.panels.size() != outputs.size())
-      fail(ErrorCode::kInternal, "the figure has " + std::to_string(figure.panels.size()) +
-                                     " panels for " + std::to_string(outputs.size()) + " files");
-    for (std::size_t i = 0; i < figure.panels.size(); ++i)
-      encoded.push_back(
-          writer->encode(std::span<const Panel>(&figure.panels[i], 1), spec, &context.pool()));
-  } else {
-    encoded.push_back(writer->encode(figure.panels, spec, &context.pool()));
+  for (std::size_t i = 0; i < figure.panels.size(); ++i) {
+    std::optional<Overview> overview;
+    if (plan.spec.elements.inset)
+      overview = fetch_overview(plan.spec, plan, figure, i, context, options.render);
+    const FigureScene drawn = panel_scene(plan.spec, figure, i, *writer, &marks,
+                                          overview ? &*overview : nullptr);
+    EncodeOptions encode;
+    encode.print = drawn.drawn.print;
+    encode.record_dpi = spec.output.dpi || spec.output.width_mm || spec.output.height_mm;
+    encode.png_level = spec.output.png_level;
+    encode.pool = &context.pool();
+    encoded.push_back(writer->encode(drawn.scene, encode));
+    files.drawn.push_back(drawn.drawn);
   }
 
   phase("write", &figure.provenance);
-  FigureFiles files;
   for (std::size_t i = 0; i < outputs.size(); ++i) {
     outputs[i]->write(std::span<const std::byte>(encoded[i]));
     outputs[i]->commit();

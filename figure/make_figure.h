@@ -14,14 +14,25 @@
 
 #include <nlohmann/json.hpp>
 
+#include "imagery/figure/figure_scene.h"
 #include "imagery/figure/figure_spec.h"
+#include "imagery/figure/print_size.h"
 #include "imagery/figure/render.h"
+#include "imagery/figure/writer.h"
 #include "imagery/io/context.h"
 
 namespace imagery::figure {
 
+// How one picture file was drawn: its format, printed size and elements.
+struct PanelDrawn {
+  std::string format;  // "PNG", "SVG", ...
+  PrintSize print;
+  ElementsRecord elements;
+};
+
 struct FigureFiles {
   std::vector<std::string> pictures;
+  std::vector<PanelDrawn> drawn;  // one per picture
   std::vector<std::string> arrays;
   std::string sidecar;
 };
@@ -32,6 +43,16 @@ struct MakeOptions {
   // composite come with the provenance known by then).
   std::function<void(std::string_view phase, const Provenance* so_far)> on_phase;
 };
+
+// The scene of panel `index` as `writer` draws it (vectors or pixels), with the spec's elements
+// (`marks` and `overview` as read for it; either may be null) at its printed size.
+struct FigureScene {
+  graphics::Scene scene;
+  PanelDrawn drawn;
+};
+FigureScene panel_scene(const FigureSpec& spec, const RenderedFigure& figure, std::size_t index,
+                        const FigureWriter& writer, const MarkSet* marks,
+                        const Overview* overview);
 
 // Throws like plan_figure and render_figure, and kIoError for outputs that cannot be written.
 // Fields are named in messages through `name`.

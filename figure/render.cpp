@@ -245,13 +245,22 @@ RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan, io
   }
   p.grid_shape = out.segmentation.shape().xyz();
 
+  composite_panels(out, spec, plan, &context.pool());
+  return out;
+}
+
+void composite_panels(RenderedFigure& out, const FigureSpec& spec, const FigurePlan& plan,
+                      ThreadPool* pool) {
+  const client::Client& c = *plan.client;
+  const overlay::OverlayStyle& style = spec.style;
+  out.panels.clear();
   // The client already zeroed ids outside root_ids; the overlay's own filter then changes
   // nothing but keeps include_zero's meaning identical to `imagery composite`.
   const std::string seg_name =
       c.has_segmentation() ? c.segmentation_volume().url() : std::string("the image alone");
   std::vector<overlay::Image> pictures =
       overlay::composite_overlay(out.segmentation, c.has_image() ? &out.image : nullptr, style,
-                                 plan.three_d, &context.pool(), seg_name);
+                                 plan.three_d, pool, seg_name);
 
   const int dim = plan.three_d ? style.dim : 2;
   const Vec3d& res = plan.grid_resolution;
@@ -270,7 +279,6 @@ RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan, io
     }
     out.panels.push_back(std::move(panel));
   }
-  return out;
 }
 
 RenderedFigure render_figure(const FigureSpec& spec, io::Context& context,

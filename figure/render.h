@@ -133,6 +133,11 @@ FigurePlan plan_figure(const FigureSpec& spec, io::Context& context,
 RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan, io::Context& context,
                               const RenderOptions& options = {});
 
+// Draws the panels of a fetched figure again from its arrays (out.image, out.segmentation) with
+// `spec`'s style: a layout's shared display window changes the style after fetching.
+void composite_panels(RenderedFigure& out, const FigureSpec& spec, const FigurePlan& plan,
+                      ThreadPool* pool);
+
 // plan_figure + render_planned.
 RenderedFigure render_figure(const FigureSpec& spec, io::Context& context,
                              const RenderOptions& options = {});

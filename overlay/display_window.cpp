@@ -71,17 +71,26 @@ DisplayWindow parse_display_window(const std::string& text, const std::string& f
 }
 
 std::pair<double, double> auto_window_range(const Array& imagery) {
+  return auto_window_range(std::vector<const Array*>{&imagery});
+}
+
+std::pair<double, double> auto_window_range(const std::vector<const Array*>& arrays) {
   std::vector<double> values;
-  values.reserve(static_cast<std::size_t>(imagery.shape().count()));
-  visit_dtype(imagery.dtype(), [&](auto zero) {
-    using T = decltype(zero);
-    const T* p = imagery.data<T>();
-    const auto n = static_cast<std::size_t>(imagery.shape().count());
-    for (std::size_t i = 0; i < n; ++i) {
-      double v = static_cast<double>(p[i]);
-      if (std::isfinite(v)) values.push_back(v);
-    }
-  });
+  std::size_t total = 0;
+  for (const Array* a : arrays) total += static_cast<std::size_t>(a->shape().count());
+  values.reserve(total);
+  for (const Array* a : arrays) {
+    const Array& imagery = *a;
+    visit_dtype(imagery.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      const T* p = imagery.data<T>();
+      const auto n = static_cast<std::size_t>(imagery.shape().count());
+      for (std::size_t i = 0; i < n; ++i) {
+        double v = static_cast<double>(p[i]);
+        if (std::isfinite(v)) values.push_back(v);
+      }
+    });
+  }
   if (values.empty()) return {0, 0};
   double lo = percentile_of_sorted_position(values, 0.5);
   double hi = percentile_of_sorted_position(values, 99.5);

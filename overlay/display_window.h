@@ -25,6 +25,8 @@ DisplayWindow parse_display_window(const std::string& text, const std::string& f
 // The [min, max] an auto window picks: NumPy's linear-interpolated 0.5 and 99.5 percentiles of
 // the finite values (0, 0 for none).
 std::pair<double, double> auto_window_range(const Array& imagery);
+// The same over the values of several arrays together (one window for several figures).
+std::pair<double, double> auto_window_range(const std::vector<const Array*>& imagery);
 
 // One grey byte per voxel of a one-channel array, in the array's x-fastest order.
 std::vector<std::uint8_t> to_grey8(const Array& imagery, const DisplayWindow& window);

@@ -21,7 +21,25 @@ TEST_CASE("writer_for picks the PNG writer for .png in any case and in slice pat
     const auto w = writer_for(path);
     REQUIRE(w);
     CHECK(w->format() == "PNG");
-    CHECK(w->file_per_panel());
+    CHECK_FALSE(w->draws_vectors());
+  }
+}
+
+TEST_CASE("writer_for picks SVG, PDF and TIFF writers by extension", "[figure][writer]") {
+  struct Case {
+    const char* path;
+    const char* format;
+    bool vectors;
+  };
+  for (const Case& c : {Case{"fig.svg", "SVG", true}, Case{"FIG.SVG", "SVG", true},
+                        Case{"fig.pdf", "PDF", true}, Case{"out/fig.Pdf", "PDF", true},
+                        Case{"fig.tif", "TIFF", false}, Case{"fig.tiff", "TIFF", false},
+                        Case{"slice_{i}.TIF", "TIFF", false}}) {
+    INFO(c.path);
+    const auto w = writer_for(c.path);
+    REQUIRE(w);
+    CHECK(w->format() == c.format);
+    CHECK(w->draws_vectors() == c.vectors);
   }
 }
 
@@ -34,7 +52,7 @@ TEST_CASE("writer_for refuses other extensions naming the path and the known ext
     const char* what;
   };
   for (const Case& c :
-       {Case{"fig.jpg", "'.jpg'"}, Case{"fig.PNG.tmp", "'.tmp'"}, Case{"fig.pngx", "'.pngx'"},
+       {Case{"fig.jpg", "'.jpg'"}, Case{"fig.svgz", "'.svgz'"}, Case{"fig.PNG.tmp", "'.tmp'"}, Case{"fig.pngx", "'.pngx'"},
         Case{"fig.", "'.'"}, Case{"fig", "no extension"}, Case{"out.png/fig", "no extension"},
         Case{"slice_{i}", "no extension"}, Case{"", "no extension"}}) {
     INFO(c.path);
@@ -42,6 +60,6 @@ TEST_CASE("writer_for refuses other extensions naming the path and the known ext
     CHECK(e.code() == ErrorCode::kInvalidArgument);
     CHECK_THAT(e.what(), Catch::StartsWith(std::string(c.path) + ": ") && Catch::Contains(c.what) &&
                              Catch::Contains("is not a figure format imagery writes") &&
-                             Catch::Contains("(.png)"));
+                             Catch::Contains("(.png, .svg, .pdf, .tif, .tiff)"));
   }
 }

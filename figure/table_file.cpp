@@ -1,4 +1,4 @@
-#include "imagery/cli/manifest.h"
+#include "imagery/figure/table_file.h"
 
 #include <filesystem>
 #include <fstream>
@@ -9,7 +9,7 @@
 
 #include "imagery/core/error.h"
 
-namespace imagery::cli {
+namespace imagery::figure {
 
 namespace {
 
@@ -137,23 +137,23 @@ CsvRecord read_csv_record(Cursor& in) {
   return r;
 }
 
-Manifest parse_csv(std::string_view text, Manifest m) {
+Table parse_csv(std::string_view text, Table m) {
   Cursor in(text);
   while (!in.done() && in.at_skippable_line()) in.take_line();
-  if (in.done()) fail(ErrorCode::kInvalidArgument, "manifest " + m.name + ": no header row");
+  if (in.done()) fail(ErrorCode::kInvalidArgument, m.noun + " " + m.name + ": no header row");
   CsvRecord header = read_csv_record(in);
   if (!header.error.empty())
     fail(ErrorCode::kInvalidArgument,
-         "manifest " + m.name + ": line " + std::to_string(header.line) + ": " + header.error);
+         m.noun + " " + m.name + ": line " + std::to_string(header.line) + ": " + header.error);
   std::set<std::string> seen;
   for (std::size_t i = 0; i < header.cells.size(); ++i) {
     const std::string& column = header.cells[i];
     if (column.empty())
       fail(ErrorCode::kInvalidArgument,
-           "manifest " + m.name + ": header column " + std::to_string(i + 1) + " has no name");
+           m.noun + " " + m.name + ": header column " + std::to_string(i + 1) + " has no name");
     if (!seen.insert(column).second)
       fail(ErrorCode::kInvalidArgument,
-           "manifest " + m.name + ": header column '" + column + "' appears twice");
+           m.noun + " " + m.name + ": header column '" + column + "' appears twice");
   }
   m.columns = header.cells;
   while (!in.done()) {
@@ -162,7 +162,7 @@ Manifest parse_csv(std::string_view text, Manifest m) {
       continue;
     }
     CsvRecord record = read_csv_record(in);
-    ManifestRow row;
+    TableRow row;
     row.line = record.line;
     row.values = json::object();
     if (record.error.empty() && record.cells.size() != m.columns.size())
@@ -179,7 +179,7 @@ Manifest parse_csv(std::string_view text, Manifest m) {
   return m;
 }
 
-Manifest parse_json_lines(std::string_view text, Manifest m) {
+Table parse_json_lines(std::string_view text, Table m) {
   Cursor in(text);
   while (!in.done()) {
     const std::size_t line = in.line();
@@ -187,9 +187,9 @@ Manifest parse_json_lines(std::string_view text, Manifest m) {
     if (content.empty() || content[0] == '#') continue;
     if (content[0] == '[' && m.rows.empty())
       fail(ErrorCode::kInvalidArgument,
-           "manifest " + m.name + ": line " + std::to_string(line) +
+           m.noun + " " + m.name + ": line " + std::to_string(line) +
                " starts a JSON array; write one JSON object per line (JSON Lines)");
-    ManifestRow row;
+    TableRow row;
     row.line = line;
     try {
       row.values = json::parse(content);
@@ -209,41 +209,42 @@ Manifest parse_json_lines(std::string_view text, Manifest m) {
   return m;
 }
 
-Manifest::Format detect_format(std::string_view text, const std::string& name) {
-  if (ends_with(name, ".csv") || ends_with(name, ".CSV")) return Manifest::Format::kCsv;
+Table::Format detect_format(std::string_view text, const std::string& name) {
+  if (ends_with(name, ".csv") || ends_with(name, ".CSV")) return Table::Format::kCsv;
   if (ends_with(name, ".jsonl") || ends_with(name, ".ndjson") || ends_with(name, ".json"))
-    return Manifest::Format::kJsonLines;
+    return Table::Format::kJsonLines;
   Cursor in(text);
   while (!in.done() && in.at_skippable_line()) in.take_line();
   while (!in.done() && is_blank(in.peek())) in.advance();
-  return in.peek() == '{' || in.peek() == '[' ? Manifest::Format::kJsonLines
-                                              : Manifest::Format::kCsv;
+  return in.peek() == '{' || in.peek() == '[' ? Table::Format::kJsonLines
+                                              : Table::Format::kCsv;
 }
 
 }  // namespace
 
-Manifest parse_manifest(std::string_view text, const std::string& name) {
-  Manifest m;
+Table parse_table(std::string_view text, const std::string& name, const std::string& noun) {
+  Table m;
   m.name = name;
+  m.noun = noun;
   m.format = detect_format(text, name);
-  return m.format == Manifest::Format::kCsv ? parse_csv(text, std::move(m))
+  return m.format == Table::Format::kCsv ? parse_csv(text, std::move(m))
                                             : parse_json_lines(text, std::move(m));
 }
 
-Manifest read_manifest(const std::string& path) {
+Table read_table(const std::string& path, const std::string& noun) {
   std::string text;
   if (path == "-") {
     text.assign(std::istreambuf_iterator<char>(std::cin), {});
-    return parse_manifest(text, "(standard input)");
+    return parse_table(text, "(standard input)", noun);
   }
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
-    fail(ErrorCode::kInvalidArgument, "manifest " + path + ": is a directory");
+    fail(ErrorCode::kInvalidArgument, noun + " " + path + ": is a directory");
   std::ifstream in(path, std::ios::binary);
-  if (!in) fail(ErrorCode::kNotFound, "manifest " + path + ": cannot read the file");
+  if (!in) fail(ErrorCode::kNotFound, noun + " " + path + ": cannot read the file");
   text.assign(std::istreambuf_iterator<char>(in), {});
-  if (in.bad()) fail(ErrorCode::kIoError, "manifest " + path + ": read error");
-  return parse_manifest(text, path);
+  if (in.bad()) fail(ErrorCode::kIoError, noun + " " + path + ": read error");
+  return parse_table(text, path, noun);
 }
 
-}  // namespace imagery::cli
+}  // namespace imagery::figure

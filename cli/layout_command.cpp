@@ -1,0 +1,65 @@
+// `imagery layout LAYOUT.json -o fig.pdf` (or .svg, .png, .tif): a grid of figure panels over
+// shared defaults, drawn into one picture with letters, scale bars and a shared display window
+// (figure/layout.h has the format); `imagery layout --from fig.json` remakes one from its sidecar.
+#include <memory>
+
+#include "imagery/cli/command_context.h"
+#include "imagery/cli/commands.h"
+#include "imagery/cli/json_file.h"
+#include "imagery/cli/phase_timer.h"
+#include "imagery/core/error.h"
+#include "imagery/figure/layout.h"
+
+namespace imagery::cli {
+
+namespace {
+struct LayoutArgs {
+  std::string layout, from, output;
+};
+}  // namespace
+
+CommandRunner add_layout_command(CLI::App& app, const GlobalOptions& global) {
+  auto a = std::make_shared<LayoutArgs>();
+  auto* cmd = app.add_subcommand(
+      "layout",
+      "Draw a multi-panel figure: a grid of figures (each the keys of a batch row) with panel "
+      "letters, scale bars and a shared display window, to PNG, SVG, PDF or TIFF");
+  cmd->add_option("layout", a->layout,
+                  "LAYOUT.json: {\"defaults\": {...}, \"columns\": 3, \"panels\": [{...}], "
+                  "\"spacing\": 10, \"labels\": true, \"window\": \"shared\", \"width_mm\": 183, "
+                  "\"dpi\": 300}");
+  cmd->add_option("--from", a->from, "Remake the layout a sidecar fig.json describes");
+  cmd->add_option("-o,--output", a->output,
+                  "Output .pdf, .svg, .png or .tif (a sidecar .json is written beside it)");
+
+  return [a, cmd, &global] {
+    if (a->layout.empty() == a->from.empty())
+      fail(ErrorCode::kInvalidArgument, "give LAYOUT.json or --from fig.json (one of them)");
+    const std::string where = a->from.empty() ? a->layout : "--from " + a->from;
+    const nlohmann::json doc =
+        read_json_file(a->from.empty() ? a->layout : a->from, a->from.empty() ? "layout" : "--from");
+    figure::LayoutSpec spec = figure::read_layout_spec(doc, where);
+    if (!a->output.empty()) spec.output.path = a->output;
+    if (spec.output.path.empty())
+      fail(ErrorCode::kInvalidArgument, "-o OUT.pdf is required (or \"output\" in the layout)");
+    auto context = make_context(global);
+    for (figure::LayoutPanel& panel : spec.panels) {
+      panel.spec.output.path = spec.output.path;
+      load_state_of_spec(*context, global, panel.spec);
+      grant_token_for_spec(*context, global, panel.spec);
+    }
+    (void)cmd;
+    PhaseTimer timer(global);
+    // (No progress bar: the panels are fetched at once, each with its own count of chunks.)
+    figure::MakeOptions options;
+    options.render.max_memory_bytes = global.max_memory_bytes();
+    options.on_phase = [&](std::string_view phase, const figure::Provenance*) {
+      timer.start(std::string(phase));
+    };
+    figure::make_layout(spec, *context, options);
+    timer.stop();
+    return 0;
+  };
+}
+
+}  // namespace imagery::cli
