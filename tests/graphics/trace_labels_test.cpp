@@ -4,7 +4,6 @@
 // region must give back exactly its label's pixels under both.
 #include <algorithm>
 #include <catch2/catch.hpp>
-#include <chrono>
 #include <cmath>
 #include <cstdint>
 #include <random>
@@ -590,47 +589,4 @@ TEST_CASE("the union of touching objects is the trace of their pixels",
     REQUIRE(traced_problem(united, expected, w, h) == "");
     CHECK(area(united) == area(graphics::trace_mask(expected.data(), w, h)));
   }
-}
-
-// Not run by default: `imagery_tests "[timing]"` prints the time to trace 1024 x 1024 pictures
-// of 300 objects: overlapping discs and rings (the figures' case), then label noise (the worst
-// case: a ring around nearly every pixel).
-TEST_CASE("timing: tracing a 1024 x 1024 picture of 300 objects", "[.][graphics][trace][timing]") {
-  const std::uint32_t w = 1024, h = 1024, n = 300;
-  auto time_trace = [&](const Picture& p, const char* what) {
-    std::vector<double> ms;
-    std::size_t vertices = 0;
-    for (int run = 0; run < 15; ++run) {
-      const auto t0 = std::chrono::steady_clock::now();
-      const auto traced = graphics::trace_objects(p.labels.data(), w, h, n);
-      const auto t1 = std::chrono::steady_clock::now();
-      ms.push_back(std::chrono::duration<double, std::milli>(t1 - t0).count());
-      vertices = 0;
-      for (const auto& region : traced) vertices += vertex_count(region);
-    }
-    std::sort(ms.begin(), ms.end());
-    WARN("trace_objects 1024x1024, " << n << " objects (" << what << "), " << vertices
-                                     << " vertices: median " << ms[ms.size() / 2] << " ms, best "
-                                     << ms.front() << " ms of 15 runs");
-  };
-  Picture discs{w, h, std::vector<std::uint32_t>(static_cast<std::size_t>(w) * h, 0)};
-  std::mt19937 rng(1);
-  std::uniform_int_distribution<std::int64_t> centre(0, 1023), radius(8, 60);
-  for (std::uint32_t l = 1; l <= n; ++l) {
-    const std::int64_t cx = centre(rng), cy = centre(rng), r = radius(rng), inner = r / 3;
-    for (std::int64_t y = std::max<std::int64_t>(0, cy - r);
-         y <= std::min<std::int64_t>(h - 1, cy + r); ++y)
-      for (std::int64_t x = std::max<std::int64_t>(0, cx - r);
-           x <= std::min<std::int64_t>(w - 1, cx + r); ++x) {
-        const std::int64_t d2 = (x - cx) * (x - cx) + (y - cy) * (y - cy);
-        if (d2 <= r * r && (l % 3 != 0 || d2 > inner * inner))
-          discs.labels[static_cast<std::size_t>(y * w + x)] = l;
-      }
-  }
-  time_trace(discs, "discs and rings");
-  CHECK(objects_problem(discs, n) == "");
-  Picture noise{w, h, std::vector<std::uint32_t>(static_cast<std::size_t>(w) * h, 0)};
-  std::uniform_int_distribution<std::uint32_t> label(0, n);
-  for (auto& v : noise.labels) v = label(rng);
-  time_trace(noise, "noise");
 }
