@@ -311,7 +311,7 @@ LayoutFiles make_layout(const LayoutSpec& layout, io::Context& context,
   if (layout.shared_window) {
     std::map<std::string, std::vector<std::size_t>> by_source;
     for (std::size_t i = 0; i < n; ++i)
-      if (plans[i].spec.image && !figures[i].image.empty() && !plans[i].viewer_state)
+      if (plans[i].spec.image && figures[i].image.shape().count() > 0 && !plans[i].viewer_state)
         by_source[plans[i].spec.image->url].push_back(i);
     for (const auto& [source, members] : by_source) {
       std::vector<const Array*> arrays;

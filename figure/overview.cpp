@@ -118,7 +118,7 @@ Overview fetch_overview(const FigureSpec& spec, const FigurePlan& plan,
 
   // The figure's window; an auto window keeps the range it found on the figure.
   overlay::DisplayWindow window = spec.style.window;
-  if (window.mode == overlay::DisplayWindow::Mode::kAuto && !figure.image.empty()) {
+  if (window.mode == overlay::DisplayWindow::Mode::kAuto && figure.image.shape().count() > 0) {
     const auto [lo, hi] = overlay::auto_window_range(figure.image);
     window.mode = overlay::DisplayWindow::Mode::kRange;
     window.min = lo;

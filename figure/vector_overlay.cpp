@@ -130,7 +130,7 @@ void add_vector_overlay(graphics::Scene& scene, const FigureSpec& spec,
   const double W = w, H = h;
 
   // The imagery: one grey picture at its own pixels.
-  const bool has_image = !figure.image.empty();
+  const bool has_image = figure.image.shape().count() > 0;
   if (has_image) {
     auto grey = std::make_shared<overlay::Image>(w, h, 1);
     grey->pixels = slice_of(overlay::to_grey8(figure.image, style.window), shape, dim, index);

@@ -13,6 +13,7 @@
 #include "fuzz/fuzz_gzip.h"
 #include "fuzz/fuzz_info.h"
 #include "fuzz/fuzz_manifest.h"
+#include "fuzz/fuzz_annotation_file.h"
 #include "fuzz/fuzz_neuroglancer_state.h"
 #include "fuzz/fuzz_npy.h"
 #include "fuzz/fuzz_png.h"
@@ -42,6 +43,7 @@ inline constexpr Target kTargets[] = {
     {"fuzz_manifest", fuzz_manifest},
     {"fuzz_figure_spec", fuzz_figure_spec},
     {"fuzz_neuroglancer_state", fuzz_neuroglancer_state},
+    {"fuzz_annotation_file", fuzz_annotation_file},
 };
 
 }  // namespace imagery::fuzz
