@@ -1,8 +1,9 @@
-# Imported targets for the two libraries imagery links that ship no CMake package of their own
+# Imported targets for the libraries imagery links that ship no CMake package of their own
 # (Debian's libmurmurhash-dev and libdeflate-dev): imagery_deps::murmurhash and
-# imagery_deps::deflate. Included by the build and, installed beside imageryConfig.cmake, by
-# every project that finds the package, so the installed targets name these targets, never a
-# path on the machine that built them.
+# imagery_deps::deflate; and cairo, which has only pkg-config files: imagery_deps::cairo.
+# Included by the build and, installed beside imageryConfig.cmake, by every project that finds
+# the package, so the installed targets name these targets, never a path on the machine that
+# built them.
 include_guard(GLOBAL)
 
 function(_imagery_import name header library package)
@@ -26,3 +27,21 @@ endfunction()
 # MurmurHash3_x86_128 for sharded scales; libdeflate inflates single-member gzip chunks.
 _imagery_import(murmurhash murmurhash.h murmurhash libmurmurhash-dev)
 _imagery_import(deflate libdeflate.h deflate libdeflate-dev)
+
+# cairo draws scenes (graphics/): its image surfaces, FreeType fonts and PDF surface. pkg-config
+# runs where the package is used, so the installed targets name no path of the building machine.
+if(NOT TARGET imagery_deps::cairo)
+  find_package(PkgConfig QUIET)
+  if(PKG_CONFIG_FOUND)
+    pkg_check_modules(IMAGERY_CAIRO QUIET IMPORTED_TARGET cairo cairo-ft cairo-pdf)
+  endif()
+  if(TARGET PkgConfig::IMAGERY_CAIRO)
+    add_library(imagery_deps::cairo INTERFACE IMPORTED)
+    set_target_properties(imagery_deps::cairo PROPERTIES
+      INTERFACE_LINK_LIBRARIES PkgConfig::IMAGERY_CAIRO)
+    set(imagery_deps_cairo_FOUND TRUE)
+  else()
+    set(imagery_deps_cairo_FOUND FALSE)
+    message(WARNING "imagery needs cairo, cairo-ft and cairo-pdf: install the Debian package libcairo2-dev")
+  endif()
+endif()

@@ -1,6 +1,7 @@
 #include "imagery/overlay/figure_png.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -14,8 +15,13 @@ namespace imagery::overlay {
 std::vector<std::byte> encode_figure_png(const Image& image, const FigurePngOptions& options) {
   if (image.pixels.size() != static_cast<std::size_t>(image.width) * image.height * image.channels)
     fail(ErrorCode::kInvalidArgument, "PNG encoding: pixel buffer does not match the picture size");
+  // pHYs holds pixels per metre as a 31-bit integer: up to ~54 million dpi.
+  const double per_metre = std::round(options.dpi / 0.0254);
+  if (!std::isfinite(options.dpi) || options.dpi < 0 || per_metre > 0x7FFFFFFF)
+    fail(ErrorCode::kInvalidArgument,
+         "PNG encoding: dpi must be 0 or positive, not " + std::to_string(options.dpi));
   return encode_png_parallel(image.pixels.data(), image.width, image.height, image.channels,
-                             options.level, options.pool);
+                             options.level, options.pool, static_cast<std::uint32_t>(per_metre));
 }
 
 Image decode_figure_png(std::span<const std::byte> bytes, const std::string& name) {

@@ -17,8 +17,11 @@ namespace imagery::overlay {
 struct FigurePngOptions {
   int level = 1;               // zlib level 0-9
   ThreadPool* pool = nullptr;  // deflates strips in parallel (the bytes are the same without)
+  double dpi = 0;  // > 0: a pHYs chunk (pixels per metre, rounded); 0: none, bytes as before
 };
 
+// Throws kInvalidArgument for a pixel buffer that does not match the size, a bad level or a
+// negative, non-finite or out-of-range dpi.
 std::vector<std::byte> encode_figure_png(const Image& image, const FigurePngOptions& options = {});
 
 // 16-bit PNGs keep their high byte. Throws kDataLoss naming `name` for corrupt data.

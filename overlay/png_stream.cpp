@@ -80,8 +80,8 @@ void on_write(png_structp png, png_bytep data, png_size_t n) {
 void on_flush(png_structp) {}
 
 // The chunks around the zlib stream; only trivially destructible locals, as longjmp may leave.
-bool write_chunks(std::uint32_t w, std::uint32_t h, int color_type, const unsigned char* zdata,
-                  std::size_t zsize, Sink* sink) {
+bool write_chunks(std::uint32_t w, std::uint32_t h, int color_type, std::uint32_t per_metre,
+                  const unsigned char* zdata, std::size_t zsize, Sink* sink) {
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, sink, on_error, on_warning);
   if (!png) return false;
   png_infop info = png_create_info_struct(png);
@@ -92,6 +92,7 @@ bool write_chunks(std::uint32_t w, std::uint32_t h, int color_type, const unsign
   png_set_write_fn(png, sink, on_write, on_flush);
   png_set_IHDR(png, info, w, h, 8, color_type, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                PNG_FILTER_TYPE_DEFAULT);
+  if (per_metre > 0) png_set_pHYs(png, info, per_metre, per_metre, PNG_RESOLUTION_METER);
   png_write_info(png, info);
   constexpr std::size_t kChunk = std::size_t{1} << 20;
   for (std::size_t at = 0; at < zsize; at += kChunk)
@@ -106,7 +107,7 @@ bool write_chunks(std::uint32_t w, std::uint32_t h, int color_type, const unsign
 
 std::vector<std::byte> encode_png_parallel(const std::uint8_t* pixels, std::uint32_t width,
                                            std::uint32_t height, int channels, int level,
-                                           ThreadPool* pool) {
+                                           ThreadPool* pool, std::uint32_t pixels_per_metre) {
   if (channels < 1 || channels > 4 || width == 0 || height == 0 || width > PNG_UINT_31_MAX ||
       height > PNG_UINT_31_MAX)
     fail(ErrorCode::kInvalidArgument, "PNG encoding: unsupported picture layout");
@@ -152,7 +153,7 @@ std::vector<std::byte> encode_png_parallel(const std::uint8_t* pixels, std::uint
   std::vector<std::byte> out;
   out.reserve(z.size() + 128);
   Sink sink{&out, {0}};
-  if (!write_chunks(width, height, kColor[channels], z.data(), z.size(), &sink))
+  if (!write_chunks(width, height, kColor[channels], pixels_per_metre, z.data(), z.size(), &sink))
     fail(ErrorCode::kInternal, std::string("PNG encoding failed: ") + sink.message);
   return out;
 }

@@ -69,3 +69,46 @@ TEST_CASE("bad PNG levels and corrupt PNG files are errors", "[overlay][png]") {
     CHECK_THAT(e.what(), Catch::Contains("cut.png"));
   }
 }
+
+namespace {
+struct Chunk {
+  std::string type;
+  std::size_t data_at, length;
+};
+// The PNG's chunks in order.
+std::vector<Chunk> png_chunks(const std::vector<std::byte>& png) {
+  std::vector<Chunk> out;
+  for (std::size_t at = 8; at + 12 <= png.size();) {
+    std::uint32_t n = 0;
+    for (int k = 0; k < 4; ++k) n = n << 8 | std::to_integer<std::uint32_t>(png[at + k]);
+    out.push_back({std::string(reinterpret_cast<const char*>(png.data() + at + 4), 4), at + 8, n});
+    at += 12 + n;
+  }
+  return out;
+}
+}  // namespace
+
+TEST_CASE("a figure PNG records its dpi in pHYs, and only when asked", "[overlay][png]") {
+  std::mt19937 rng(4);
+  const overlay::Image im = random_picture(300, 200, 3, rng);
+  const auto plain = overlay::encode_figure_png(im);
+  const auto at_300 = overlay::encode_figure_png(im, {1, nullptr, 300});
+  CHECK(overlay::encode_figure_png(im, {1, nullptr, 0}) == plain);
+  const auto chunks = png_chunks(at_300);
+  REQUIRE(chunks.size() >= 4);
+  REQUIRE(chunks[1].type == "pHYs");  // right after IHDR, before the pixels
+  // 300 dpi = 11811.02 pixels per metre: 11811 = 0x2E23 on both axes, unit 1 (metre).
+  const unsigned char expected[] = {0, 0, 0x2E, 0x23, 0, 0, 0x2E, 0x23, 1};
+  REQUIRE(chunks[1].length == sizeof expected);
+  CHECK(std::memcmp(at_300.data() + chunks[1].data_at, expected, sizeof expected) == 0);
+  // Nothing else changes: without the 21-byte pHYs chunk the bytes are those without a dpi.
+  for (const auto& c : png_chunks(plain)) CHECK(c.type != "pHYs");
+  const std::size_t ihdr_end = 8 + 25, phys = 21;
+  REQUIRE(at_300.size() == plain.size() + phys);
+  CHECK(std::memcmp(at_300.data(), plain.data(), ihdr_end) == 0);
+  CHECK(std::memcmp(at_300.data() + ihdr_end + phys, plain.data() + ihdr_end,
+                    plain.size() - ihdr_end) == 0);
+  CHECK(overlay::decode_figure_png(at_300, "dpi").pixels == im.pixels);
+  CHECK_THROWS_AS(overlay::encode_figure_png(im, {1, nullptr, -1}), Error);
+  CHECK_THROWS_AS(overlay::encode_figure_png(im, {1, nullptr, std::nan("")}), Error);
+}

@@ -1,0 +1,219 @@
+// The PDF writer: page size in points from millimetres, pdftoppm's rendering agreeing with
+// render_raster, real embedded text, grey pictures kept grey and not interpolated, the same
+// bytes for the same scene.
+#include "imagery/graphics/pdf_writer.h"
+
+#include <catch2/catch.hpp>
+#include <cmath>
+#include <cstdio>
+#include <random>
+#include <regex>
+
+#include "graphics/graphics_test_support.h"
+#include "imagery/core/error.h"
+#include "imagery/graphics/raster_renderer.h"
+#include "imagery/graphics/svg_writer.h"
+#include "imagery/graphics/tiff_writer.h"
+#include "imagery/overlay/figure_png.h"
+#include "imagery/version.h"
+#include "support/test_support.h"
+
+using namespace imagery;
+using namespace imagery::graphics;
+
+namespace {
+
+// Runs a poppler program (poppler-utils, installed by scripts/setup) and gives its stdout.
+std::string poppler(const std::string& program, const std::vector<std::string>& args) {
+  const std::string path = testing::find_program(program);
+  INFO(program << " is not on PATH");
+  REQUIRE_FALSE(path.empty());
+  auto r = testing::run_program(path, args);
+  INFO(program << ": " << r.err);
+  REQUIRE(r.exit_code == 0);
+  return r.out;
+}
+
+// The mean of each k x k block (rounded), RGB.
+overlay::Image box_average(const overlay::Image& im, std::uint32_t k) {
+  overlay::Image out(im.width / k, im.height / k, 3);
+  for (std::uint32_t y = 0; y < out.height; ++y)
+    for (std::uint32_t x = 0; x < out.width; ++x)
+      for (int c = 0; c < 3; ++c) {
+        std::uint32_t sum = 0;
+        for (std::uint32_t j = 0; j < k; ++j)
+          for (std::uint32_t i = 0; i < k; ++i) {
+            int px[4];
+            testing::rgba_at(im, x * k + i, y * k + j, px);
+            sum += static_cast<std::uint32_t>(px[c]);
+          }
+        out.pixel(x, y)[c] = static_cast<std::uint8_t>((sum + k * k / 2) / (k * k));
+      }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("a PDF page is the physical size in points", "[graphics][pdf]") {
+  const Scene scene = testing::figure_scene();
+  testing::TempDir tmp;
+  testing::write_file(tmp.file("f.pdf"), write_pdf(scene, {89, 60}));
+  const std::string info = poppler("pdfinfo", {tmp.file("f.pdf")});
+  std::smatch m;
+  REQUIRE(std::regex_search(info, m, std::regex("Page size: +([0-9.]+) x ([0-9.]+) pts")));
+  CHECK(std::stod(m[1]) == Approx(252.28).margin(0.01));  // 89 mm
+  CHECK(std::stod(m[2]) == Approx(60 / 25.4 * 72).margin(0.01));
+  INFO(info);
+  CHECK(std::regex_search(info, std::regex(std::string("Creator: +imagery ") + kVersion + "\n")));
+  CHECK(std::regex_search(info, std::regex("Pages: +1\n")));
+  CHECK(info.find("CreationDate") == std::string::npos);  // no date: reproducible bytes
+}
+
+TEST_CASE("pdftoppm draws a PDF as render_raster draws the scene", "[graphics][pdf]") {
+  const Scene scene = testing::figure_scene();
+  testing::TempDir tmp;
+  testing::write_file(tmp.file("f.pdf"), write_pdf(scene, {89, 89}));
+  // pdftoppm (Splash) smooths every picture drawn at less than 4x its pixels, /Interpolate false
+  // or not (poppler's isImageInterpolationRequired), so at the native size the imagery comes out
+  // blurred. At 4x it takes the nearest pixel; the mean of each 4x4 block is then the native
+  // raster (exact for the imagery and for shapes covering whole pixels, supersampled at edges).
+  // -scale-to-x/-y rather than -r: 256 pixels over 89 mm asks for 73.06... dpi, which -r rounds
+  // up to 257 pixels.
+  poppler("pdftoppm", {"-png", "-singlefile", "-scale-to-x", "1024", "-scale-to-y", "1024",
+                       tmp.file("f.pdf"), tmp.file("f")});
+  const overlay::Image theirs = box_average(overlay::read_figure_png(tmp.file("f.png")), 4);
+  const overlay::Image ours = render_raster(scene);
+  // pdftoppm paints on white paper; the scene is opaque, so RGB is all there is to compare.
+  CHECK(testing::agreement(theirs, ours, 8, 0.99, false) == "");
+  CHECK(testing::exact_in(theirs, ours, testing::figure_scene_exact_boxes(), false) == "");
+  // The label: glyphs drawn from the embedded font land a fraction of a pixel away from the
+  // outlines render_raster fills (~10% of its pixels differ at the stems' edges), but the halo
+  // and the glyphs are where they belong.
+  CHECK(testing::agreement(theirs, ours, 8, 0.85, false, testing::figure_scene_text_box()) == "");
+}
+
+TEST_CASE("a viewer that honours /Interpolate false shows the PDF's pixels at native size",
+          "[graphics][pdf]") {
+  const Scene scene = testing::figure_scene();
+  testing::TempDir tmp;
+  testing::write_file(tmp.file("f.pdf"), write_pdf(scene, {89, 89}));
+  poppler("pdftocairo", {"-png", "-singlefile", "-scale-to-x", "256", "-scale-to-y", "256",
+                         tmp.file("f.pdf"), tmp.file("f")});
+  const overlay::Image theirs = overlay::read_figure_png(tmp.file("f.png"));
+  const overlay::Image ours = render_raster(scene);
+  CHECK(testing::agreement(theirs, ours, 8, 0.99, false) == "");
+  CHECK(testing::exact_in(theirs, ours, testing::figure_scene_exact_boxes(), false) == "");
+}
+
+TEST_CASE("PDF text is real text in an embedded DejaVu font", "[graphics][pdf]") {
+  const Scene scene = testing::figure_scene();
+  testing::TempDir tmp;
+  testing::write_file(tmp.file("f.pdf"), write_pdf(scene, {89, 89}));
+  CHECK_THAT(poppler("pdftotext", {tmp.file("f.pdf"), "-"}), Catch::Contains("1 \u00b5m"));
+  const std::string fonts = poppler("pdffonts", {tmp.file("f.pdf")});
+  INFO(fonts);
+  // Embedded, subset, with a Unicode map (cairo picks a simple or a CID TrueType font by the
+  // number of glyphs).
+  CHECK(std::regex_search(fonts,
+                          std::regex(R"([A-Z]{6}\+DejaVuSans-Bold +.*TrueType.* yes +yes +yes )")));
+}
+
+TEST_CASE("PDF pictures are embedded at their pixels, grey as grey, not interpolated",
+          "[graphics][pdf]") {
+  const Scene scene = testing::figure_scene();
+  testing::TempDir tmp;
+  testing::write_file(tmp.file("f.pdf"), write_pdf(scene, {89, 89}));
+  const std::string list = poppler("pdfimages", {"-list", tmp.file("f.pdf")});
+  INFO(list);
+  // page num type width height color comp bpc enc interp ...
+  CHECK(std::regex_search(list, std::regex("\\n +1 +0 image +256 +256 +gray +1 +8 +image +no ")));
+  CHECK(std::count(list.begin(), list.end(), '\n') == 3);  // two header lines, one picture
+}
+
+TEST_CASE("a picture drawn twice is embedded once", "[graphics][pdf]") {
+  Scene s = testing::figure_scene();
+  ImageItem inset = std::get<ImageItem>(s.items[0]);
+  inset.x = 200, inset.y = 200, inset.width = 50, inset.height = 50;
+  s.items.push_back(inset);
+  testing::TempDir tmp;
+  testing::write_file(tmp.file("f.pdf"), write_pdf(s, {89, 89}));
+  const std::string list = poppler("pdfimages", {"-list", tmp.file("f.pdf")});
+  INFO(list);
+  CHECK(std::count(list.begin(), list.end(), '\n') == 4);  // drawn twice, listed twice
+  std::smatch m;
+  // Both uses name the same object.
+  const std::regex row("image +256 +256 +gray +1 +8 +image +no +([0-9]+) ");
+  std::vector<std::string> objects;
+  for (auto it = std::sregex_iterator(list.begin(), list.end(), row); it != std::sregex_iterator();
+       ++it)
+    objects.push_back((*it)[1]);
+  REQUIRE(objects.size() == 2);
+  CHECK(objects[0] == objects[1]);
+}
+
+TEST_CASE("the same scene gives the same PDF bytes", "[graphics][pdf]") {
+  const Scene scene = testing::figure_scene();
+  CHECK(write_pdf(scene, {89, 89}) == write_pdf(scene, {89, 89}));
+}
+
+TEST_CASE("PDF sizes must be positive", "[graphics][pdf]") {
+  Scene s;
+  s.width = 10;
+  s.height = 10;
+  CHECK_THROWS_AS(write_pdf(s, {0, 10}), Error);
+  CHECK_THROWS_AS(write_pdf(s, {10, -1}), Error);
+  s.width = std::nan("");
+  CHECK_THROWS_AS(write_pdf(s, {10, 10}), Error);
+}
+
+namespace {
+
+// A 1024 x 1024 grey picture with EM-like texture: smooth structure plus noise, which deflate
+// shrinks about as little as it shrinks real EM.
+std::shared_ptr<overlay::Image> em_like(unsigned seed) {
+  auto im = std::make_shared<overlay::Image>(1024, 1024, 1);
+  std::mt19937 rng(seed);
+  for (std::uint32_t y = 0; y < 1024; ++y)
+    for (std::uint32_t x = 0; x < 1024; ++x) {
+      const double smooth = 40 * std::sin(x / 23.0 + seed) * std::cos(y / 31.0);
+      const int noise = static_cast<int>(rng() % 13) + static_cast<int>(rng() % 13) - 12;
+      *im->pixel(x, y) = static_cast<std::uint8_t>(std::clamp(140 + int(smooth) + noise, 0, 255));
+    }
+  return im;
+}
+
+// What the figure layer puts on a panel at (ox, oy): the picture, 20 objects outlined by a band
+// clipped to their inside (24 vertices each), a scale bar and its label.
+void add_panel(Scene& s, std::shared_ptr<overlay::Image> picture, double ox, double oy,
+               unsigned seed) {
+  s.items.push_back(ImageItem{picture, ox, oy, 1024, 1024, "imagery"});
+  std::mt19937 rng(seed);
+  for (int k = 0; k < 20; ++k) {
+    const double cx = ox + 100 + rng() % 824, cy = oy + 100 + rng() % 824, r = 20 + rng() % 60;
+    Polyline ring;
+    for (int i = 0; i < 24; ++i)
+      ring.points.push_back({cx + r * std::cos(i * M_PI / 12), cy + r * std::sin(i * M_PI / 12)});
+    PathItem band;
+    band.subpaths = {ring};
+    band.stroke = Stroke{Color{static_cast<std::uint8_t>(rng()), 200, 80, 255}, 6, LineJoin::kRound,
+                         LineCap::kButt, 10};
+    band.clip = Region{{ring}, FillRule::kEvenOdd};
+    band.role = "outline";
+    s.items.push_back(band);
+  }
+  PathItem bar;
+  bar.subpaths = {testing::rect(ox + 800, oy + 980, ox + 1000, oy + 992)};
+  bar.fill = Color{255, 255, 255, 255};
+  bar.role = "scale-bar";
+  s.items.push_back(bar);
+  TextItem label;
+  label.text = "2 \u00b5m";
+  label.x = ox + 900, label.y = oy + 965, label.size = 36, label.bold = true;
+  label.anchor = TextAnchor::kMiddle;
+  label.fill = Color{255, 255, 255, 255};
+  label.halo = Stroke{Color{0, 0, 0, 255}, 4, LineJoin::kRound, LineCap::kRound, 10};
+  label.role = "scale-bar";
+  s.items.push_back(label);
+}
+
+}  // namespace
