@@ -193,7 +193,7 @@ MarkTally add_marks(graphics::Scene& scene, const std::vector<Mark>& marks, Mark
   MarkTally tally{mark_kind_name(kind), file, 0, 0};
   const PanelRect& r = map.rect;
   const graphics::Region clip{{rect(r.x, r.y, r.x + r.w, r.y + r.h)}, graphics::FillRule::kNonZero};
-  const double default_marker = std::max(6.0, std::round(0.012 * r.w));
+  const double default_marker = std::max(8.0, std::round(0.02 * r.w));
   const double default_line = std::max(1.5, r.w / 400);
   for (const Mark& m : marks) {
     if (kind == MarkKind::kPoint) {

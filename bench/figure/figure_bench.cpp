@@ -13,6 +13,7 @@
 
 #include "bench/common/bench_context.h"
 #include "bench/common/bench_volumes.h"
+#include "imagery/figure/make_figure.h"
 #include "imagery/figure/render.h"
 #include "imagery/figure/writer.h"
 #include "imagery/io/context.h"
@@ -57,7 +58,12 @@ Sample run_once(const std::string& base, io::Context& context) {
   s.align = fig.provenance.align_ms;
   s.render = bench::ms_since(composite_start);
   auto t2 = Clock::now();
-  auto png = figure::writer_for(spec.output.path)->encode(fig.panels, spec, &context.pool());
+  const auto writer = figure::writer_for(spec.output.path);
+  const figure::FigureScene drawn = figure::panel_scene(spec, fig, 0, *writer, nullptr, nullptr);
+  figure::EncodeOptions encode;
+  encode.print = drawn.drawn.print;
+  encode.pool = &context.pool();
+  auto png = writer->encode(drawn.scene, encode);
   s.encode = bench::ms_since(t2);
   s.total = bench::ms_since(t0);
   s.bytes = context.http_stats().bytes - bytes_before;

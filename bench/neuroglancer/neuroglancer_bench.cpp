@@ -17,8 +17,8 @@
 #include "bench/common/bench_context.h"
 #include "bench/common/bench_volumes.h"
 #include "imagery/figure/render.h"
-#include "imagery/figure/writer.h"
 #include "imagery/io/context.h"
+#include "imagery/overlay/figure_png.h"
 #include "imagery/neuroglancer/render_state.h"
 #include "imagery/precomputed/internal/shard_cache.h"
 
@@ -52,13 +52,9 @@ Sample run_state(const neuroglancer::ViewerState& state, io::Context& context) {
   neuroglancer::StateRenderOptions options;
   const neuroglancer::StateRendering drawn = neuroglancer::render_state(state, context, options);
   s.draw = bench::ms_since(t0);
-  figure::Panel panel;
-  panel.picture = drawn.picture;
-  figure::FigureSpec spec;
-  spec.output.path = "neuroglancer_bench.png";
   const auto t1 = Clock::now();
-  const auto png = figure::writer_for(spec.output.path)
-                       ->encode(std::span<const figure::Panel>(&panel, 1), spec, &context.pool());
+  // What the PNG writer does with a picture nothing is drawn over.
+  const auto png = overlay::encode_figure_png(drawn.picture, {1, &context.pool()});
   s.encode = bench::ms_since(t1);
   s.total = bench::ms_since(t0);
   if (drawn.picture.width != 1024 || png.empty()) std::fprintf(stderr, "unexpected panel\n");
@@ -77,7 +73,7 @@ Sample run_flags(const std::string& base, io::Context& context) {
   const figure::RenderedFigure fig = figure::render_figure(spec, context);
   s.draw = bench::ms_since(t0);
   const auto t1 = Clock::now();
-  figure::writer_for(spec.output.path)->encode(fig.panels, spec, &context.pool());
+  overlay::encode_figure_png(fig.panels.front().picture, {1, &context.pool()});
   s.encode = bench::ms_since(t1);
   s.total = bench::ms_since(t0);
   return s;

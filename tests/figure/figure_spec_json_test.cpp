@@ -263,12 +263,90 @@ TEST_CASE("the writer writes every key of the schema and the reader knows every 
   CHECK(back.state->position == std::vector<double>{1, 2, 3});
   CHECK(back.state->cross_section_scale == 2);
   CHECK(back.state->segments == s.state->segments);
+  // A publication figure: every element and the physical size, read back the same.
+  FigureSpec pub = base_spec();
+  pub.elements.scale_bar.enabled = true;
+  pub.elements.scale_bar.length_nm = 2000;
+  pub.elements.scale_bar.position = imagery::figure::Corner::kTopLeft;
+  pub.elements.scale_bar.color = Rgb8{255, 0, 0};
+  pub.elements.scale_bar.thickness = 6;
+  pub.elements.scale_bar.label = false;
+  pub.elements.label = "b";
+  pub.elements.title = "Layer 2/3";
+  pub.elements.inset = imagery::figure::Corner::kBottomLeft;
+  pub.elements.points = "syn.csv";
+  pub.elements.lines = "l.jsonl";
+  pub.elements.boxes = "b.csv";
+  pub.elements.font_size = 9;
+  pub.output.dpi = 600;
+  pub.output.width_mm = 89;
+  pub.output.simplify = 0.5;
+  const auto pub_doc = figure_spec_to_json(pub);
+  for (const auto& item : pub_doc.items()) written.insert(item.key());
+  CHECK(pub_doc["scale_bar"] == "2um");
+  const FigureSpec pub_back =
+      imagery::figure::read_figure_spec(nlohmann::json::parse(pub_doc.dump()));
+  CHECK(pub_back.elements.scale_bar.length_nm == 2000);
+  CHECK(pub_back.elements.scale_bar.position == imagery::figure::Corner::kTopLeft);
+  CHECK(pub_back.elements.scale_bar.color == Rgb8{255, 0, 0});
+  CHECK(pub_back.elements.scale_bar.thickness == 6);
+  CHECK_FALSE(pub_back.elements.scale_bar.label);
+  CHECK(pub_back.elements.label == "b");
+  CHECK(pub_back.elements.title == "Layer 2/3");
+  CHECK(pub_back.elements.inset == imagery::figure::Corner::kBottomLeft);
+  CHECK(pub_back.elements.points == "syn.csv");
+  CHECK(pub_back.elements.lines == "l.jsonl");
+  CHECK(pub_back.elements.boxes == "b.csv");
+  CHECK(pub_back.elements.font_size == 9);
+  CHECK(pub_back.output.dpi == 600);
+  CHECK(pub_back.output.width_mm == 89);
+  CHECK(pub_back.output.simplify == 0.5);
+  pub.output.width_mm.reset();
+  pub.output.height_mm = 40;
+  const auto height_doc = figure_spec_to_json(pub);
+  for (const auto& item : height_doc.items()) written.insert(item.key());
+  // A figure without elements writes none of their keys (sidecars stay as they were).
+  CHECK_FALSE(figure_spec_to_json(base_spec()).contains("scale_bar"));
+  CHECK_FALSE(figure_spec_to_json(base_spec()).contains("dpi"));
   // What only a reader takes: the negative flags of the command line and a sidecar's records.
-  for (const char* k :
-       {"no_fill_missing", "no_merge_outline", "no_overlap", "rendered", "neuroglancer"})
+  for (const char* k : {"no_fill_missing", "no_merge_outline", "no_overlap", "no_scale_bar_label",
+                        "rendered", "neuroglancer"})
     written.insert(k);
   const auto& keys = imagery::figure::figure_keys();
   CHECK(written == std::set<std::string>(keys.begin(), keys.end()));
+}
+
+TEST_CASE("scale bar, inset and label keys take the forms flags and CSV cells give",
+          "[figure][json]") {
+  auto read = [](const char* text) {
+    return imagery::figure::read_figure_spec(nlohmann::json::parse(text));
+  };
+  CHECK(read(R"({"scale_bar": true})").elements.scale_bar.enabled);
+  CHECK_FALSE(read(R"({"scale_bar": true})").elements.scale_bar.length_nm);
+  CHECK(read(R"({"scale_bar": "auto"})").elements.scale_bar.enabled);
+  CHECK(read(R"({"scale_bar": "500nm"})").elements.scale_bar.length_nm == 500);
+  CHECK(read("{\"scale_bar\": \"2\u00b5m\"}").elements.scale_bar.length_nm == 2000);
+  CHECK_FALSE(read(R"({"scale_bar": "false"})").elements.scale_bar.enabled);
+  CHECK(read(R"({"inset": true})").elements.inset == imagery::figure::Corner::kTopRight);
+  CHECK(read(R"({"inset": "bottom_left"})").elements.inset ==
+        imagery::figure::Corner::kBottomLeft);
+  CHECK_FALSE(read(R"({"inset": false})").elements.inset);
+  CHECK(read(R"({"label": false})").elements.label.empty());
+  CHECK_FALSE(read(R"({"no_scale_bar_label": true})").elements.scale_bar.label);
+  struct Case {
+    const char* doc;
+    const char* message;
+  };
+  for (const Case& c : {Case{R"({"scale_bar": "5 furlongs"})", "'scale_bar': expected auto or"},
+                        Case{R"({"scale_bar_position": "middle"})", "must be top-left"},
+                        Case{R"({"inset": "centre"})", "'inset': must be top-left"},
+                        Case{R"({"scale_bar_color": "nope"})", "'scale_bar_color'"},
+                        Case{R"({"dpi": "many"})", "'dpi': 'many' is not a number"}}) {
+    INFO(c.doc);
+    const auto e = error_of([&] { read(c.doc); });
+    CHECK(e.code() == ErrorCode::kInvalidArgument);
+    CHECK_THAT(e.what(), Catch::Contains(c.message));
+  }
 }
 
 TEST_CASE("keys may use '-' or '_'", "[figure][json]") {
