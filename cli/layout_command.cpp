@@ -2,9 +2,11 @@
 // shared defaults, drawn into one picture with letters, scale bars and a shared display window
 // (figure/layout.h has the format); `imagery layout --from fig.json` remakes one from its sidecar.
 #include <memory>
+#include <optional>
 
 #include "imagery/cli/command_context.h"
 #include "imagery/cli/commands.h"
+#include "imagery/cli/figure_options.h"
 #include "imagery/cli/json_file.h"
 #include "imagery/cli/phase_timer.h"
 #include "imagery/core/error.h"
@@ -15,6 +17,7 @@ namespace imagery::cli {
 namespace {
 struct LayoutArgs {
   std::string layout, from, output;
+  std::optional<double> dpi, width_mm, height_mm;
 };
 }  // namespace
 
@@ -31,6 +34,9 @@ CommandRunner add_layout_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--from", a->from, "Remake the layout a sidecar fig.json describes");
   cmd->add_option("-o,--output", a->output,
                   "Output .pdf, .svg, .png or .tif (a sidecar .json is written beside it)");
+  cmd->add_option("--dpi", a->dpi, "N: print at N dots per inch (instead of the layout's)");
+  cmd->add_option("--width-mm", a->width_mm, "W: the printed width in mm (instead of the layout's)");
+  cmd->add_option("--height-mm", a->height_mm, "H: the printed height in mm instead");
 
   return [a, cmd, &global] {
     if (a->layout.empty() == a->from.empty())
@@ -40,6 +46,24 @@ CommandRunner add_layout_command(CLI::App& app, const GlobalOptions& global) {
         read_json_file(a->from.empty() ? a->layout : a->from, a->from.empty() ? "layout" : "--from");
     figure::LayoutSpec spec = figure::read_layout_spec(doc, where);
     if (!a->output.empty()) spec.output.path = a->output;
+    // The physical size given on the command line replaces the layout's.
+    if (a->dpi) spec.output.dpi = a->dpi;
+    if (a->width_mm) {
+      spec.output.width_mm = a->width_mm;
+      spec.output.height_mm.reset();
+    }
+    if (a->height_mm) {
+      spec.output.height_mm = a->height_mm;
+      spec.output.width_mm.reset();
+    }
+    if (a->dpi || a->width_mm || a->height_mm) {
+      figure::FigureSpec check;
+      check.output = spec.output;
+      check.output.path = "layout.png";
+      check.image = figure::SourceSpec{"unused", {}};
+      check.region = figure::RegionSpec::corners({0, 0, 0}, {1, 1, 1});
+      figure::check_figure_spec(check, flag_name);
+    }
     if (spec.output.path.empty())
       fail(ErrorCode::kInvalidArgument, "-o OUT.pdf is required (or \"output\" in the layout)");
     auto context = make_context(global);
