@@ -27,7 +27,6 @@ const std::set<std::string> kLayoutKeys = {"format",  "defaults", "columns", "sp
                                            "labels",  "window",   "output",  "dpi",
                                            "width_mm", "height_mm", "png_level", "panels",
                                            "rendered"};
-const std::set<std::string> kRegionKeys = {"bounds", "center", "size", "image_size"};
 
 [[noreturn]] void bad(const std::string& where, const std::string& what) {
   fail(ErrorCode::kInvalidArgument, where + ": " + what);
@@ -123,11 +122,18 @@ LayoutSpec read_layout_spec(const json& doc, const std::string& where) {
     const std::string panel_where = where + ": " + prefix_panel(i);
     if (!p.is_object()) bad(panel_where, "expected an object of figure keys");
     json merged = defaults;
-    bool panel_region = false;
+    // A panel's region keys displace the defaults' keys of another kind of region, as a batch
+    // row's do (cli/batch_row.cpp): bounds against a centre and a size; a centre alone keeps the
+    // defaults' size, a size alone their centre.
+    std::set<std::string> given;
     for (auto it = p.begin(); it != p.end(); ++it)
-      if (kRegionKeys.count(canonical_key(it.key()))) panel_region = true;
-    if (panel_region)
-      for (const std::string& k : kRegionKeys) merged.erase(k);
+      if (!it.value().is_null()) given.insert(canonical_key(it.key()));
+    if (given.count("bounds"))
+      for (const char* key : {"center", "size", "image_size"}) merged.erase(key);
+    if (given.count("center")) merged.erase("bounds");
+    if (given.count("size") || given.count("image_size"))
+      for (const char* key : {"bounds", "size", "image_size"})
+        if (!given.count(key)) merged.erase(key);
     LayoutPanel panel;
     for (auto it = p.begin(); it != p.end(); ++it) {
       const std::string key = canonical_key(it.key());

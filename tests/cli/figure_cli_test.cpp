@@ -336,3 +336,62 @@ TEST_CASE("imagery figure --from reads sidecars of imagery 0.1 and draws the sam
     }
   }
 }
+
+TEST_CASE("imagery figure takes --scale-bar and --inset bare as auto and top-right",
+          "[cli][figure]") {
+  TempDir dir;
+  const std::vector<std::string> base = {"figure",
+                                         "--image",
+                                         data_path("cloudvolume/image_raw"),
+                                         "--seg",
+                                         data_path("cloudvolume/seg_cseg"),
+                                         "--center",
+                                         "250,170,30",
+                                         "--image-size",
+                                         "128,96"};
+  struct Case {
+    const char* name;
+    std::vector<std::string> flags;  // after the base; "OUT" stands for the output file
+    const char* scale_bar;           // in the sidecar; "" none
+    const char* inset;
+    double length_nm;
+  };
+  for (const Case& c : {Case{"both bare before -o",
+                             {"--scale-bar", "--inset", "-o", "OUT"},
+                             "auto",
+                             "top-right",
+                             100},
+                        Case{"bare before another flag and at the end",
+                             {"--inset", "--alpha", "0.3", "-o", "OUT", "--scale-bar"},
+                             "auto",
+                             "top-right",
+                             100},
+                        Case{"with values",
+                             {"--scale-bar", "1um", "--inset", "bottom-left", "-o", "OUT"},
+                             "1um",
+                             "bottom-left",
+                             1000},
+                        Case{"the inset alone", {"-o", "OUT", "--inset"}, "", "top-right", 0}}) {
+    SECTION(c.name) {
+      std::vector<std::string> args = base;
+      for (const std::string& f : c.flags) args.push_back(f == "OUT" ? dir.file("fig.png") : f);
+      const auto r = run_imagery(args);
+      INFO(r.err);
+      REQUIRE(r.exit_code == 0);
+      const auto side = read_json(dir.file("fig.json"));
+      const auto& elements = side["rendered"]["panels"][0]["elements"];
+      INFO(elements.dump());
+      CHECK(side["inset"] == c.inset);
+      CHECK(elements.contains("inset"));
+      if (*c.scale_bar) {
+        CHECK(side["scale_bar"] == c.scale_bar);
+        // Auto on 128 pixels of 4 nm: 1, 2 or 5 x 10^k nm nearest 20 % of 512 nm.
+        CHECK(elements["scale_bar"]["length_nm"] == c.length_nm);
+        CHECK(elements["scale_bar"]["pixels"] == std::llround(c.length_nm / 4));
+      } else {
+        CHECK_FALSE(side.contains("scale_bar"));  // the sidecar names the elements drawn
+        CHECK_FALSE(elements.contains("scale_bar"));
+      }
+    }
+  }
+}

@@ -138,6 +138,25 @@ inline void rgba_at(const overlay::Image& im, std::uint32_t x, std::uint32_t y, 
   }
 }
 
+// The mean of each k x k block (rounded), RGB: a raster drawn at k times the size brought back to
+// native pixels (pdftoppm draws pictures at less than 4x blurred, at 4x with the nearest pixel).
+inline overlay::Image box_average(const overlay::Image& im, std::uint32_t k) {
+  overlay::Image out(im.width / k, im.height / k, 3);
+  for (std::uint32_t y = 0; y < out.height; ++y)
+    for (std::uint32_t x = 0; x < out.width; ++x)
+      for (int c = 0; c < 3; ++c) {
+        std::uint32_t sum = 0;
+        for (std::uint32_t j = 0; j < k; ++j)
+          for (std::uint32_t i = 0; i < k; ++i) {
+            int px[4];
+            rgba_at(im, x * k + i, y * k + j, px);
+            sum += static_cast<std::uint32_t>(px[c]);
+          }
+        out.pixel(x, y)[c] = static_cast<std::uint8_t>((sum + k * k / 2) / (k * k));
+      }
+  return out;
+}
+
 // The box around the scale bar's label in figure_scene(), halo included.
 inline PixelBox figure_scene_text_box() {
   return {170, 196, 231, 224};

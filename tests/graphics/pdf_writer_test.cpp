@@ -34,24 +34,6 @@ std::string poppler(const std::string& program, const std::vector<std::string>& 
   return r.out;
 }
 
-// The mean of each k x k block (rounded), RGB.
-overlay::Image box_average(const overlay::Image& im, std::uint32_t k) {
-  overlay::Image out(im.width / k, im.height / k, 3);
-  for (std::uint32_t y = 0; y < out.height; ++y)
-    for (std::uint32_t x = 0; x < out.width; ++x)
-      for (int c = 0; c < 3; ++c) {
-        std::uint32_t sum = 0;
-        for (std::uint32_t j = 0; j < k; ++j)
-          for (std::uint32_t i = 0; i < k; ++i) {
-            int px[4];
-            testing::rgba_at(im, x * k + i, y * k + j, px);
-            sum += static_cast<std::uint32_t>(px[c]);
-          }
-        out.pixel(x, y)[c] = static_cast<std::uint8_t>((sum + k * k / 2) / (k * k));
-      }
-  return out;
-}
-
 }  // namespace
 
 TEST_CASE("a PDF page is the physical size in points", "[graphics][pdf]") {
@@ -81,7 +63,8 @@ TEST_CASE("pdftoppm draws a PDF as render_raster draws the scene", "[graphics][p
   // up to 257 pixels.
   poppler("pdftoppm", {"-png", "-singlefile", "-scale-to-x", "1024", "-scale-to-y", "1024",
                        tmp.file("f.pdf"), tmp.file("f")});
-  const overlay::Image theirs = box_average(overlay::read_figure_png(tmp.file("f.png")), 4);
+  const overlay::Image theirs =
+      testing::box_average(overlay::read_figure_png(tmp.file("f.png")), 4);
   const overlay::Image ours = render_raster(scene);
   // pdftoppm paints on white paper; the scene is opaque, so RGB is all there is to compare.
   CHECK(testing::agreement(theirs, ours, 8, 0.99, false) == "");
