@@ -10,6 +10,7 @@
 #include "imagery/overlay/display_window.h"
 #include "imagery/overlay/object_colors.h"
 #include "imagery/overlay/object_labels.h"
+#include "imagery/overlay/outline.h"
 #include "imagery/overlay/series.h"
 
 namespace imagery::figure {
@@ -113,6 +114,79 @@ graphics::Color with_alpha(const palettes::Rgb8& c, std::uint8_t a) {
   return {c.r, c.g, c.b, a};
 }
 
+// Pixel-exact outlines: each object's band exactly as the compositor draws it (ImageryClient's
+// dilation or erosion, masked by the union's band when merged, earlier objects first without
+// overlap), traced into polygons and filled. Each band is worked out in the object's box grown by
+// the width (clamped to the picture), where the border rules are the picture's own.
+void add_band_outlines(graphics::Scene& scene, const std::vector<std::uint32_t>& ranks,
+                       std::uint32_t w, std::uint32_t h, std::uint32_t object_count,
+                       const std::vector<palettes::Rgb8>& colors, std::uint8_t alpha,
+                       const overlay::CompositeOptions& c, double x, double y) {
+  struct PixelBox {
+    std::uint32_t x0 = UINT32_MAX, y0 = UINT32_MAX, x1 = 0, y1 = 0;  // inclusive-exclusive
+  };
+  std::vector<PixelBox> boxes(object_count);
+  for (std::uint32_t r = 0; r < h; ++r)
+    for (std::uint32_t col = 0; col < w; ++col) {
+      const std::uint32_t rank = ranks[static_cast<std::size_t>(r) * w + col];
+      if (rank == 0 || rank > object_count) continue;
+      PixelBox& b = boxes[rank - 1];
+      b.x0 = std::min(b.x0, col);
+      b.y0 = std::min(b.y0, r);
+      b.x1 = std::max(b.x1, col + 1);
+      b.y1 = std::max(b.y1, r + 1);
+    }
+  const std::uint32_t reach = overlay::effective_width(c.width, w, h) + 1;
+  std::vector<std::uint8_t> ring;  // the union's band, when merged
+  if (c.merge_outline) {
+    std::vector<std::uint8_t> any(ranks.size());
+    for (std::size_t i = 0; i < ranks.size(); ++i) any[i] = ranks[i] != 0 && ranks[i] <= object_count;
+    ring = overlay::binary_outline(any.data(), w, h, c.width, c.side);
+  }
+  std::vector<std::uint8_t> painted;  // without overlap: pixels an earlier band took
+  if (!c.overlap) painted.assign(ranks.size(), 0);
+  for (std::uint32_t k = 0; k < object_count; ++k) {
+    const PixelBox& b = boxes[k];
+    if (b.x0 >= b.x1) continue;
+    const std::uint32_t x0 = b.x0 > reach ? b.x0 - reach : 0;
+    const std::uint32_t y0 = b.y0 > reach ? b.y0 - reach : 0;
+    const std::uint32_t x1 = std::min(w, b.x1 + reach), y1 = std::min(h, b.y1 + reach);
+    const std::uint32_t cw = x1 - x0, ch = y1 - y0;
+    std::vector<std::uint8_t> mask(static_cast<std::size_t>(cw) * ch);
+    for (std::uint32_t r = 0; r < ch; ++r)
+      for (std::uint32_t col = 0; col < cw; ++col)
+        mask[static_cast<std::size_t>(r) * cw + col] =
+            ranks[static_cast<std::size_t>(y0 + r) * w + x0 + col] == k + 1;
+    // A box clamped to the picture keeps the picture's border rules; elsewhere the object is
+    // more than the width away from the box's edge, so that edge changes nothing.
+    std::vector<std::uint8_t> band = overlay::binary_outline(mask.data(), cw, ch, c.width, c.side);
+    // As the compositor: without overlap an earlier band keeps its pixels (whether or not the
+    // union's band keeps them later); then only the union's band survives a merge.
+    for (std::uint32_t r = 0; r < ch; ++r)
+      for (std::uint32_t col = 0; col < cw; ++col) {
+        const std::size_t local = static_cast<std::size_t>(r) * cw + col;
+        const std::size_t global = static_cast<std::size_t>(y0 + r) * w + x0 + col;
+        if (!band[local]) continue;
+        if (!painted.empty()) {
+          if (painted[global]) {
+            band[local] = 0;
+            continue;
+          }
+          if (alpha > 0) painted[global] = 1;
+        }
+        if (!ring.empty() && !ring[global]) band[local] = 0;
+      }
+    const MultiPolygon traced = graphics::trace_mask(band.data(), cw, ch);
+    if (traced.empty()) continue;
+    graphics::PathItem outline;
+    outline.role = "outline";
+    outline.subpaths = shifted(graphics::to_subpaths(traced), x + x0, y + y0);
+    outline.rule = graphics::FillRule::kEvenOdd;
+    outline.fill = with_alpha(colors[k], alpha);
+    scene.items.push_back(std::move(outline));
+  }
+}
+
 }  // namespace
 
 void add_vector_overlay(graphics::Scene& scene, const FigureSpec& spec,
@@ -174,7 +248,12 @@ void add_vector_overlay(graphics::Scene& scene, const FigureSpec& spec,
     return;
   }
 
-  // Outlines: a stroke of twice the width centred on the edge, clipped to one side of it.
+  if (tolerance == 0) {
+    add_band_outlines(scene, ranks, w, h, object_count, colors, alpha, c, x, y);
+    return;
+  }
+  // Simplified outlines: a stroke of twice the width centred on the simplified edge, clipped to
+  // one side of it (a smooth line of the requested width, where pixels no longer matter).
   const double band = c.width >= 1 ? c.width : std::max(W, H);
   const Polyline frame{{{x, y}, {x + W, y}, {x + W, y + H}, {x, y + H}}, true};
   MultiPolygon united;

@@ -1,11 +1,11 @@
 // A figure's overlay as vectors, for SVG and PDF: the imagery as one embedded grey picture at its
-// native pixels, and every drawn object as polygons traced from its label pixels (pixel-exact
-// edges, or simplified by OutputSpec::simplify): filled with the object's colour and alpha, or,
-// for outlines, stroked at twice the outline width and clipped to the requested side of the edge
-// (outside the object, or outside the union of all objects when outlines are merged; inside it
-// for side "in", where the picture's border is no edge, as in ImageryClient). Colours, ranks and
-// alpha are ImageryClient's, as in the PNG; where an outline band and a stroke differ (the band
-// is a diamond-shaped dilation, the stroke a true offset) docs/figures.md says how.
+// native pixels, and every drawn object as polygons traced from its label pixels, filled with the
+// object's colour and alpha. Outlines are, by default, ImageryClient's band itself (the dilation
+// or erosion of the object, merged and overlapped as the compositor does) traced into polygons,
+// so a rasteriser draws exactly the PNG's pixels; with OutputSpec::simplify they become smooth
+// strokes of the requested width along the simplified edges, clipped to the requested side
+// (outside the object, or the union when merged; inside it, never along the picture's border).
+// Colours, ranks and alpha are ImageryClient's, as in the PNG (docs/figures.md).
 #pragma once
 
 #include <cstddef>

@@ -454,3 +454,46 @@ TEST_CASE("a sidecar of imagery figure serves as the defaults of a batch", "[cli
   CHECK(pixel_difference(overlay::read_figure_png(dir.file("out/" + row_name(3) + ".png")),
                          overlay::read_figure_png(dir.file("fig.png"))) == "");
 }
+
+TEST_CASE("batch rows draw publication figures: every format, scale bars, letters, marks",
+          "[cli][batch][publication]") {
+  TempDir dir;
+  write_file(dir.file("points.csv"), "x,y,z,color\n200,100,20,#ff00ff\n5000,100,20,#ff00ff\n");
+  const json style = {{"image", data_path("cloudvolume/image_raw")},
+                      {"seg", data_path("cloudvolume/seg_cseg")},
+                      {"image_size", {96, 64}},
+                      {"scale_bar", "100nm"},
+                      {"points", dir.file("points.csv")},
+                      {"outline", true},
+                      {"width", 1},
+                      {"alpha", 1}};
+  write_file(dir.file("style.json"), style.dump());
+  write_file(dir.file("rows.csv"),
+             "output,center,label\n"
+             "a.png,\"200,100,20\",a\n"
+             "b.svg,\"200,100,20\",b\n"
+             "c.pdf,\"200,100,20\",c\n"
+             "d.tif,\"200,100,20\",d\n");
+  const auto r = run_imagery({"--quiet", "batch", dir.file("rows.csv"), "--out-dir",
+                              dir.file("out"), "--defaults", dir.file("style.json")});
+  INFO(r.err);
+  REQUIRE(r.exit_code == 0);
+  const std::vector<std::pair<std::string, std::string>> files = {
+      {"a", "\x89PNG"}, {"b", "<?xml"}, {"c", "%PDF"}, {"d", "II*"}};
+  for (const auto& [name, magic] : files) {
+    INFO(name);
+    const std::string ext = name == "a" ? ".png" : name == "b" ? ".svg" : name == "c" ? ".pdf" : ".tif";
+    const std::string text = imagery::testing::read_text(dir.file("out/" + name + ext));
+    CHECK(text.compare(0, magic.size(), magic) == 0);
+    const json sidecar = json::parse(imagery::testing::read_text(dir.file("out/" + name + ".json")));
+    const json& elements = sidecar["rendered"]["panels"][0]["elements"];
+    CHECK(elements["scale_bar"]["pixels"] == 25);  // 100 nm at 4 nm
+    CHECK(elements["points"]["drawn"] == 1);
+    CHECK(elements["points"]["skipped"] == 1);
+    CHECK(sidecar["label"] == name);
+  }
+  const overlay::Image png = overlay::read_figure_png(dir.file("out/a.png"));
+  // The point at (200, 100) is the figure's centre voxel: pixel (48, 32).
+  const std::uint8_t* p = png.pixel(48, 32);
+  CHECK((p[0] == 255 && p[1] == 0 && p[2] == 255));
+}

@@ -139,14 +139,9 @@ json four_objects() {
 struct StyleCase {
   const char* name;
   json keys;
-  // The share of pixels within 8 levels of the PNG's: 99 %, but where the band (ImageryClient's
-  // 4-connected dilation, a diamond) and the stroke (a true offset with round joins, fuller at
-  // convex corners: docs/figures.md) differ at many corners. This segmentation (8 nm on a 4 nm
-  // grid) is staircases of 2-pixel steps, so at width 2 1-2 % of the pixels differ (measured with
-  // rsvg-convert, pdftoppm and pdftocairo: 114-129 of 12288 merged, 228-235 not merged, 190
-  // inside), and at width 1 with every object of the section drawn 163-175; all of them next to
-  // the PNG's band, none of the band left out.
-  double agreeing;
+  // The share of pixels within 8 levels of the PNG's (the issue asks for 99 %; outlines are the
+  // compositor's own band traced into polygons, so every renderer should agree everywhere).
+  double agreeing = 0.99;
 };
 
 }  // namespace
@@ -158,20 +153,19 @@ TEST_CASE("SVG and PDF figures draw what the PNG figure draws", "[figure][vector
     return doc;
   };
   const StyleCase cases[] = {
-      {"outlines of width 1, merged", with(outline, {{"width", 1}}), 0.99},
-      {"outlines of width 1, not merged", with(outline, {{"width", 1}, {"merge_outline", false}}),
-       0.99},
-      {"outlines of width 2, merged", with(outline, {{"width", 2}}), 0.985},
-      {"outlines of width 2, not merged", with(outline, {{"width", 2}, {"merge_outline", false}}),
-       0.975},
-      {"outlines of width 1 inside, merged", with(outline, {{"width", 1}, {"side", "in"}}), 0.99},
+      {"outlines of width 1, merged", with(outline, {{"width", 1}})},
+      {"outlines of width 1, not merged", with(outline, {{"width", 1}, {"merge_outline", false}})},
+      {"outlines of width 2, merged", with(outline, {{"width", 2}})},
+      {"outlines of width 2, not merged", with(outline, {{"width", 2}, {"merge_outline", false}})},
+      {"outlines of width 3, not merged, without overlap",
+       with(outline, {{"width", 3}, {"merge_outline", false}, {"overlap", false}})},
+      {"outlines of width 1 inside, merged", with(outline, {{"width", 1}, {"side", "in"}})},
       {"outlines of width 2 inside, not merged, translucent",
-       with(outline, {{"width", 2}, {"side", "in"}, {"merge_outline", false}, {"alpha", 0.6}}),
-       0.975},
+       with(outline, {{"width", 2}, {"side", "in"}, {"merge_outline", false}, {"alpha", 0.6}})},
       // Every object of the section: no background, so bands overlap other objects everywhere.
       {"outlines of width 1 of every object, not merged",
-       with(outline, {{"width", 1}, {"merge_outline", false}, {"root_ids", nullptr}}), 0.98},
-      {"filled at alpha 0.35", {{"alpha", 0.35}, {"root_ids", four_objects()}}, 0.99},
+       with(outline, {{"width", 1}, {"merge_outline", false}, {"root_ids", nullptr}})},
+      {"filled at alpha 0.35", {{"alpha", 0.35}, {"root_ids", four_objects()}}},
   };
   TempDir dir;
   const auto imagery =
@@ -202,14 +196,19 @@ TEST_CASE("SVG and PDF figures draw what the PNG figure draws", "[figure][vector
         INFO(seen.describe());
         // Pixels within 8 levels of the PNG's on every colour channel.
         CHECK(testing::agreement(*raster, png, 8, c.agreeing, false) == "");
-        // Every object pixel of the PNG is drawn in the vector raster too (at width 1 the band lies
-        // inside the stroke: a pixel sharing an edge with the object is within 1 of that edge),
-        // nearly always in the same colour.
+        // Outline pixels coincide: every object pixel of the PNG is drawn in the vector raster in
+        // its colour, and the vector raster draws nothing else. (Splash, pdftoppm's rasteriser,
+        // antialiases pixel-aligned edges a little even at 4x: a few pixels along the band,
+        // never away from it.)
         CHECK(seen.missing == 0);
-        CHECK(seen.recoloured <= seen.outline / 20);
-        // What the vector raster draws besides (round corners over diagonal neighbours) hugs the
-        // PNG's band.
-        CHECK(seen.stray == 0);
+        if (std::string(renderer).rfind("pdftoppm", 0) == 0) {
+          CHECK(seen.recoloured <= seen.outline / 20);
+          CHECK(seen.extra <= seen.outline / 10);
+          CHECK(seen.stray == 0);
+        } else {
+          CHECK(seen.recoloured == 0);
+          CHECK(seen.extra == 0);
+        }
       }
 
       const std::string text = testing::read_text(dir.file("f.svg"));
@@ -231,23 +230,40 @@ TEST_CASE("SVG and PDF figures draw what the PNG figure draws", "[figure][vector
   }
 }
 
-TEST_CASE("simplified SVG outlines are smaller and still one XML path per object",
+// The coordinates in the outline paths of an SVG.
+std::size_t outline_coordinates(const std::string& svg) {
+  std::size_t n = 0;
+  const std::string key = "class=\"outline\" d=\"";
+  for (std::size_t at = svg.find(key); at != std::string::npos; at = svg.find(key, at + 1)) {
+    const std::size_t end = svg.find('"', at + key.size());
+    for (std::size_t k = at + key.size(); k < end; ++k) n += svg[k] == ' ';
+  }
+  return n;
+}
+
+TEST_CASE("simplified SVG outlines have fewer vertices and are still one XML path per object",
           "[figure][vector][svg]") {
   TempDir dir;
-  const json keys = {{"outline", true}, {"width", 1}, {"save_arrays", dir.file("a")}};
+  const json keys = {
+      {"outline", true}, {"width", 1}, {"merge_outline", false}, {"save_arrays", dir.file("a")}};
   make_fixture_figure(fixture_figure(keys), dir.file("exact.svg"));
   json simplified = keys;
-  simplified["simplify"] = 1;
+  simplified["simplify"] = 2;
   make_fixture_figure(fixture_figure(simplified), dir.file("simple.svg"));
   const std::string exact = testing::read_text(dir.file("exact.svg"));
   const std::string simple = testing::read_text(dir.file("simple.svg"));
-  INFO("exact: " << exact.size() << " bytes, simplified: " << simple.size() << " bytes");
-  // (The embedded picture is the same in both: the paths shrink.)
-  CHECK(simple.size() < exact.size());
+  INFO("exact: " << outline_coordinates(exact)
+                 << " coordinates, simplified: " << outline_coordinates(simple));
+  CHECK(outline_coordinates(simple) * 2 < outline_coordinates(exact));
   CHECK(xml_errors(dir.file("simple.svg")) == "");
   const std::size_t objects = objects_in(dir.file("a_seg.npy"));
-  CHECK(count(simple, "class=\"outline\"") == objects);
   CHECK(count(exact, "class=\"outline\"") == objects);
+  // (An object smaller than the tolerance may vanish.)
+  const std::size_t simple_paths = count(simple, "class=\"outline\"");
+  CHECK(simple_paths <= objects);
+  CHECK(simple_paths + 2 >= objects);
+  // Simplified outlines are strokes of the outline width (twice it, half clipped away).
+  CHECK(count(simple, "stroke-width=\"2\"") == simple_paths);
 }
 
 TEST_CASE("a PDF figure's page is its printed size", "[figure][vector][pdf]") {
