@@ -301,7 +301,7 @@ ElementsRecord add_panel(graphics::Scene& scene, const FigureSpec& spec,
   ElementsRecord record;
 
   if (drawing.vector && has_vector_overlay(figure)) {
-    add_vector_overlay(scene, spec, figure, index, r.x, r.y);
+    add_vector_overlay(scene, spec, figure, index, r.x, r.y, drawing.pool);
   } else {
     auto picture = std::make_shared<overlay::Image>(panel.picture);
     scene.items.push_back(graphics::ImageItem{std::move(picture), r.x, r.y, r.w, r.h, "picture"});

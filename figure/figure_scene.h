@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "imagery/core/thread_pool.h"
 #include "imagery/figure/annotation_file.h"
 #include "imagery/figure/figure_spec.h"
 #include "imagery/figure/overview.h"
@@ -46,6 +47,7 @@ struct PanelDrawing {
   const MarkSet* marks = nullptr;
   const Overview* overview = nullptr;
   double common_scale_bar_nm = 0;  // layouts: one length for panels of one pixel size
+  ThreadPool* pool = nullptr;      // traces the vector overlay's objects in parallel
 };
 
 // The space a panel takes in a scene: its picture plus a band above it for the title.

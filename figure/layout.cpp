@@ -396,6 +396,7 @@ LayoutFiles make_layout(const LayoutSpec& layout, io::Context& context,
     drawing.vector = writer->draws_vectors();
     drawing.print = print;
     drawing.marks = &marks[i];
+    drawing.pool = &context.pool();
     drawing.overview = overviews[i] ? &*overviews[i] : nullptr;
     const Panel& p = figures[i].panels[0];
     if (const auto it = common_bar.find(p.nm_per_pixel_x); it != common_bar.end())

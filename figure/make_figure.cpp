@@ -183,7 +183,7 @@ ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
 
 FigureScene panel_scene(const FigureSpec& spec, const RenderedFigure& figure, std::size_t index,
                         const FigureWriter& writer, const MarkSet* marks,
-                        const Overview* overview) {
+                        const Overview* overview, ThreadPool* pool) {
   FigureScene out;
   const Panel& panel = figure.panels.at(index);
   // The footprint does not depend on the print size except through the title's band, whose
@@ -199,6 +199,7 @@ FigureScene panel_scene(const FigureSpec& spec, const RenderedFigure& figure, st
   drawing.vector = writer.draws_vectors() && !spec.style.stack;
   drawing.print = print;
   drawing.marks = marks;
+  drawing.pool = pool;
   drawing.overview = overview;
   out.drawn.format = std::string(writer.format());
   out.drawn.print = print;
@@ -258,7 +259,7 @@ FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const Make
     if (plan.spec.elements.inset)
       overview = fetch_overview(plan.spec, plan, figure, i, context, options.render);
     const FigureScene drawn = panel_scene(plan.spec, figure, i, *writer, &marks,
-                                          overview ? &*overview : nullptr);
+                                          overview ? &*overview : nullptr, &context.pool());
     EncodeOptions encode;
     encode.print = drawn.drawn.print;
     encode.record_dpi = spec.output.dpi || spec.output.width_mm || spec.output.height_mm;

@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "imagery/core/error.h"
+#include "imagery/core/thread_pool.h"
 #include "imagery/graphics/polygon_ops.h"
 #include "imagery/graphics/trace_labels.h"
 #include "imagery/overlay/composite.h"
@@ -121,7 +122,7 @@ graphics::Color with_alpha(const palettes::Rgb8& c, std::uint8_t a) {
 void add_band_outlines(graphics::Scene& scene, const std::vector<std::uint32_t>& ranks,
                        std::uint32_t w, std::uint32_t h, std::uint32_t object_count,
                        const std::vector<palettes::Rgb8>& colors, std::uint8_t alpha,
-                       const overlay::CompositeOptions& c, double x, double y) {
+                       const overlay::CompositeOptions& c, double x, double y, ThreadPool* pool) {
   struct PixelBox {
     std::uint32_t x0 = UINT32_MAX, y0 = UINT32_MAX, x1 = 0, y1 = 0;  // inclusive-exclusive
   };
@@ -145,9 +146,16 @@ void add_band_outlines(graphics::Scene& scene, const std::vector<std::uint32_t>&
   }
   std::vector<std::uint8_t> painted;  // without overlap: pixels an earlier band took
   if (!c.overlap) painted.assign(ranks.size(), 0);
-  for (std::uint32_t k = 0; k < object_count; ++k) {
+  // Object k's band, traced, with the box it was worked out in.
+  struct Traced {
+    MultiPolygon polygons;
+    std::uint32_t x0 = 0, y0 = 0;
+  };
+  std::vector<Traced> traced(object_count);
+  const auto band_of = [&](std::size_t index) {
+    const auto k = static_cast<std::uint32_t>(index);
     const PixelBox& b = boxes[k];
-    if (b.x0 >= b.x1) continue;
+    if (b.x0 >= b.x1) return;
     const std::uint32_t x0 = b.x0 > reach ? b.x0 - reach : 0;
     const std::uint32_t y0 = b.y0 > reach ? b.y0 - reach : 0;
     const std::uint32_t x1 = std::min(w, b.x1 + reach), y1 = std::min(h, b.y1 + reach);
@@ -176,11 +184,20 @@ void add_band_outlines(graphics::Scene& scene, const std::vector<std::uint32_t>&
         }
         if (!ring.empty() && !ring[global]) band[local] = 0;
       }
-    const MultiPolygon traced = graphics::trace_mask(band.data(), cw, ch);
-    if (traced.empty()) continue;
+    traced[k] = {graphics::trace_mask(band.data(), cw, ch), x0, y0};
+  };
+  // Bands are independent unless an earlier one takes pixels from later ones (no overlap).
+  if (painted.empty()) {
+    parallel_for(pool, object_count, band_of);
+  } else {
+    for (std::uint32_t k = 0; k < object_count; ++k) band_of(k);
+  }
+  for (std::uint32_t k = 0; k < object_count; ++k) {
+    if (traced[k].polygons.empty()) continue;
     graphics::PathItem outline;
     outline.role = "outline";
-    outline.subpaths = shifted(graphics::to_subpaths(traced), x + x0, y + y0);
+    outline.subpaths =
+        shifted(graphics::to_subpaths(traced[k].polygons), x + traced[k].x0, y + traced[k].y0);
     outline.rule = graphics::FillRule::kEvenOdd;
     outline.fill = with_alpha(colors[k], alpha);
     scene.items.push_back(std::move(outline));
@@ -190,8 +207,8 @@ void add_band_outlines(graphics::Scene& scene, const std::vector<std::uint32_t>&
 }  // namespace
 
 void add_vector_overlay(graphics::Scene& scene, const FigureSpec& spec,
-                        const RenderedFigure& figure, std::size_t panel_index, double x,
-                        double y) {
+                        const RenderedFigure& figure, std::size_t panel_index, double x, double y,
+                        ThreadPool* pool) {
   if (panel_index >= figure.panels.size())
     fail(ErrorCode::kInternal, "no panel " + std::to_string(panel_index));
   const overlay::OverlayStyle& style = spec.style;
@@ -228,12 +245,18 @@ void add_vector_overlay(graphics::Scene& scene, const FigureSpec& spec,
       overlay::object_colors(labels.ids(), labels.is_signed(), style.colors);
   const std::vector<std::uint32_t> ranks = slice_of(labels.ranks(), shape, dim, index);
   const auto object_count = static_cast<std::uint32_t>(labels.object_count());
-  std::vector<MultiPolygon> objects = graphics::trace_objects(ranks.data(), w, h, object_count);
   const double tolerance = spec.output.simplify;
-  if (tolerance > 0)
-    for (MultiPolygon& m : objects) m = graphics::simplify(m, tolerance);
   const std::uint8_t alpha = overlay::frame_alpha(style.composite.alpha);
   const overlay::CompositeOptions& c = style.composite;
+  // Exact outlines are the compositor's bands, traced one by one: the objects' own polygons are
+  // not needed then.
+  std::vector<MultiPolygon> objects;
+  if (!c.outline || tolerance > 0) {
+    objects = graphics::trace_objects(ranks.data(), w, h, object_count);
+    if (tolerance > 0)
+      parallel_for(pool, objects.size(),
+                   [&](std::size_t k) { objects[k] = graphics::simplify(objects[k], tolerance); });
+  }
 
   if (!c.outline) {
     for (std::uint32_t k = 0; k < object_count; ++k) {
@@ -249,7 +272,7 @@ void add_vector_overlay(graphics::Scene& scene, const FigureSpec& spec,
   }
 
   if (tolerance == 0) {
-    add_band_outlines(scene, ranks, w, h, object_count, colors, alpha, c, x, y);
+    add_band_outlines(scene, ranks, w, h, object_count, colors, alpha, c, x, y, pool);
     return;
   }
   // Simplified outlines: a stroke of twice the width centred on the simplified edge, clipped to

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 
+#include "imagery/core/thread_pool.h"
 #include "imagery/figure/figure_spec.h"
 #include "imagery/figure/render.h"
 #include "imagery/graphics/scene.h"
@@ -17,8 +18,9 @@
 namespace imagery::figure {
 
 // Adds panel `panel` of `figure` (not a Neuroglancer state figure) to `scene` with its top-left
-// corner at (x, y).
+// corner at (x, y). Objects' bands are worked out on `pool` when given.
 void add_vector_overlay(graphics::Scene& scene, const FigureSpec& spec,
-                        const RenderedFigure& figure, std::size_t panel, double x, double y);
+                        const RenderedFigure& figure, std::size_t panel, double x, double y,
+                        ThreadPool* pool = nullptr);
 
 }  // namespace imagery::figure
