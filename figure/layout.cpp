@@ -283,6 +283,16 @@ LayoutFiles make_layout(const LayoutSpec& layout, io::Context& context,
     specs.push_back(std::move(s));
   }
 
+  // Annotation files first: a missing or broken one fails before anything is fetched.
+  std::vector<MarkSet> marks(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    try {
+      marks[i] = read_mark_files(specs[i].elements);
+    } catch (const Error& e) {
+      rethrow_for_panel(i, e);
+    }
+  }
+
   AtomicFile picture(layout.output.path);
   AtomicFile sidecar(sidecar_path(layout.output.path));
   if (options.on_phase) options.on_phase("open", nullptr);
@@ -345,11 +355,9 @@ LayoutFiles make_layout(const LayoutSpec& layout, io::Context& context,
   }
 
   if (options.on_phase) options.on_phase("encode", nullptr);
-  std::vector<MarkSet> marks(n);
   std::vector<std::optional<Overview>> overviews(n);
   for (std::size_t i = 0; i < n; ++i) {
     try {
-      marks[i] = read_mark_files(specs[i].elements);
       if (specs[i].elements.inset)
         overviews[i] = fetch_overview(specs[i], plans[i], figures[i], 0, context, options.render);
     } catch (const Error& e) {

@@ -234,6 +234,9 @@ FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const Make
     seg_npy = std::make_unique<AtomicFile>(prefix + "_seg.npy");
   }
 
+  // Annotation files are read before anything is fetched: a missing or broken one fails at once.
+  const MarkSet marks = read_mark_files(spec.elements);
+
   phase("open", nullptr);
   const FigurePlan plan = plan_figure(spec, context, options.render, name);
   if (per_slice)
@@ -252,7 +255,6 @@ FigureFiles make_figure(const FigureSpec& spec, io::Context& context, const Make
     fail(ErrorCode::kInternal, "the figure has " + std::to_string(figure.panels.size()) +
                                    " panels for " + std::to_string(outputs.size()) + " files");
   FigureFiles files;
-  const MarkSet marks = read_mark_files(plan.spec.elements);
   std::vector<std::vector<std::byte>> encoded;
   for (std::size_t i = 0; i < figure.panels.size(); ++i) {
     std::optional<Overview> overview;
