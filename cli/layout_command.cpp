@@ -1,6 +1,7 @@
 // `imagery layout LAYOUT.json -o fig.pdf` (or .svg, .png, .tif): a grid of figure panels over
 // shared defaults, drawn into one picture with letters, scale bars and a shared display window
 // (figure/layout.h has the format); `imagery layout --from fig.json` remakes one from its sidecar.
+#include <filesystem>
 #include <memory>
 #include <optional>
 
@@ -66,6 +67,17 @@ CommandRunner add_layout_command(CLI::App& app, const GlobalOptions& global) {
     }
     if (spec.output.path.empty())
       fail(ErrorCode::kInvalidArgument, "-o OUT.pdf is required (or \"output\" in the layout)");
+    // OUT.pdf's sidecar is OUT.json: never let it replace the layout it was drawn from (a
+    // sidecar given with --from is rewritten by its remake, as a figure's is).
+    if (a->from.empty()) {
+      std::error_code ec;
+      const std::string sidecar = figure::sidecar_path(spec.output.path);
+      if (std::filesystem::exists(sidecar, ec) &&
+          std::filesystem::equivalent(a->layout, sidecar, ec))
+        fail(ErrorCode::kInvalidArgument,
+             "-o " + spec.output.path + ": its sidecar " + sidecar +
+                 " would overwrite the layout " + a->layout + "; choose another output name");
+    }
     auto context = make_context(global);
     for (figure::LayoutPanel& panel : spec.panels) {
       panel.spec.output.path = spec.output.path;

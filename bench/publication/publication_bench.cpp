@@ -126,7 +126,8 @@ int main(int argc, char** argv) {
   }
 
   // The whole command, a fresh process per run (fetch, composite, draw, write).
-  const std::string layout_path = out + "/publication_layout.json";
+  // (Not publication_layout.json: that is the sidecar of publication_layout.pdf.)
+  const std::string layout_path = out + "/publication_layout_spec.json";
   {
     nlohmann::json doc;
     doc["columns"] = 3;

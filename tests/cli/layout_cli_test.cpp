@@ -125,4 +125,8 @@ TEST_CASE("imagery layout rejects bad input with one line, its exit code and no 
   expect_failure({"layout", good, "-o", dir.file("x_{i}.png")}, 2, "{i}", dir);
   // The output cannot be written.
   expect_failure({"layout", good, "-o", dir.file("no/such/folder/x.png")}, 1, "x.png", dir);
+  // l.pdf's sidecar would be l.json, the layout itself: refused, the layout left as it was.
+  const std::string before = imagery::testing::read_text(good);
+  expect_failure({"layout", good, "-o", dir.file("l.pdf")}, 2, "would overwrite the layout", dir);
+  CHECK(imagery::testing::read_text(good) == before);
 }
