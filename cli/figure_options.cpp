@@ -62,32 +62,37 @@ void add_publication_options(CLI::App* cmd) {
           "default value): 1, 2 or 5 x 10^k nm near 20 % of the width");
   cmd->add_option("--scale-bar-position")
       ->description("bottom-right (default), bottom-left, top-right or top-left");
-  cmd->add_option("--scale-bar-color")->description("COLOR of the bar and its text (default white)");
+  cmd->add_option("--scale-bar-color")
+      ->description("COLOR of the bar and its text (default white)");
   cmd->add_option("--scale-bar-thickness")
       ->description("Bar thickness in pixels (default: 1 % of the height, at least 2)");
   cmd->add_flag("--no-scale-bar-label")->description("Draw the bar without its length");
   cmd->add_option("--label")->description("TEXT: the panel's letter, bold at the top-left");
   cmd->add_option("--title")->description("TEXT: a title above the picture");
-  cmd->add_option("--inset")
-      ->expected(0, 1)
+  cmd->add_option("--inset")->expected(0, 1)->description(
+      "[CORNER]: an overview of the whole section (coarse mip, same window) with the "
+      "figure's box marked, at top-right (default), top-left, bottom-left or bottom-right");
+  cmd->add_option("--points")
       ->description(
-          "[CORNER]: an overview of the whole section (coarse mip, same window) with the "
-          "figure's box marked, at top-right (default), top-left, bottom-left or bottom-right");
-  cmd->add_option("--points")->description(
-      "FILE: points to mark (CSV or JSON Lines: x,y,z in coordinate units; optional color, "
-      "size, shape circle|cross|square, label; or a CAVE table export's *_position column)");
-  cmd->add_option("--lines")->description("FILE: lines to draw (x1,y1,z1,x2,y2,z2; optional color, size, label)");
-  cmd->add_option("--boxes")->description("FILE: boxes to draw (x1,y1,z1,x2,y2,z2; optional color, size, label)");
-  cmd->add_option("--font-size")->description("Text size in points at the physical size (default 8)");
+          "FILE: points to mark (CSV or JSON Lines: x,y,z in coordinate units; optional color, "
+          "size, shape circle|cross|square, label; or a CAVE table export's *_position column)");
+  cmd->add_option("--lines")->description(
+      "FILE: lines to draw (x1,y1,z1,x2,y2,z2; optional color, size, label)");
+  cmd->add_option("--boxes")->description(
+      "FILE: boxes to draw (x1,y1,z1,x2,y2,z2; optional color, size, label)");
+  cmd->add_option("--font-size")
+      ->description("Text size in points at the physical size (default 8)");
   cmd->add_option("--dpi")->description(
       "N: dots per inch the pixels are printed at (PNG/TIFF resolution, SVG/PDF page; default "
       "300)");
-  cmd->add_option("--width-mm")->description(
-      "W: the figure's printed width in mm (journals: 89 or 183); with --dpi, PNG/TIFF are "
-      "resampled to that many pixels");
+  cmd->add_option("--width-mm")
+      ->description(
+          "W: the figure's printed width in mm (journals: 89 or 183); with --dpi, PNG/TIFF are "
+          "resampled to that many pixels");
   cmd->add_option("--height-mm")->description("H: the printed height in mm instead");
-  cmd->add_option("--simplify")->description(
-      "PX: SVG/PDF outlines and fills simplified by PX pixels (default 0: exact pixel edges)");
+  cmd->add_option("--simplify")
+      ->description(
+          "PX: SVG/PDF outlines and fills simplified by PX pixels (default 0: exact pixel edges)");
 }
 
 void add_figure_options(CLI::App* cmd) {

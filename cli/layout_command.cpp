@@ -36,15 +36,16 @@ CommandRunner add_layout_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("-o,--output", a->output,
                   "Output .pdf, .svg, .png or .tif (a sidecar .json is written beside it)");
   cmd->add_option("--dpi", a->dpi, "N: print at N dots per inch (instead of the layout's)");
-  cmd->add_option("--width-mm", a->width_mm, "W: the printed width in mm (instead of the layout's)");
+  cmd->add_option("--width-mm", a->width_mm,
+                  "W: the printed width in mm (instead of the layout's)");
   cmd->add_option("--height-mm", a->height_mm, "H: the printed height in mm instead");
 
   return [a, cmd, &global] {
     if (a->layout.empty() == a->from.empty())
       fail(ErrorCode::kInvalidArgument, "give LAYOUT.json or --from fig.json (one of them)");
     const std::string where = a->from.empty() ? a->layout : "--from " + a->from;
-    const nlohmann::json doc =
-        read_json_file(a->from.empty() ? a->layout : a->from, a->from.empty() ? "layout" : "--from");
+    const nlohmann::json doc = read_json_file(a->from.empty() ? a->layout : a->from,
+                                              a->from.empty() ? "layout" : "--from");
     figure::LayoutSpec spec = figure::read_layout_spec(doc, where);
     if (!a->output.empty()) spec.output.path = a->output;
     // The physical size given on the command line replaces the layout's.
@@ -74,9 +75,9 @@ CommandRunner add_layout_command(CLI::App& app, const GlobalOptions& global) {
       const std::string sidecar = figure::sidecar_path(spec.output.path);
       if (std::filesystem::exists(sidecar, ec) &&
           std::filesystem::equivalent(a->layout, sidecar, ec))
-        fail(ErrorCode::kInvalidArgument,
-             "-o " + spec.output.path + ": its sidecar " + sidecar +
-                 " would overwrite the layout " + a->layout + "; choose another output name");
+        fail(ErrorCode::kInvalidArgument, "-o " + spec.output.path + ": its sidecar " + sidecar +
+                                              " would overwrite the layout " + a->layout +
+                                              "; choose another output name");
     }
     auto context = make_context(global);
     for (figure::LayoutPanel& panel : spec.panels) {

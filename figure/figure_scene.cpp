@@ -75,20 +75,19 @@ struct PanelRect {
 
 void add_scale_bar(graphics::Scene& scene, const ScaleBarSpec& spec, const ScaleBarGeometry& g,
                    const PanelRect& r, double font, double scale) {
-  const double thickness = spec.thickness ? *spec.thickness
-                                          : std::max(2.0, std::round(0.01 * r.h));
+  const double thickness = spec.thickness ? *spec.thickness : std::max(2.0, std::round(0.01 * r.h));
   const double margin = std::max(4.0, std::round(0.04 * std::min(r.w, r.h)));
   const double outline = std::max(1.0, std::round(thickness / 8));
   const bool right = spec.position == Corner::kBottomRight || spec.position == Corner::kTopRight;
   const bool bottom = spec.position == Corner::kBottomRight || spec.position == Corner::kBottomLeft;
   const graphics::TextExtents extents = graphics::measure_text(g.text, font, false);
   const double text_gap = 0.3 * font;
-  const double x0 = right ? snap(r.x + r.w - margin, scale) - g.scene_length
-                          : snap(r.x + margin, scale);
+  const double x0 =
+      right ? snap(r.x + r.w - margin, scale) - g.scene_length : snap(r.x + margin, scale);
   const double x1 = x0 + g.scene_length;
   const double label_room = spec.label ? extents.ascent + text_gap : 0;
-  const double y0 = bottom ? snap(r.y + r.h - margin - thickness, scale)
-                           : snap(r.y + margin + label_room, scale);
+  const double y0 =
+      bottom ? snap(r.y + r.h - margin - thickness, scale) : snap(r.y + margin + label_room, scale);
   const double y1 = y0 + std::max(1.0, std::round(thickness * scale)) / scale;
   const Color fill = color_of(spec.color);
   const Color edge = halo_for(fill);
@@ -180,11 +179,10 @@ Polyline circle(Point c, double radius) {
 }
 
 void add_mark_label(graphics::Scene& scene, const Mark& m, Point at, double offset, Color c,
-                    double font, const graphics::Region& clip) {
+                    double font) {
   if (m.label.empty()) return;
   TextItem t = text_item(m.label, at.x + offset, at.y - offset, font * 0.9, false,
                          graphics::TextAnchor::kStart, c, "annotation");
-  (void)clip;
   scene.items.push_back(std::move(t));
 }
 
@@ -231,7 +229,7 @@ MarkTally add_marks(graphics::Scene& scene, const std::vector<Mark>& marks, Mark
         }
       }
       scene.items.push_back(std::move(mark));
-      add_mark_label(scene, m, p, size * 0.7, c, font, clip);
+      add_mark_label(scene, m, p, size * 0.7, c, font);
       ++tally.drawn;
       continue;
     }
@@ -251,7 +249,7 @@ MarkTally add_marks(graphics::Scene& scene, const std::vector<Mark>& marks, Mark
                                    line ? graphics::LineJoin::kRound : graphics::LineJoin::kMiter,
                                    line ? graphics::LineCap::kRound : graphics::LineCap::kButt, 10};
     scene.items.push_back(std::move(mark));
-    add_mark_label(scene, m, {std::max(a.x, b.x), std::min(a.y, b.y)}, 2, c, font, clip);
+    add_mark_label(scene, m, {std::max(a.x, b.x), std::min(a.y, b.y)}, 2, c, font);
     ++tally.drawn;
   }
   return tally;
@@ -274,8 +272,7 @@ bool has_vector_overlay(const RenderedFigure& figure) {
   return !figure.provenance.neuroglancer.has_value();
 }
 
-PanelFootprint panel_footprint(const FigureSpec& spec, const Panel& panel,
-                               const PrintSize& print) {
+PanelFootprint panel_footprint(const FigureSpec& spec, const Panel& panel, const PrintSize& print) {
   PanelFootprint f;
   f.width = panel.picture.width;
   f.height = panel.picture.height;
@@ -351,9 +348,9 @@ ElementsRecord add_panel(graphics::Scene& scene, const FigureSpec& spec,
   if (!e.title.empty()) {
     const double size = drawing.print.points(e.font_size * 1.15);
     const graphics::TextExtents t = graphics::measure_text(e.title, size, false);
-    TextItem title = text_item(e.title, r.x + r.w / 2,
-                               y + (footprint.picture_y + t.ascent - t.descent) / 2, size, false,
-                               graphics::TextAnchor::kMiddle, Color{0, 0, 0, 255}, "title");
+    TextItem title =
+        text_item(e.title, r.x + r.w / 2, y + (footprint.picture_y + t.ascent - t.descent) / 2,
+                  size, false, graphics::TextAnchor::kMiddle, Color{0, 0, 0, 255}, "title");
     title.halo.reset();
     scene.items.push_back(std::move(title));
   }

@@ -34,7 +34,8 @@ void check_output_and_elements(const FigureSpec& spec, const overlay::FieldNamer
   if (!(o.simplify >= 0 && o.simplify <= 1000))
     bad(name("simplify") + " must be within 0..1000 pixels, got " + number_text(o.simplify));
   const ElementsSpec& e = spec.elements;
-  if (e.scale_bar.length_nm && !(*e.scale_bar.length_nm > 0 && std::isfinite(*e.scale_bar.length_nm)))
+  if (e.scale_bar.length_nm &&
+      !(*e.scale_bar.length_nm > 0 && std::isfinite(*e.scale_bar.length_nm)))
     bad(name("scale_bar") + " must be auto or a positive length");
   if (e.scale_bar.thickness && !(*e.scale_bar.thickness >= 1 && *e.scale_bar.thickness <= 10000))
     bad(name("scale_bar_thickness") + " must be within 1..10000 pixels, got " +
@@ -44,8 +45,8 @@ void check_output_and_elements(const FigureSpec& spec, const overlay::FieldNamer
   if (e.label.size() > 200) bad(name("label") + " is longer than 200 bytes");
   if (e.title.size() > 2000) bad(name("title") + " is longer than 2000 bytes");
   if (spec.style.stack && e.any())
-    bad("scale bars, labels, titles, insets and annotations draw on one section; " +
-        name("stack") + " does not go with them");
+    bad("scale bars, labels, titles, insets and annotations draw on one section; " + name("stack") +
+        " does not go with them");
 }
 }  // namespace
 

@@ -103,8 +103,8 @@ std::string length_text(double nm);
 // overview inset, and annotation markers from files.
 struct ElementsSpec {
   ScaleBarSpec scale_bar;
-  std::string label;  // the panel letter, bold at the top-left ("" none)
-  std::string title;  // above the picture, centred ("" none)
+  std::string label;            // the panel letter, bold at the top-left ("" none)
+  std::string title;            // above the picture, centred ("" none)
   std::optional<Corner> inset;  // the whole section at this corner, the figure's box marked on it
   // Annotation files (CSV or JSON Lines in coordinate units): points, lines (two points), boxes.
   std::string points, lines, boxes;

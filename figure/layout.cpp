@@ -23,10 +23,9 @@ namespace {
 using nlohmann::json;
 using nlohmann::ordered_json;
 
-const std::set<std::string> kLayoutKeys = {"format",  "defaults", "columns", "spacing",
-                                           "labels",  "window",   "output",  "dpi",
-                                           "width_mm", "height_mm", "png_level", "panels",
-                                           "rendered"};
+const std::set<std::string> kLayoutKeys = {
+    "format", "defaults", "columns",   "spacing",   "labels", "window",  "output",
+    "dpi",    "width_mm", "height_mm", "png_level", "panels", "rendered"};
 
 [[noreturn]] void bad(const std::string& where, const std::string& what) {
   fail(ErrorCode::kInvalidArgument, where + ": " + what);
@@ -104,7 +103,8 @@ LayoutSpec read_layout_spec(const json& doc, const std::string& where) {
   }
   if (doc.contains("labels")) spec.labels = bool_of(doc["labels"], where, "labels");
   if (doc.contains("window") && !doc["window"].is_null()) {
-    if (doc["window"] != "shared") bad(where, "'window': the layout's window is \"shared\" or null");
+    if (doc["window"] != "shared")
+      bad(where, "'window': the layout's window is \"shared\" or null");
     spec.shared_window = true;
   }
   // The output keys read as a figure's.
@@ -168,7 +168,8 @@ LayoutSpec read_layout_spec(const json& doc, const std::string& where) {
     spec.panels.push_back(std::move(panel));
     ++i;
   }
-  if (spec.columns == 0) spec.columns = static_cast<int>(std::min<std::size_t>(3, spec.panels.size()));
+  if (spec.columns == 0)
+    spec.columns = static_cast<int>(std::min<std::size_t>(3, spec.panels.size()));
   return spec;
 }
 
@@ -184,7 +185,8 @@ LayoutGeometry layout_geometry(const std::vector<std::pair<double, double>>& siz
     if (c + cs > cols) return false;
     for (int y = r; y < r + rs; ++y)
       for (int x = c; x < c + cs; ++x)
-        if (y < static_cast<int>(taken.size()) && taken[static_cast<std::size_t>(y)][static_cast<std::size_t>(x)])
+        if (y < static_cast<int>(taken.size()) &&
+            taken[static_cast<std::size_t>(y)][static_cast<std::size_t>(x)])
           return false;
     return true;
   };
@@ -198,9 +200,11 @@ LayoutGeometry layout_geometry(const std::vector<std::pair<double, double>>& siz
       for (int c = 0; c < cols && found < 0; ++c)
         if (free_at(r, c, rs, cs)) found = c;
       if (found < 0) continue;
-      while (static_cast<int>(taken.size()) < r + rs) taken.emplace_back(static_cast<std::size_t>(cols), false);
+      while (static_cast<int>(taken.size()) < r + rs)
+        taken.emplace_back(static_cast<std::size_t>(cols), false);
       for (int y = r; y < r + rs; ++y)
-        for (int x = found; x < found + cs; ++x) taken[static_cast<std::size_t>(y)][static_cast<std::size_t>(x)] = true;
+        for (int x = found; x < found + cs; ++x)
+          taken[static_cast<std::size_t>(y)][static_cast<std::size_t>(x)] = true;
       g.cells[i].row = r;
       g.cells[i].column = found;
       rows = std::max(rows, r + rs);
@@ -225,7 +229,8 @@ LayoutGeometry layout_geometry(const std::vector<std::pair<double, double>>& siz
       for (int c = g.cells[i].column; c < g.cells[i].column + cs; ++c)
         have += g.column_widths[static_cast<std::size_t>(c)];
       if (sizes[i].first > have)
-        g.column_widths[static_cast<std::size_t>(g.cells[i].column + cs - 1)] += sizes[i].first - have;
+        g.column_widths[static_cast<std::size_t>(g.cells[i].column + cs - 1)] +=
+            sizes[i].first - have;
     }
     if (rs > 1) {
       double have = spacing * (rs - 1);
@@ -306,9 +311,9 @@ LayoutFiles make_layout(const LayoutSpec& layout, io::Context& context,
       work.push_back(std::async(std::launch::async, [&, i] {
         plans[i] = plan_figure(specs[i], context, options.render);
         if (plans[i].picture_count != 1)
-          fail(ErrorCode::kInvalidArgument,
-               "a layout panel is one section; this one makes " +
-                   std::to_string(plans[i].picture_count) + " pictures");
+          fail(ErrorCode::kInvalidArgument, "a layout panel is one section; this one makes " +
+                                                std::to_string(plans[i].picture_count) +
+                                                " pictures");
         figures[i] = render_planned(plans[i].spec, plans[i], context, options.render);
       }));
     std::optional<std::pair<std::size_t, Error>> first_error;
@@ -339,7 +344,6 @@ LayoutFiles make_layout(const LayoutSpec& layout, io::Context& context,
         s.style.window.mode = overlay::DisplayWindow::Mode::kRange;
         s.style.window.min = lo;
         s.style.window.max = hi;
-        specs[i].style.window = s.style.window;
         composite_panels(figures[i], s, plans[i], &context.pool());
         windows[i] = std::pair{lo, hi};
       }

@@ -182,8 +182,8 @@ ordered_json sidecar_json(const FigureSpec& spec, const RenderedFigure& figure,
 }
 
 FigureScene panel_scene(const FigureSpec& spec, const RenderedFigure& figure, std::size_t index,
-                        const FigureWriter& writer, const MarkSet* marks,
-                        const Overview* overview, ThreadPool* pool) {
+                        const FigureWriter& writer, const MarkSet* marks, const Overview* overview,
+                        ThreadPool* pool) {
   FigureScene out;
   const Panel& panel = figure.panels.at(index);
   // The footprint does not depend on the print size except through the title's band, whose

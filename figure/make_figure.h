@@ -51,8 +51,8 @@ struct FigureScene {
   PanelDrawn drawn;
 };
 FigureScene panel_scene(const FigureSpec& spec, const RenderedFigure& figure, std::size_t index,
-                        const FigureWriter& writer, const MarkSet* marks,
-                        const Overview* overview, ThreadPool* pool = nullptr);
+                        const FigureWriter& writer, const MarkSet* marks, const Overview* overview,
+                        ThreadPool* pool = nullptr);
 
 // Throws like plan_figure and render_figure, and kIoError for outputs that cannot be written.
 // Fields are named in messages through `name`.

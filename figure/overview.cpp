@@ -13,15 +13,15 @@ std::pair<std::uint32_t, std::uint32_t> overview_size(double width, double heigh
                                                       double section_height_nm) {
   const double max_w = std::max(8.0, std::round(0.3 * width));
   const double max_h = std::max(8.0, std::round(0.3 * height));
-  const double aspect = section_height_nm > 0 && section_width_nm > 0
-                            ? section_height_nm / section_width_nm
-                            : 1.0;
+  const double aspect =
+      section_height_nm > 0 && section_width_nm > 0 ? section_height_nm / section_width_nm : 1.0;
   double w = max_w, h = std::round(max_w * aspect);
   if (h > max_h) {
     h = max_h;
     w = std::round(max_h / aspect);
   }
-  return {static_cast<std::uint32_t>(std::max(1.0, w)), static_cast<std::uint32_t>(std::max(1.0, h))};
+  return {static_cast<std::uint32_t>(std::max(1.0, w)),
+          static_cast<std::uint32_t>(std::max(1.0, h))};
 }
 
 namespace {
@@ -72,7 +72,8 @@ Overview fetch_overview(const FigureSpec& spec, const FigurePlan& plan,
   const Vec3d& grid_res = figure.provenance.grid_resolution;
 
   // The section through the panel's middle, in nm.
-  const double z_nm = (static_cast<double>(panel.voxels.min.z + panel.voxels.max.z) / 2) * grid_res.z;
+  const double z_nm =
+      (static_cast<double>(panel.voxels.min.z + panel.voxels.max.z) / 2) * grid_res.z;
 
   // The coarsest usable mip whose section is at least as wide as the inset.
   int mip = -1;

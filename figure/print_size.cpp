@@ -12,8 +12,8 @@ PrintSize print_size(const OutputSpec& output, double width, double height) {
   const double h = height > 0 ? height : 1;
   if (output.width_mm || output.height_mm) {
     // The physical size is given: the native pixels are printed at whatever DPI fills it.
-    const double inches = output.width_mm ? *output.width_mm / kMmPerInch
-                                          : *output.height_mm / kMmPerInch;
+    const double inches =
+        output.width_mm ? *output.width_mm / kMmPerInch : *output.height_mm / kMmPerInch;
     p.native_dpi = (output.width_mm ? w : h) / inches;
     if (output.dpi) {
       p.raster_scale = *output.dpi / p.native_dpi;

@@ -11,7 +11,7 @@
 namespace imagery::figure {
 
 struct PrintSize {
-  graphics::PhysicalSize size;  // millimetres
+  graphics::PhysicalSize size;      // millimetres
   double native_dpi = kDefaultDpi;  // scene units (native pixels) per inch
   double raster_scale = 1;          // output pixels per scene unit for PNG/TIFF
   double raster_dpi = kDefaultDpi;  // the DPI recorded in PNG/TIFF files

@@ -258,9 +258,8 @@ void composite_panels(RenderedFigure& out, const FigureSpec& spec, const FigureP
   // nothing but keeps include_zero's meaning identical to `imagery composite`.
   const std::string seg_name =
       c.has_segmentation() ? c.segmentation_volume().url() : std::string("the image alone");
-  std::vector<overlay::Image> pictures =
-      overlay::composite_overlay(out.segmentation, c.has_image() ? &out.image : nullptr, style,
-                                 plan.three_d, pool, seg_name);
+  std::vector<overlay::Image> pictures = overlay::composite_overlay(
+      out.segmentation, c.has_image() ? &out.image : nullptr, style, plan.three_d, pool, seg_name);
 
   const int dim = plan.three_d ? style.dim : 2;
   const Vec3d& res = plan.grid_resolution;

@@ -28,7 +28,7 @@ double auto_scale_bar_nm(double panel_width, double nm_per_pixel) {
 ScaleBarGeometry scale_bar_geometry(const ScaleBarSpec& spec, double nm_per_pixel,
                                     double panel_width, double output_scale, double common_nm) {
   ScaleBarGeometry g;
-  g.length_nm = spec.length_nm ? *spec.length_nm
+  g.length_nm = spec.length_nm  ? *spec.length_nm
                 : common_nm > 0 ? common_nm
                                 : auto_scale_bar_nm(panel_width, nm_per_pixel);
   const double output_nm_per_pixel = nm_per_pixel / output_scale;

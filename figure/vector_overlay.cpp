@@ -141,7 +141,8 @@ void add_band_outlines(graphics::Scene& scene, const std::vector<std::uint32_t>&
   std::vector<std::uint8_t> ring;  // the union's band, when merged
   if (c.merge_outline) {
     std::vector<std::uint8_t> any(ranks.size());
-    for (std::size_t i = 0; i < ranks.size(); ++i) any[i] = ranks[i] != 0 && ranks[i] <= object_count;
+    for (std::size_t i = 0; i < ranks.size(); ++i)
+      any[i] = ranks[i] != 0 && ranks[i] <= object_count;
     ring = overlay::binary_outline(any.data(), w, h, c.width, c.side);
   }
   std::vector<std::uint8_t> painted;  // without overlap: pixels an earlier band took

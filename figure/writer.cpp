@@ -89,9 +89,9 @@ class PdfWriter : public FigureWriter {
 const overlay::Image* sole_picture(const graphics::Scene& scene) {
   if (scene.items.size() != 1 || scene.background) return nullptr;
   const auto* item = std::get_if<graphics::ImageItem>(&scene.items[0]);
-  if (!item || !item->image || item->x != 0 || item->y != 0 ||
-      item->width != item->image->width || item->height != item->image->height ||
-      scene.width != item->width || scene.height != item->height)
+  if (!item || !item->image || item->x != 0 || item->y != 0 || item->width != item->image->width ||
+      item->height != item->image->height || scene.width != item->width ||
+      scene.height != item->height)
     return nullptr;
   return item->image.get();
 }

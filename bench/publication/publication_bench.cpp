@@ -34,9 +34,9 @@ figure::FigureSpec panel_spec(const std::string& data, int i) {
   spec.image = figure::SourceSpec{data + "/image_jpeg", {}};
   spec.segmentation = figure::SourceSpec{data + "/seg_cseg", {}};
   const std::int64_t x = 256 + 256 * (i % 3), z = 8 + 8 * i;
-  spec.region = figure::RegionSpec::corners({static_cast<double>(x), 512, static_cast<double>(z)},
-                                            {static_cast<double>(x + 1024), 1536,
-                                             static_cast<double>(z + 1)});
+  spec.region = figure::RegionSpec::corners(
+      {static_cast<double>(x), 512, static_cast<double>(z)},
+      {static_cast<double>(x + 1024), 1536, static_cast<double>(z + 1)});
   spec.style.composite.outline = true;
   spec.style.composite.width = 2;
   spec.style.composite.alpha = 1;

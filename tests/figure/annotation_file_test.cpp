@@ -62,9 +62,10 @@ TEST_CASE("JSON Lines points, lines and boxes", "[figure][annotation_file]") {
   CHECK(points[0].color == Rgb8{0, 255, 0});
   CHECK(points[0].size == 12);
   CHECK(points[1].shape == MarkShape::kSquare);
-  const auto boxes = parse_marks("{\"point_a\": [0, 0, 0], \"point_b\": [10, 20, 1]}\n"
-                                 "{\"x1\": 1, \"y1\": 2, \"z1\": 3, \"x2\": 4, \"y2\": 5, \"z2\": 6}\n",
-                                 "b.jsonl", MarkKind::kBox);
+  const auto boxes = parse_marks(
+      "{\"point_a\": [0, 0, 0], \"point_b\": [10, 20, 1]}\n"
+      "{\"x1\": 1, \"y1\": 2, \"z1\": 3, \"x2\": 4, \"y2\": 5, \"z2\": 6}\n",
+      "b.jsonl", MarkKind::kBox);
   REQUIRE(boxes.size() == 2);
   CHECK(boxes[0].b == Vec3d{10, 20, 1});
   CHECK(boxes[1].a == Vec3d{1, 2, 3});
@@ -81,7 +82,8 @@ TEST_CASE("bad annotation rows fail naming the file and line", "[figure][annotat
            Case{"x,y\n1,2\n", MarkKind::kPoint, "points file a.csv: line 2: give all of x, y, z"},
            Case{"a,b\n1,2\n", MarkKind::kPoint, "points file a.csv: line 2: no coordinates"},
            Case{"x,y,z\n1,two,3\n", MarkKind::kPoint, "line 2: y: 'two' is not a number"},
-           Case{"x,y,z,shape\n1,2,3,star\n", MarkKind::kPoint, "shape must be circle, cross or square"},
+           Case{"x,y,z,shape\n1,2,3,star\n", MarkKind::kPoint,
+                "shape must be circle, cross or square"},
            Case{"x,y,z,color\n1,2,3,nocolor\n", MarkKind::kPoint, "line 2: "},
            Case{"x,y,z,size\n1,2,3,-1\n", MarkKind::kPoint, "size must be within"},
            Case{"position\n\"[1 2]\"\n", MarkKind::kPoint, "expected three coordinates"},

@@ -328,8 +328,7 @@ TEST_CASE("scale bar, inset and label keys take the forms flags and CSV cells gi
   CHECK(read("{\"scale_bar\": \"2\u00b5m\"}").elements.scale_bar.length_nm == 2000);
   CHECK_FALSE(read(R"({"scale_bar": "false"})").elements.scale_bar.enabled);
   CHECK(read(R"({"inset": true})").elements.inset == imagery::figure::Corner::kTopRight);
-  CHECK(read(R"({"inset": "bottom_left"})").elements.inset ==
-        imagery::figure::Corner::kBottomLeft);
+  CHECK(read(R"({"inset": "bottom_left"})").elements.inset == imagery::figure::Corner::kBottomLeft);
   CHECK_FALSE(read(R"({"inset": false})").elements.inset);
   CHECK(read(R"({"label": false})").elements.label.empty());
   CHECK_FALSE(read(R"({"no_scale_bar_label": true})").elements.scale_bar.label);

@@ -53,8 +53,8 @@ TEST_CASE("spans take several cells and tracks fit their largest panels", "[figu
   CHECK(g.width == 832);
   CHECK(g.height == 522);
   // A wide panel over two columns; a 512-wide panel widens the second column by what is missing.
-  const auto w = layout_geometry({{600, 100}, {256, 100}, {256, 100}}, {{1, 2}, {1, 1}, {1, 1}}, 2,
-                                 10);
+  const auto w =
+      layout_geometry({{600, 100}, {256, 100}, {256, 100}}, {{1, 2}, {1, 1}, {1, 1}}, 2, 10);
   CHECK(w.cells[1].y == 110);
   CHECK(w.cells[2].x == 266);
   CHECK(w.width == 600);

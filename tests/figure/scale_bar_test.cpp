@@ -22,10 +22,10 @@ TEST_CASE("a scale bar is the length over the output pixel size, rounded", "[fig
     long long pixels;
   };
   // mip 0 at 4 nm, mip 1 at 8, mip 3 at 32; a 2x raster resampling halves the output pixel.
-  for (const Case& c : {Case{1000, 4, 1, 250}, Case{1000, 8, 1, 125}, Case{1000, 32, 1, 31},
-                        Case{500, 32, 1, 16}, Case{1000, 8, 2, 250}, Case{1000, 32, 2.5, 78},
-                        Case{2000, 3.58, 1, 559}, Case{5000, 16, 0.5, 156},
-                        Case{1000, 6, 1, 167}, Case{100, 40, 1, 3}}) {
+  for (const Case& c :
+       {Case{1000, 4, 1, 250}, Case{1000, 8, 1, 125}, Case{1000, 32, 1, 31}, Case{500, 32, 1, 16},
+        Case{1000, 8, 2, 250}, Case{1000, 32, 2.5, 78}, Case{2000, 3.58, 1, 559},
+        Case{5000, 16, 0.5, 156}, Case{1000, 6, 1, 167}, Case{100, 40, 1, 3}}) {
     INFO(c.length_nm << " nm at " << c.nm_per_pixel << " nm/px, scale " << c.output_scale);
     ScaleBarSpec spec;
     spec.enabled = true;

@@ -31,10 +31,10 @@ TEST_CASE("writer_for picks SVG, PDF and TIFF writers by extension", "[figure][w
     const char* format;
     bool vectors;
   };
-  for (const Case& c : {Case{"fig.svg", "SVG", true}, Case{"FIG.SVG", "SVG", true},
-                        Case{"fig.pdf", "PDF", true}, Case{"out/fig.Pdf", "PDF", true},
-                        Case{"fig.tif", "TIFF", false}, Case{"fig.tiff", "TIFF", false},
-                        Case{"slice_{i}.TIF", "TIFF", false}}) {
+  for (const Case& c :
+       {Case{"fig.svg", "SVG", true}, Case{"FIG.SVG", "SVG", true}, Case{"fig.pdf", "PDF", true},
+        Case{"out/fig.Pdf", "PDF", true}, Case{"fig.tif", "TIFF", false},
+        Case{"fig.tiff", "TIFF", false}, Case{"slice_{i}.TIF", "TIFF", false}}) {
     INFO(c.path);
     const auto w = writer_for(c.path);
     REQUIRE(w);
@@ -52,9 +52,10 @@ TEST_CASE("writer_for refuses other extensions naming the path and the known ext
     const char* what;
   };
   for (const Case& c :
-       {Case{"fig.jpg", "'.jpg'"}, Case{"fig.svgz", "'.svgz'"}, Case{"fig.PNG.tmp", "'.tmp'"}, Case{"fig.pngx", "'.pngx'"},
-        Case{"fig.", "'.'"}, Case{"fig", "no extension"}, Case{"out.png/fig", "no extension"},
-        Case{"slice_{i}", "no extension"}, Case{"", "no extension"}}) {
+       {Case{"fig.jpg", "'.jpg'"}, Case{"fig.svgz", "'.svgz'"}, Case{"fig.PNG.tmp", "'.tmp'"},
+        Case{"fig.pngx", "'.pngx'"}, Case{"fig.", "'.'"}, Case{"fig", "no extension"},
+        Case{"out.png/fig", "no extension"}, Case{"slice_{i}", "no extension"},
+        Case{"", "no extension"}}) {
     INFO(c.path);
     const auto e = error_of([&] { writer_for(c.path); });
     CHECK(e.code() == ErrorCode::kInvalidArgument);
