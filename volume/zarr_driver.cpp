@@ -70,7 +70,8 @@ std::string strip_zarr_prefix(const std::string& url) {
 }
 
 bool looks_like_zarr(const std::string& url) {
-  std::string u = url;
+  std::string u = strip_zarr_prefix(url);
+  if (u != url) return true;  // a zarr prefix or Neuroglancer's "|zarr2:" suffix
   while (!u.empty() && u.back() == '/') u.pop_back();
   if (const auto q = u.find_first_of("?#"); q != std::string::npos) u.resize(q);
   const std::size_t dot = u.find(".zarr");
@@ -108,21 +109,25 @@ ZarrDriver::ZarrDriver(std::string url, zarr::ImageMetadata image,
       return tidy(ds.scale[static_cast<std::size_t>(axis)] * nm(axis));
     };
     s.resolution = {res(x_), res(y_), z_ < 0 ? res(x_) : res(z_)};
-    // NGFF translations place voxel centres: a level that summarises f level-0 voxels is
-    // shifted by (f - 1) / 2 of them. Without that shift the translation is the corner of the
-    // level-0 voxels the first voxel covers, in voxels of this level; where that falls between
-    // voxels (an offset not divisible by the factor) it is floored, as imagery converts level-0
+    // NGFF translations place voxel centres, and writers differ: some shift a level that
+    // summarises f level-0 voxels by (f - 1) / 2 of them (the centre of what it summarises),
+    // others keep level 0's translation. Whichever makes the offset a whole number of this
+    // level's voxels is taken; where neither does (an offset not divisible by the factor), the
+    // corner of the level-0 voxels the first voxel covers, floored, as imagery converts level-0
     // bounds (downsample_bounds).
     const auto offset = [&](int axis) -> std::int64_t {
       if (axis < 0) return 0;
       const auto k = static_cast<std::size_t>(axis);
       const double s0 = image_.datasets[0].scale[k], sk = ds.scale[k];
-      const double v = (ds.translation[k] - (sk - s0) / 2) / sk;
-      const double r = std::round(v);
-      if (!std::isfinite(v) || std::fabs(v) > 1e15)
+      const double kept = ds.translation[k] / sk;
+      const double shifted = (ds.translation[k] - (sk - s0) / 2) / sk;
+      if (!std::isfinite(kept) || std::fabs(kept) > 1e15)
         fail(ErrorCode::kDataLoss, metadata_.url + " dataset '" + ds.path +
                                        "': translation beyond the range of voxel indices");
-      return static_cast<std::int64_t>(std::fabs(v - r) < 1e-6 ? r : std::floor(v));
+      const auto whole = [](double v) { return std::fabs(v - std::round(v)) < 1e-6; };
+      if (whole(kept)) return static_cast<std::int64_t>(std::round(kept));
+      if (whole(shifted)) return static_cast<std::int64_t>(std::round(shifted));
+      return static_cast<std::int64_t>(std::floor(shifted));
     };
     const auto extent = [&](int axis) -> std::int64_t {
       return axis < 0 ? 1 : a.shape[static_cast<std::size_t>(axis)];
@@ -152,8 +157,6 @@ ZarrDriver::ZarrDriver(std::string url, zarr::ImageMetadata image,
     axes.push_back(ax.name + (ax.unit.empty() ? "" : " (" + ax.unit + ")"));
   std::string shape;
   for (std::int64_t n : a0.shape) shape += (shape.empty() ? "" : " x ") + std::to_string(n);
-  metadata_.details.emplace_back("ngff", (image_.version.empty() ? "?" : image_.version) +
-                                             ", zarr v" + std::to_string(image_.zarr_format));
   metadata_.details.emplace_back("axes", join(axes, ", "));
   metadata_.details.emplace_back("shape", shape + " (level 0, axis order)");
   if (t_ >= 0) metadata_.details.emplace_back("time points", std::to_string(metadata_.time_points));

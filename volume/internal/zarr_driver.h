@@ -41,8 +41,9 @@ class ZarrDriver : public Volume {
 // malformed metadata, kInvalidArgument for what imagery does not read (see docs/zarr.md).
 std::shared_ptr<const Volume> open_zarr(const std::string& url, io::Context& context);
 
-// Whether a URL without a format prefix names an OME-Zarr group by its name: its last path
-// segment ends in ".zarr" or ".ome.zarr", or it lies inside one (".zarr/labels/cells").
+// Whether a URL names an OME-Zarr group by its form: a zarr prefix or "|zarr:" suffix, or a path
+// segment ending in ".zarr" (".ome.zarr" too) that is the last or has more below it
+// ("em.zarr/labels/cells").
 bool looks_like_zarr(const std::string& url);
 
 // The URL behind a zarr prefix or Neuroglancer's "|zarr2:" suffix ("" when it has none).
