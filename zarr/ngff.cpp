@@ -202,6 +202,9 @@ std::string ngff_attributes(const std::string& group_document, int zarr_format,
   const json doc = parse_object(group_document, where);
   if (zarr_format == 3) {
     const auto node = doc.find("node_type");
+    if (node != doc.end() && *node == "array")
+      fail(ErrorCode::kInvalidArgument,
+           where + ": a Zarr array, not an OME-Zarr group (give the group above it)");
     if (node == doc.end() || *node != "group")
       malformed(where, "not a Zarr group ('node_type' is " +
                            (node == doc.end() ? std::string("missing") : node->dump()) + ")");
