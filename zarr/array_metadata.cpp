@@ -238,6 +238,13 @@ std::vector<Codec> parse_codecs_v3(const json& list, std::size_t rank, DataType 
 
 // Checks a transpose's order is a permutation of 0..rank-1.
 std::vector<int> permutation(const json& v, std::size_t rank, const std::string& where) {
+  // Drafts of v3 (zarrita's early files) wrote "C" and "F" for the identity and the reversal.
+  if (v == "C" || v == "F") {
+    std::vector<int> order(rank);
+    for (std::size_t d = 0; d < rank; ++d)
+      order[d] = static_cast<int>(v == "C" ? d : rank - 1 - d);
+    return order;
+  }
   if (!v.is_array() || v.size() != rank)
     malformed(where, "transpose 'order' " + v.dump() + " is not a permutation of " +
                          std::to_string(rank) + " dimensions");
