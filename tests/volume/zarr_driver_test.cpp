@@ -304,3 +304,17 @@ TEST_CASE("invalid OME-Zarr groups fail with one line naming the input", "[zarr]
     CHECK_THAT(e.what(), Catch::Contains("g.zarr"));
   }
 }
+
+TEST_CASE("volumes without a time axis have time point 0 only", "[zarr][volume]") {
+  auto ctx = imagery::testing::make_context();
+  const auto pre = volume::open_volume(data_path("cloudvolume/image_raw"), *ctx);
+  volume::ReadOptions o;
+  o.time_point = 1;
+  const Bbox b = pre->metadata().scales[0].bounds;
+  const Error e = error_of([&] { pre->read({b.min, b.min + Vec3{1, 1, 1}}, 0, o); });
+  CHECK(e.code() == ErrorCode::kNotFound);
+  CHECK_THAT(e.what(), Catch::Contains("no time axis"));
+  const auto xy = open_fixture("xy.zarr", *ctx);
+  const Error z = error_of([&] { xy->read({{0, 0, 0}, {1, 1, 1}}, 0, o); });
+  CHECK(z.code() == ErrorCode::kNotFound);
+}
