@@ -9,6 +9,7 @@
 #include "imagery/volume/mip.h"
 #include "imagery/volume/open_volume.h"
 #include "support/error_of.h"
+#include "support/fault_server.h"
 #include "support/nginx_server.h"
 #include "zarr/zarr_test_support.h"
 
@@ -317,4 +318,62 @@ TEST_CASE("volumes without a time axis have time point 0 only", "[zarr][volume]"
   const auto xy = open_fixture("xy.zarr", *ctx);
   const Error z = error_of([&] { xy->read({{0, 0, 0}, {1, 1, 1}}, 0, o); });
   CHECK(z.code() == ErrorCode::kNotFound);
+}
+
+TEST_CASE("OME-Zarr over a misbehaving server: retries, missing shards, truncated ones, 403",
+          "[zarr][volume][http][faults]") {
+  // Serves tests/data/zarr/v3image.zarr; the shards of level 0 answer 503 once, shard c/1/0/0/0
+  // is missing (404: fill value), and level 1's shards are cut in half or forbidden on demand.
+  std::atomic<int> unavailable{0};
+  std::atomic<bool> truncate{false}, forbid{false};
+  imagery::testing::FaultServer server([&](httplib::Server& s, imagery::testing::FaultServer&) {
+    s.Get(R"(/g/(.*))", [&](const httplib::Request& req, httplib::Response& r) {
+      const std::string rel = req.matches[1];
+      const std::string path = data_path("zarr/v3image.zarr/" + rel);
+      if (rel == "0/c/1/0/0/0" || !fs::is_regular_file(path)) {
+        r.status = 404;
+        return;
+      }
+      if (rel.rfind("0/c/", 0) == 0 && unavailable.fetch_add(1) < 2) {
+        r.status = 503;
+        return;
+      }
+      if (rel.rfind("1/c/", 0) == 0 && forbid) {
+        r.status = 403;
+        return;
+      }
+      auto bytes = imagery::testing::read_file(path);
+      if (rel.rfind("1/c/", 0) == 0 && truncate) bytes.resize(bytes.size() / 2);
+      r.set_content(std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
+                    "application/octet-stream");
+    });
+  });
+  io::ContextOptions o = imagery::testing::quick_options();
+  auto ctx = imagery::testing::make_context(o);
+  auto disk_ctx = imagery::testing::make_context();
+  const auto http = volume::open_volume("zarr://" + server.url("g"), *ctx);
+  const auto disk = open_fixture("v3image.zarr", *disk_ctx);
+  const Bbox b0 = disk->metadata().scales[0].bounds;
+  const Array a = http->read(b0, 0, {});
+  const Array d = disk->read(b0, 0, {});
+  // The missing shard holds channel 1, z 0..4, y 0..8, x 0..8: fill value 0 there.
+  int wrong = 0;
+  for (std::int64_t c = 0; c < 2; ++c)
+    for (std::int64_t z = 0; z < 4; ++z)
+      for (std::int64_t y = 0; y < 16; ++y)
+        for (std::int64_t x = 0; x < 20; ++x) {
+          const bool missing = c == 1 && y < 8 && x < 8;
+          wrong += a.at<std::uint8_t>(x, y, z, c) !=
+                   (missing ? std::uint8_t{0} : d.at<std::uint8_t>(x, y, z, c));
+        }
+  CHECK(wrong == 0);
+  CHECK(unavailable.load() >= 2);
+  truncate = true;
+  const Error e = error_of([&] { http->read(disk->metadata().scales[1].bounds, 1, {}); });
+  CHECK(e.code() == ErrorCode::kDataLoss);
+  CHECK_THAT(e.what(), Catch::Contains(server.url("g/1/c/")));
+  truncate = false;
+  forbid = true;
+  const Error f = error_of([&] { http->read(disk->metadata().scales[1].bounds, 1, {}); });
+  CHECK(f.code() == ErrorCode::kPermissionDenied);
 }
