@@ -108,7 +108,9 @@ ZarrDriver::ZarrDriver(std::string url, zarr::ImageMetadata image,
     const auto res = [&](int axis) {
       return tidy(ds.scale[static_cast<std::size_t>(axis)] * nm(axis));
     };
-    s.resolution = {res(x_), res(y_), z_ < 0 ? res(x_) : res(z_)};
+    // A 2-D image is one z as thick as a level-0 pixel is wide, at every level (no z factor).
+    const double flat_z = tidy(image_.datasets[0].scale[static_cast<std::size_t>(x_)] * nm(x_));
+    s.resolution = {res(x_), res(y_), z_ < 0 ? flat_z : res(z_)};
     // NGFF translations place voxel centres, and writers differ: some shift a level that
     // summarises f level-0 voxels by (f - 1) / 2 of them (the centre of what it summarises),
     // others keep level 0's translation. Whichever makes the offset a whole number of this

@@ -2,8 +2,12 @@
 // points, channels, levels by index and pixel size, voxel offsets from the translations, label
 // groups, Zarr v3 with sharding, auto-detection of unprefixed sources, reads over nginx, and the
 // table of invalid groups.
+#include <algorithm>
+#include <atomic>
 #include <catch2/catch.hpp>
+#include <cstring>
 #include <filesystem>
+#include <tuple>
 
 #include "imagery/core/error.h"
 #include "imagery/volume/mip.h"
@@ -134,14 +138,14 @@ TEST_CASE("OME-Zarr levels by index, by exact pixel size, or the nearest", "[zar
   const auto v = open_fixture("xy.zarr", *ctx);
   const auto& m = v->metadata();
   CHECK(volume::select_mip(m, volume::MipSelector::parse("2")) == 2);
-  CHECK(volume::select_mip(m, volume::MipSelector::parse("12,12,12")) == 1);
-  const Error e = error_of([&] { volume::select_mip(m, volume::MipSelector::parse("13,13,13")); });
+  CHECK(volume::select_mip(m, volume::MipSelector::parse("12,12,6")) == 1);
+  const Error e = error_of([&] { volume::select_mip(m, volume::MipSelector::parse("13,13,6")); });
   CHECK(e.code() == ErrorCode::kNotFound);
-  CHECK_THAT(e.what(), Catch::Contains("[12, 12, 12]"));
-  auto nearest = volume::MipSelector::parse("13,13,13");
+  CHECK_THAT(e.what(), Catch::Contains("[12, 12, 6]"));
+  auto nearest = volume::MipSelector::parse("13,13,6");
   nearest.nearest = true;
   CHECK(volume::select_mip(m, nearest) == 1);
-  nearest = volume::MipSelector::parse("100,100,100");
+  nearest = volume::MipSelector::parse("100,100,6");
   nearest.nearest = true;
   CHECK(volume::select_mip(m, nearest) == 2);
 }
@@ -376,4 +380,47 @@ TEST_CASE("OME-Zarr over a misbehaving server: retries, missing shards, truncate
   forbid = true;
   const Error f = error_of([&] { http->read(disk->metadata().scales[1].bounds, 1, {}); });
   CHECK(f.code() == ErrorCode::kPermissionDenied);
+}
+
+TEST_CASE("levels downsampled by 3 convert level-0 bounds by their factors",
+          "[zarr][volume][mip]") {
+  // y,x 6 x 9 at 2 nm, and 2 x 3 at 6 nm; raw chunks written by hand, translation 6 nm (3 and 1
+  // voxels).
+  imagery::testing::TempDir tmp;
+  const std::string g = tmp.file("f3.zarr");
+  fs::create_directories(g + "/0");
+  fs::create_directories(g + "/1");
+  imagery::testing::write_file(g + "/.zgroup", std::string(R"({"zarr_format": 2})"));
+  imagery::testing::write_file(g + "/.zattrs",
+                               std::string(R"({"multiscales": [{"version": "0.4", "axes": [
+        {"name": "y", "type": "space", "unit": "nanometer"},
+        {"name": "x", "type": "space", "unit": "nanometer"}],
+        "datasets": [
+          {"path": "0", "coordinateTransformations": [{"type": "scale", "scale": [2, 2]},
+                                                       {"type": "translation", "translation": [6, 6]}]},
+          {"path": "1", "coordinateTransformations": [{"type": "scale", "scale": [6, 6]},
+                                                       {"type": "translation", "translation": [8, 8]}]}]}]})"));
+  for (const auto& [level, h, w] : {std::tuple{"0", 6, 9}, std::tuple{"1", 2, 3}}) {
+    imagery::testing::write_file(
+        g + "/" + level + "/.zarray",
+        R"({"zarr_format": 2, "shape": [)" + std::to_string(h) + ", " + std::to_string(w) +
+            R"(], "chunks": [)" + std::to_string(h) + ", " + std::to_string(w) +
+            R"(], "dtype": "|u1", "order": "C", "fill_value": 0, "compressor": null, "filters": null})");
+    std::vector<std::byte> bytes(static_cast<std::size_t>(h * w));
+    for (std::size_t i = 0; i < bytes.size(); ++i)
+      bytes[i] = static_cast<std::byte>(i + (*level == '1' ? 100 : 0));
+    imagery::testing::write_file(g + "/" + level + "/0.0", bytes);
+  }
+  auto ctx = imagery::testing::make_context();
+  const auto v = volume::open_volume(g, *ctx);
+  const auto& m = v->metadata();
+  CHECK(m.scales[0].bounds == Bbox{{3, 3, 0}, {12, 9, 1}});
+  // 8 nm at 6 nm voxels is 1.33: not whole; shifted by (6 - 2) / 2 it is exactly 1 voxel.
+  CHECK(m.scales[1].bounds == Bbox{{1, 1, 0}, {4, 3, 1}});
+  CHECK(m.downsample_factor(1) == Vec3d{3, 3, 1});
+  const Bbox at1 = downsample_bounds({{6, 3, 0}, {12, 9, 1}}, m.downsample_factor(1));
+  CHECK(at1 == Bbox{{2, 1, 0}, {4, 3, 1}});
+  const Array a = v->read(at1, 1, {});
+  CHECK(a.at<std::uint8_t>(0, 0, 0) == 101);  // x 2 - offset 1 = column 1 of row 0
+  CHECK(a.at<std::uint8_t>(1, 1, 0) == 105);
 }

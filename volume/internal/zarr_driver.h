@@ -1,6 +1,7 @@
 // The OME-Zarr driver: an NGFF image or label group (zarr/ngff.h) whose multiscale datasets are
 // Zarr arrays (zarr/array.h) behind the volume interface. Each dataset is a scale: its resolution
-// is the dataset's scale on x, y, z in nm (a 2-D image has one z, as thick as a pixel is wide),
+// is the dataset's scale on x, y, z in nm (a 2-D image has one z, as thick as a level-0 pixel is
+// wide at every level),
 // its voxel offset the translation in voxels of that scale (rounded), so that images, their
 // labels and precomputed volumes in the same physical space line up. The t axis is chosen by
 // ReadOptions::time_point; the c axis becomes the array's channels. Absent chunks read as the
