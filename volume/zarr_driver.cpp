@@ -208,9 +208,10 @@ Array ZarrDriver::read(const Bbox& box, int mip, const ReadOptions& options) con
              scale.bounds.to_string(),
          Remedy::kReadOutside);
   if (options.time_point < 0 || options.time_point >= metadata_.time_points)
-    fail(ErrorCode::kNotFound, metadata_.url + " has no time point " +
-                                   std::to_string(options.time_point) + " (time points 0.." +
-                                   std::to_string(metadata_.time_points - 1) + ")");
+    fail(ErrorCode::kNotFound,
+         metadata_.url + " has no time point " + std::to_string(options.time_point) +
+             (t_ < 0 ? std::string(" (it has no time axis: time point 0 only)")
+                     : " (time points 0.." + std::to_string(metadata_.time_points - 1) + ")"));
   const Vec3 size = box.size();
   const Shape4 shape{size.x, size.y, size.z, metadata_.channels};
   const std::uint64_t bytes = array_bytes(size, metadata_.channels, metadata_.dtype);
