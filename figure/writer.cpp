@@ -80,7 +80,7 @@ class PdfWriter : public FigureWriter {
   bool draws_vectors() const override { return true; }
   std::vector<std::byte> encode(const graphics::Scene& scene,
                                 const EncodeOptions& options) const override {
-    return graphics::write_pdf(scene, options.print.size);
+    return graphics::write_pdf(scene, options.print.size, options.pool);
   }
 };
 

@@ -1,7 +1,6 @@
 // A PNG encoder for figures that deflates horizontal strips of the picture on the thread pool
-// and joins them into one zlib stream (each strip ends on a byte-aligned sync flush, the Adler-32
-// checksums are combined), the way pigz parallelises gzip. libpng writes the signature, IHDR,
-// IDAT and IEND chunks around it. Every row uses the "up" filter (none at level 0), so the
+// and joins them into one zlib stream (core/parallel_deflate.h). libpng writes the signature,
+// IHDR, IDAT and IEND chunks around it. Every row uses the "up" filter (none at level 0), so the
 // result decodes with any PNG reader and costs about 1/threads of a single zlib stream.
 #pragma once
 

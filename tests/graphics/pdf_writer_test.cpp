@@ -148,3 +148,90 @@ TEST_CASE("PDF sizes must be positive", "[graphics][pdf]") {
   s.width = std::nan("");
   CHECK_THROWS_AS(write_pdf(s, {10, 10}), Error);
 }
+
+TEST_CASE("a translucent picture gets a soft mask, an opaque RGBA one none", "[graphics][pdf]") {
+  Scene s;
+  s.width = s.height = 8;
+  auto translucent = std::make_shared<overlay::Image>(8, 8, 4);
+  auto opaque = std::make_shared<overlay::Image>(8, 8, 4);
+  for (std::uint32_t y = 0; y < 8; ++y)
+    for (std::uint32_t x = 0; x < 8; ++x) {
+      std::uint8_t* t = translucent->pixel(x, y);
+      std::uint8_t* o = opaque->pixel(x, y);
+      t[0] = o[0] = static_cast<std::uint8_t>(30 * x);
+      t[1] = o[1] = static_cast<std::uint8_t>(30 * y);
+      t[2] = o[2] = 200;
+      t[3] = static_cast<std::uint8_t>(x * 32);
+      o[3] = 255;
+    }
+  s.items.push_back(ImageItem{translucent, 0, 0, 8, 8, "a"});
+  s.items.push_back(ImageItem{opaque, 0, 0, 4, 4, "b"});
+  testing::TempDir tmp;
+  testing::write_file(tmp.file("f.pdf"), write_pdf(s, {10, 10}));
+  const std::string list = poppler("pdfimages", {"-list", tmp.file("f.pdf")});
+  INFO(list);
+  CHECK(std::regex_search(list, std::regex("image +8 +8 +rgb +3 +8 +image +no ")));
+  CHECK(std::regex_search(list, std::regex("smask +8 +8 +gray +1 +8 +image +no ")));
+  CHECK(std::count(list.begin(), list.end(), '\n') == 5);  // two headers, two pictures, one mask
+}
+
+TEST_CASE("an RGB picture whose channels agree is written grey", "[graphics][pdf]") {
+  Scene s;
+  s.width = s.height = 16;
+  auto rgb = std::make_shared<overlay::Image>(16, 16, 3);
+  for (std::size_t i = 0; i < rgb->pixels.size(); ++i)
+    rgb->pixels[i] = static_cast<std::uint8_t>(i / 3 % 251);
+  s.items.push_back(ImageItem{rgb, 0, 0, 16, 16, "imagery"});
+  testing::TempDir tmp;
+  testing::write_file(tmp.file("f.pdf"), write_pdf(s, {10, 10}));
+  const std::string list = poppler("pdfimages", {"-list", tmp.file("f.pdf")});
+  INFO(list);
+  CHECK(std::regex_search(list, std::regex("image +16 +16 +gray +1 +8 +image +no ")));
+  poppler("pdftocairo", {"-png", "-singlefile", "-scale-to-x", "16", "-scale-to-y", "16",
+                         tmp.file("f.pdf"), tmp.file("f")});
+  CHECK(testing::exact_in(overlay::read_figure_png(tmp.file("f.png")), render_raster(s),
+                          {{0, 0, 16, 16}}, false) == "");
+}
+
+TEST_CASE("a large scene is cut into content streams that draw as one, on any pool",
+          "[graphics][pdf]") {
+  // 400 polygons of 101 points: more than one stream's worth of path.
+  Scene s = testing::figure_scene();
+  std::mt19937 rng(5);
+  for (int k = 0; k < 400; ++k) {
+    PathItem p;
+    Polyline line;
+    const double cx = 20 + rng() % 216, cy = 20 + rng() % 216;
+    for (int i = 0; i <= 100; ++i) {
+      const double a = i * 2 * 3.14159265358979 / 101;
+      line.points.push_back({std::round(cx + 12 * std::cos(a)), std::round(cy + 12 * std::sin(a))});
+    }
+    p.subpaths = {line};
+    p.stroke = Stroke{Color{static_cast<std::uint8_t>(rng()), 200, 40, 160}, 1};
+    p.role = "outline";
+    s.items.push_back(p);
+  }
+  ThreadPool pool(3);
+  const std::vector<std::byte> alone = write_pdf(s, {89, 89});
+  CHECK(write_pdf(s, {89, 89}, &pool) == alone);  // the pool changes nothing in the bytes
+  testing::TempDir tmp;
+  testing::write_file(tmp.file("f.pdf"), alone);
+  const std::string text(reinterpret_cast<const char*>(alone.data()), alone.size());
+  std::smatch m;
+  REQUIRE(std::regex_search(text, m, std::regex("/Contents \\[([0-9 R]+)\\]")));
+  CHECK(std::count(m[1].first, m[1].second, 'R') > 1);
+  poppler("pdftocairo", {"-png", "-singlefile", "-scale-to-x", "256", "-scale-to-y", "256",
+                         tmp.file("f.pdf"), tmp.file("f")});
+  CHECK(testing::agreement(overlay::read_figure_png(tmp.file("f.png")), render_raster(s), 8, 0.98,
+                           false) == "");
+}
+
+TEST_CASE("a scene with a non-finite point is refused", "[graphics][pdf]") {
+  Scene s = testing::figure_scene();
+  PathItem p;
+  p.subpaths = {{{{1, 1}, {std::nan(""), 2}, {3, 3}}, true}};
+  p.fill = Color{255, 0, 0, 255};
+  s.items.push_back(p);
+  CHECK_THROWS_AS(write_pdf(s, {10, 10}), Error);
+  CHECK_THROWS_AS(write_pdf(testing::figure_scene(), {10, 10}, nullptr, 10), Error);
+}
