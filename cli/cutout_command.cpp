@@ -28,6 +28,8 @@ struct CutoutArgs {
   std::string root_ids;
   std::string timestamp;
   std::string output;
+  std::int64_t time_point = 0;
+  bool nearest = false;
 };
 
 // --root-ids: "all", or ids separated by commas.
@@ -58,6 +60,10 @@ CommandRunner add_cutout_command(CLI::App& app, const GlobalOptions& global) {
       ->allow_extra_args(false);
   cmd->add_option("--mip", args->mip,
                   "Mip index, or a resolution RX,RY,RZ in nm (default: the default mip)");
+  cmd->add_flag("--nearest", args->nearest,
+                "With --mip RX,RY,RZ: the nearest level when none has that pixel size");
+  cmd->add_option("--t", args->time_point,
+                  "T: the time point of a source with a time axis (OME-Zarr's t; default 0)");
   cmd->add_flag("--fill-missing", args->fill_missing, "Read missing chunks as 0");
   cmd->add_flag("--unbounded", args->unbounded,
                 "Allow bounds outside the volume (outside reads as 0)");
@@ -72,8 +78,9 @@ CommandRunner add_cutout_command(CLI::App& app, const GlobalOptions& global) {
   return [args, &global] {
     PhaseTimer timer(global);
     const Bbox bounds = parse_bounds(args->bounds, "--bounds");
-    const volume::MipSelector selector =
+    volume::MipSelector selector =
         with_flag("--mip", [&] { return volume::MipSelector::parse(args->mip); });
+    selector.nearest = args->nearest;
     std::optional<std::vector<std::uint64_t>> root_ids;
     const bool map_roots = !args->root_ids.empty();
     if (map_roots) root_ids = parse_root_ids(args->root_ids);
@@ -90,6 +97,7 @@ CommandRunner add_cutout_command(CLI::App& app, const GlobalOptions& global) {
     options.max_output_bytes = global.max_memory_bytes();
     options.fill_missing = args->fill_missing;
     options.bounded = !args->unbounded;
+    options.time_point = args->time_point;
     if (volume->has_label_mapping()) {
       // CloudVolume's download(): supervoxels unless root ids are asked for.
       if (map_roots) options.labels = volume::ReadOptions::Labels::kMapped;

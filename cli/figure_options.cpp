@@ -115,6 +115,11 @@ void add_figure_options(CLI::App* cmd) {
       ->description(
           "T: read root ids of a graphene segmentation as of T: unix seconds or ISO 8601 (no "
           "zone: UTC). Default: the instant the command started");
+  cmd->add_option("--t")->description(
+      "T: the time point of sources with a time axis (OME-Zarr's t; default 0)");
+  cmd->add_flag("--nearest")
+      ->description(
+          "With --image-mip/--seg-mip RX,RY,RZ: the nearest level when none has that pixel size");
   cmd->add_option("--state")->description(
       "STATE: draw a Neuroglancer state's cross-section as Neuroglancer does: a JSON file, - "
       "(stdin), a Neuroglancer link (#!{...} or #!URL of a JSON state), or a state's URL");

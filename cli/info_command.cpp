@@ -42,6 +42,11 @@ void print_table(const volume::Volume& volume) {
     out << label << std::string(label.size() < 13 ? 13 - label.size() : 1, ' ')
         << (value.empty() ? "(not given)" : value) << "\n";
   }
+  // What the format adds (OME-Zarr: axes, units, channels, label groups).
+  for (const auto& [key, value] : m.details) {
+    const std::string label = key + ":";
+    out << label << std::string(label.size() < 13 ? 13 - label.size() : 1, ' ') << value << "\n";
+  }
   std::vector<std::vector<std::string>> rows{{"mip", "key", "resolution (nm)", "size",
                                               "voxel offset", "chunk size", "encoding", "sharded"}};
   for (std::size_t i = 0; i < m.scales.size(); ++i) {

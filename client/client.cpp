@@ -78,6 +78,7 @@ Client::Client(std::shared_ptr<const volume::Volume> image,
       segmentation_(std::move(segmentation)),
       bounded_(options.bounded),
       fill_missing_(options.fill_missing),
+      time_point_(options.time_point),
       max_output_bytes_(options.max_output_bytes),
       pool_(options.pool),
       stop_(options.stop),
@@ -215,6 +216,7 @@ Array Client::download(const volume::Volume& v, const Bbox& voxels, int mip,
   o.on_progress = progress;
   o.bounded = bounded_;
   o.fill_missing = fill_missing_;
+  o.time_point = time_point_;
   o.max_output_bytes = max_output_bytes_;
   o.stop = stop_;
   return v.read(voxels, mip, o);

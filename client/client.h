@@ -67,6 +67,8 @@ struct ClientOptions {
   // a call are found through their leaves, as ImageryClient does with a list.
   volume::ReadOptions::Labels labels = volume::ReadOptions::Labels::kMapped;
   std::optional<std::chrono::system_clock::time_point> timestamp;
+  // The time point both sources are read at (OME-Zarr's t axis; volumes without one have 0).
+  std::int64_t time_point = 0;
 };
 
 // One source's cutout and where it lies.
@@ -171,6 +173,7 @@ class Client {
   Vec3d resolution_;
   int image_mip_ = 0, segmentation_mip_ = 0;
   bool bounded_ = false, fill_missing_ = true;
+  std::int64_t time_point_ = 0;
   std::size_t max_output_bytes_ = std::size_t{16} << 30;
   ThreadPool* pool_ = nullptr;
   std::stop_token stop_;

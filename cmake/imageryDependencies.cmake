@@ -1,6 +1,7 @@
 # Imported targets for the libraries imagery links that ship no CMake package of their own
-# (Debian's libmurmurhash-dev and libdeflate-dev): imagery_deps::murmurhash and
-# imagery_deps::deflate; and cairo, which has only pkg-config files: imagery_deps::cairo.
+# (Debian's libmurmurhash-dev, libdeflate-dev, libblosc-dev, libzstd-dev, liblz4-dev):
+# imagery_deps::murmurhash, imagery_deps::deflate, imagery_deps::blosc, imagery_deps::zstd and
+# imagery_deps::lz4; and cairo, which has only pkg-config files: imagery_deps::cairo.
 # Included by the build and, installed beside imageryConfig.cmake, by every project that finds
 # the package, so the installed targets name these targets, never a path on the machine that
 # built them.
@@ -27,6 +28,10 @@ endfunction()
 # MurmurHash3_x86_128 for sharded scales; libdeflate inflates single-member gzip chunks.
 _imagery_import(murmurhash murmurhash.h murmurhash libmurmurhash-dev)
 _imagery_import(deflate libdeflate.h deflate libdeflate-dev)
+# zarr/: the compressors of Zarr chunks (c-blosc 1, zstd, lz4).
+_imagery_import(blosc blosc.h blosc libblosc-dev)
+_imagery_import(zstd zstd.h zstd libzstd-dev)
+_imagery_import(lz4 lz4.h lz4 liblz4-dev)
 
 # cairo draws scenes (graphics/): its image surfaces, FreeType fonts and PDF surface. pkg-config
 # runs where the package is used, so the installed targets name no path of the building machine.

@@ -144,6 +144,10 @@ struct FigureSpec {
   // A graphene segmentation drawn as supervoxels (ImageryClient's root_ids=None) instead of root
   // ids (its root_ids='all', the default).
   bool supervoxels = false;
+  // The time point of sources with a time axis (OME-Zarr's t; `--t`), and whether a mip given
+  // as a resolution may be the nearest scale (`--nearest`) instead of an exact one.
+  std::int64_t time_point = 0;
+  bool nearest = false;
   RegionSpec region;
   std::optional<Vec3d> resolution;  // nm per coordinate unit (default: the image's default mip)
   bool bounded = false;             // refuse boxes outside the volumes (default: read 0)

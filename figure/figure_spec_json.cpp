@@ -27,6 +27,8 @@ const std::vector<std::string> kKeys = {"format",
                                         "mat_version",
                                         "timestamp",
                                         "supervoxels",
+                                        "t",
+                                        "nearest",
                                         "state",
                                         "panel",
                                         "panel_size",
@@ -193,6 +195,10 @@ class Reader {
       spec_.resolution.reset();
     else if (key == "bounded")
       spec_.bounded = fresh.bounded;
+    else if (key == "t")
+      spec_.time_point = 0;
+    else if (key == "nearest")
+      spec_.nearest = false;
     else if (key == "fill_missing" || key == "no_fill_missing")
       spec_.fill_missing = true;
     else if (key == "root_ids")
@@ -414,6 +420,11 @@ class Reader {
       timestamp(v);
     } else if (key == "supervoxels") {
       spec_.supervoxels = boolean(v);
+    } else if (key == "t") {
+      spec_.time_point = integer(v);
+      if (spec_.time_point < 0) bad("must be a time point index (0 or more)");
+    } else if (key == "nearest") {
+      spec_.nearest = boolean(v);
     } else if (key == "bounds") {
       bounds_ = numbers(v, 6, 6);
     } else if (key == "center") {
@@ -886,6 +897,9 @@ ordered_json figure_spec_to_json(const FigureSpec& spec) {
   j["timestamp"] = spec.timestamp ? ordered_json(cave::format_timestamp(*spec.timestamp))
                                   : ordered_json(nullptr);
   j["supervoxels"] = spec.supervoxels;
+  // Written only when set, so that sidecars of sources without time read as before.
+  if (spec.time_point != 0) j["t"] = spec.time_point;
+  if (spec.nearest) j["nearest"] = true;
   if (spec.state) {
     const StateSpec& st = *spec.state;
     j["state"] = st.state;

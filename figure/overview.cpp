@@ -115,6 +115,7 @@ Overview fetch_overview(const FigureSpec& spec, const FigurePlan& plan,
   read.fill_missing = true;
   read.bounded = false;
   read.stop = options.stop;
+  read.time_point = spec.time_point;
   const Array section = volume.read(box, mip, read);
 
   // The figure's window; an auto window keeps the range it found on the figure.

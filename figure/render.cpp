@@ -107,6 +107,18 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
   }
   if (seg_future.valid()) seg = seg_future.get();
 
+  // Display defaults the sources record where the spec gives none: OME-Zarr's omero window
+  // (the sidecar then records it), and image-label colours for --palette labels.
+  if (image && spec.style.window.mode == overlay::DisplayWindow::Mode::kClip)
+    if (const auto& w = image->metadata().display_window) {
+      spec.style.window.mode = overlay::DisplayWindow::Mode::kRange;
+      spec.style.window.min = w->first;
+      spec.style.window.max = w->second;
+    }
+  if (seg && spec.style.colors.palette == "labels" && spec.style.colors.by_id.empty())
+    for (const auto& [id, rgba] : seg->metadata().label_colors)
+      spec.style.colors.by_id.emplace_back(id, palettes::Rgb8{rgba[0], rgba[1], rgba[2]});
+
   // What the sources are must suit a figure before anything is fetched.
   if (image && image->metadata().channels != 1)
     fail(ErrorCode::kInvalidArgument, name("image") + " " + image->url() + " has " +
@@ -158,8 +170,11 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
       fail(e.code(), name(field) + ": " + e.what(), e.remedy());
     }
   };
+  copts.time_point = spec.time_point;
   if (spec.image) copts.image_mip = spec.image->mip;
   if (spec.segmentation) copts.segmentation_mip = spec.segmentation->mip;
+  copts.image_mip.nearest = spec.nearest;
+  copts.segmentation_mip.nearest = spec.nearest;
   if (image)
     with_name("image_mip", [&] { return volume::select_mip(image->metadata(), copts.image_mip); });
   if (seg)

@@ -21,6 +21,8 @@
 #include "fuzz/fuzz_shard_index.h"
 #include "fuzz/fuzz_text.h"
 #include "fuzz/fuzz_truetype.h"
+#include "fuzz/fuzz_zarr_chunk.h"
+#include "fuzz/fuzz_zarr_metadata.h"
 
 namespace imagery::fuzz {
 
@@ -46,6 +48,8 @@ inline constexpr Target kTargets[] = {
     {"fuzz_neuroglancer_state", fuzz_neuroglancer_state},
     {"fuzz_annotation_file", fuzz_annotation_file},
     {"fuzz_truetype", fuzz_truetype},
+    {"fuzz_zarr_metadata", fuzz_zarr_metadata},
+    {"fuzz_zarr_chunk", fuzz_zarr_chunk},
 };
 
 }  // namespace imagery::fuzz

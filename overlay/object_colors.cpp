@@ -12,6 +12,23 @@ std::string format_id(std::uint64_t id, bool ids_signed) {
 
 std::vector<palettes::Rgb8> object_colors(const std::vector<std::uint64_t>& ids, bool ids_signed,
                                           const ColorChoice& choice) {
+  if (choice.palette == "labels") {
+    // The source's colours by id where it has one (OME-Zarr image-label), and husl colours in
+    // drawing order for the others.
+    std::unordered_map<std::uint64_t, palettes::Rgb8> by_id;
+    for (const auto& [id, color] : choice.by_id) by_id[id] = color;
+    std::size_t others = 0;
+    for (std::uint64_t id : ids) others += by_id.count(id) == 0;
+    const auto husl = palettes::to_uint8(palettes::discrete_colors("husl", others, choice.params));
+    std::vector<palettes::Rgb8> out;
+    out.reserve(ids.size());
+    std::size_t next = 0;
+    for (std::uint64_t id : ids) {
+      const auto it = by_id.find(id);
+      out.push_back(it != by_id.end() ? it->second : husl[next++]);
+    }
+    return out;
+  }
   if (!choice.by_id.empty()) {
     std::unordered_map<std::uint64_t, palettes::Rgb8> by_id;
     for (const auto& [id, color] : choice.by_id) by_id[id] = color;  // the last one given wins

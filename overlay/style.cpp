@@ -37,7 +37,8 @@ void check_style(const OverlayStyle& s, const FieldNamer& namer) {
     bad("husl_s", "must be in [0, 1], got " + number(s.colors.params.s));
   if (!(s.colors.params.l >= 0 && s.colors.params.l <= 1))
     bad("husl_l", "must be in [0, 1], got " + number(s.colors.params.l));
-  if (!palettes::is_palette_name(s.colors.palette))
+  // "labels": the segmentation's own colours (OME-Zarr image-label), husl for the others.
+  if (s.colors.palette != "labels" && !palettes::is_palette_name(s.colors.palette))
     fail(ErrorCode::kInvalidArgument, name("palette") + ": unknown palette '" + s.colors.palette +
                                           "' (known: " + palettes::palette_names_text() + ")");
   if (!s.colors.by_id.empty() && !s.colors.by_rank.empty())

@@ -110,6 +110,7 @@ GrapheneDriver::GrapheneDriver(cave::GrapheneUrl url, precomputed::Volume waters
 }
 
 Array GrapheneDriver::read(const Bbox& box, int mip, const ReadOptions& options) const {
+  check_no_time_point(metadata(), options);
   if (options.labels == ReadOptions::Labels::kStored)
     return watershed_.download(box, mip, cutout_options(options));
 

@@ -76,6 +76,7 @@ int select_mip(const Metadata& m, const MipSelector& selector) {
   const Vec3d& r = std::get<Vec3d>(selector.choice);
   for (std::size_t i = 0; i < m.scales.size(); ++i)
     if (same_resolution(m.scales[i].resolution, r)) return static_cast<int>(i);
+  if (selector.nearest) return nearest_mip(m, r);
   std::string have;
   for (const auto& s : m.scales) have += (have.empty() ? "" : ", ") + s.resolution.to_string();
   fail(ErrorCode::kNotFound,

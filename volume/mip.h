@@ -1,6 +1,6 @@
-// Choosing a scale ("mip"): by index, by resolution in nm (exact, relative tolerance 1e-6), or
-// the volume's default. Messages name the volume and what it has; callers add the option or
-// argument the choice came from.
+// Choosing a scale ("mip"): by index, by resolution in nm (exact, relative tolerance 1e-6, or the
+// nearest with MipSelector::nearest), or the volume's default. Messages name the volume and what it
+// has; callers add the option or argument the choice came from.
 #pragma once
 
 #include <string>
@@ -13,6 +13,8 @@ namespace imagery::volume {
 
 struct MipSelector {
   std::variant<std::monostate, int, Vec3d> choice;  // default, index, resolution
+  // With a resolution: the nearest usable scale when none matches exactly (ngio's strict=False).
+  bool nearest = false;
 
   static MipSelector index(int mip) { return {mip}; }
   static MipSelector resolution(const Vec3d& nm) { return {nm}; }

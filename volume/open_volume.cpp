@@ -7,19 +7,42 @@
 #include "imagery/io/url.h"
 #include "imagery/volume/internal/graphene_driver.h"
 #include "imagery/volume/internal/precomputed_driver.h"
+#include "imagery/volume/internal/zarr_driver.h"
 
 namespace imagery::volume {
 
 namespace {
 
+// URLs without a format prefix: a name with a ".zarr" segment is OME-Zarr; anything else is
+// precomputed, unless it has no `info` but an OME-Zarr group's metadata (zarr.json or .zattrs).
+std::shared_ptr<const Volume> open_unprefixed(const std::string& url, io::Context& context) {
+  if (looks_like_zarr(url)) return open_zarr(url, context);
+  try {
+    return open_precomputed(url, context);
+  } catch (const Error& e) {
+    if (e.code() != ErrorCode::kNotFound) throw;
+    try {
+      return open_zarr(url, context);
+    } catch (const Error& z) {
+      if (z.code() == ErrorCode::kNotFound) throw e;  // neither: the precomputed message
+      throw;
+    }
+  }
+}
+
 struct Registry {
   std::mutex mutex;
   std::map<std::string, DriverFactory> by_prefix;
-  DriverFactory fallback = open_precomputed;  // URLs without a format prefix
+  DriverFactory fallback = open_unprefixed;  // URLs without a format prefix
 
   Registry() {
     by_prefix["precomputed://"] = open_precomputed;
     by_prefix["graphene://"] = open_graphene;
+    // Neuroglancer's names for Zarr sources (zarr2:// and zarr3:// pin the version there; here
+    // the group's own metadata says which it is).
+    by_prefix["zarr://"] = open_zarr;
+    by_prefix["zarr2://"] = open_zarr;
+    by_prefix["zarr3://"] = open_zarr;
   }
   static Registry& get() {
     static Registry registry;

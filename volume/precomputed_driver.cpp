@@ -1,5 +1,7 @@
 #include "imagery/volume/internal/precomputed_driver.h"
 
+#include "imagery/core/error.h"
+
 namespace imagery::volume {
 
 namespace {
@@ -59,7 +61,14 @@ precomputed::CutoutOptions cutout_options(const ReadOptions& options) {
   return o;
 }
 
+void check_no_time_point(const Metadata& m, const ReadOptions& options) {
+  if (options.time_point != 0)
+    fail(ErrorCode::kNotFound, m.url + " has no time point " + std::to_string(options.time_point) +
+                                   " (it has no time axis: time point 0 only)");
+}
+
 Array PrecomputedDriver::read(const Bbox& box, int mip, const ReadOptions& options) const {
+  check_no_time_point(metadata_, options);
   return volume_.download(box, mip, cutout_options(options));
 }
 

@@ -1,7 +1,7 @@
 // The volume interface everything above the formats consumes: what a source holds (metadata:
 // data type, channels, image or segmentation, its scales with resolution, bounds and chunk
 // shape) and read(voxels, mip, options) -> Array. Each format is a driver behind it
-// (precomputed first; graphene and OME-Zarr next), opened by open_volume() from a URL.
+// (precomputed, graphene, OME-Zarr), opened by open_volume() from a URL.
 //
 //   imagery::io::Context ctx;
 //   std::shared_ptr<const imagery::volume::Volume> v = imagery::volume::open_volume(url, ctx);
@@ -12,6 +12,7 @@
 // ones. A Volume is immutable and thread-safe, and must not outlive the Context it was opened in.
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -58,6 +59,16 @@ struct Metadata {
   // What a figure's sidecar should record about where the voxels come from beyond the URL
   // (graphene: the chunkedgraph server, its version, the table, the watershed's data_dir).
   std::vector<std::pair<std::string, std::string>> provenance;
+  // What `imagery info` shows beyond the scale table (OME-Zarr: axes, units, label groups).
+  std::vector<std::pair<std::string, std::string>> details;
+  // Display defaults the format records (OME-Zarr's `omero` channels and `image-label` colours),
+  // used where the user gives none: the window [start, end] and tint of channel 0, and colours
+  // by label.
+  std::optional<std::pair<double, double>> display_window;
+  std::optional<std::array<std::uint8_t, 3>> tint;
+  std::vector<std::pair<std::uint64_t, std::array<std::uint8_t, 4>>> label_colors;
+  // How many time points the volume has (OME-Zarr's t axis); 1 when it has none.
+  std::int64_t time_points = 1;
 
   bool is_segmentation() const { return kind == VolumeKind::kSegmentation; }
   // Throws kNotFound naming the volume when `mip` is not a scale index.
@@ -88,6 +99,9 @@ struct ReadOptions {
   // in the box, CloudVolume's segids); every other voxel reads 0. The timestamp plays no part
   // (root ids never change). nullopt: every label mapped.
   std::optional<std::vector<std::uint64_t>> mapped_ids;
+  // The index on the time axis (OME-Zarr's t); kNotFound when the volume has no such time point.
+  // Volumes without time read time point 0 only.
+  std::int64_t time_point = 0;
 };
 
 class Volume {

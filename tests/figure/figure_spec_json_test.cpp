@@ -283,6 +283,17 @@ TEST_CASE("the writer writes every key of the schema and the reader knows every 
   pub.output.simplify = 0.5;
   const auto pub_doc = figure_spec_to_json(pub);
   for (const auto& item : pub_doc.items()) written.insert(item.key());
+  // A source with a time axis, its level the nearest to a pixel size (written only when set).
+  FigureSpec timed = base_spec();
+  timed.time_point = 3;
+  timed.nearest = true;
+  const auto timed_doc = figure_spec_to_json(timed);
+  for (const auto& item : timed_doc.items()) written.insert(item.key());
+  const FigureSpec timed_back =
+      imagery::figure::read_figure_spec(nlohmann::json::parse(timed_doc.dump()));
+  CHECK(timed_back.time_point == 3);
+  CHECK(timed_back.nearest);
+  CHECK_FALSE(figure_spec_to_json(base_spec()).contains("t"));
   CHECK(pub_doc["scale_bar"] == "2um");
   const FigureSpec pub_back =
       imagery::figure::read_figure_spec(nlohmann::json::parse(pub_doc.dump()));

@@ -25,6 +25,9 @@ class PrecomputedDriver : public Volume {
   Metadata metadata_;
 };
 
+// Throws kNotFound unless `options` asks for time point 0 (volumes without a time axis).
+void check_no_time_point(const Metadata& m, const ReadOptions& options);
+
 // The precomputed reader's options for a volume read (both drivers read through it).
 precomputed::CutoutOptions cutout_options(const ReadOptions& options);
 
