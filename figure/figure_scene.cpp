@@ -94,9 +94,16 @@ void add_scale_bar(graphics::Scene& scene, const ScaleBarSpec& spec, const Scale
   scene.items.push_back(
       filled_rect(x0 - outline, y0 - outline, x1 + outline, y1 + outline, edge, "scale-bar"));
   scene.items.push_back(filled_rect(x0, y0, x1, y1, fill, "scale-bar"));
-  if (spec.label)
-    scene.items.push_back(text_item(g.text, (x0 + x1) / 2, y0 - outline - text_gap, font, false,
+  if (spec.label) {
+    // Centred over the bar, but moved inwards where it would reach past the panel's edge (a bar
+    // near the edge with a label wider than itself, on a small panel); a label wider than the
+    // panel is centred on it.
+    const double half = extents.width / 2 + std::max(1.0, font * 0.16);
+    const double lo = r.x + half, hi = r.x + r.w - half;
+    const double label_x = lo <= hi ? std::clamp((x0 + x1) / 2, lo, hi) : r.x + r.w / 2;
+    scene.items.push_back(text_item(g.text, label_x, y0 - outline - text_gap, font, false,
                                     graphics::TextAnchor::kMiddle, fill, "scale-bar"));
+  }
 }
 
 void add_inset(graphics::Scene& scene, const Overview& o, Corner corner, const PanelRect& r) {

@@ -121,6 +121,38 @@ TEST_CASE("a scale bar is L / output pixel size pixels long at every mip, grid a
   }
 }
 
+TEST_CASE("a scale bar's label stays inside a panel it is wider than the bar in",
+          "[figure][scale-bar]") {
+  // 100 nm is 25 pixels at 4 nm; "100 nm" at 6 points (25 pixels an em at 300 dpi) is three times
+  // wider, and the bar sits 4 pixels from the right edge: centred over the bar the label would be
+  // cut by the edge.
+  TempDir dir;
+  const json keys = {{"image_size", {96, 64}},       {"scale_bar", "100nm"},
+                     {"scale_bar_color", "#ff00ff"}, {"scale_bar_position", "bottom-right"},
+                     {"scale_bar_thickness", 3},     {"font_size", 6}};
+  const auto made = make_fixture_figure(fixture_figure(keys), dir.file("bar.png"));
+  const overlay::Image& im = made.picture;
+  const testing::Bar bar = testing::find_bar(im, 255, 0, 255);
+  INFO("the bar found: " << bar.describe());
+  REQUIRE(bar.length == 25);
+  // The label's magenta glyph pixels (above the bar): some exist, none in the two outermost
+  // columns on either side, and they reach left of the bar (the label moved inwards).
+  std::uint32_t x_min = UINT32_MAX, x_max = 0;
+  for (std::uint32_t y = 0; y + 1 < bar.y0; ++y)
+    for (std::uint32_t x = 0; x < im.width; ++x) {
+      int p[4];
+      testing::rgba_at(im, x, y, p);
+      if (p[0] == 255 && p[1] == 0 && p[2] == 255) {
+        x_min = std::min(x_min, x);
+        x_max = std::max(x_max, x);
+      }
+    }
+  REQUIRE(x_min != UINT32_MAX);
+  CHECK(x_max + 2 < im.width);
+  CHECK(x_min >= 2);
+  CHECK(x_min < bar.x0);
+}
+
 namespace {
 
 struct Expected {
