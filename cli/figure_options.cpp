@@ -48,6 +48,9 @@ void add_overlay_options(CLI::App* cmd) {
       ->description(
           "Display window for the imagery: MIN,MAX or auto (0.5/99.5 percentiles). "
           "Default: uint8 as is, other types clipped to [0, 255] as ImageryClient does");
+  cmd->add_option("--tint")->description(
+      "Colour of the imagery, as OMERO shows a channel (grey g drawn as g x COLOR / 255): COLOR "
+      "or none (grey). Default: an OME-Zarr image's omero channel colour, else grey");
   cmd->add_flag("--rgb")->description(
       "Write RGB without alpha (a picture without imagery goes on black)");
   cmd->add_option("--png-level")

@@ -80,7 +80,14 @@ void add_scale_bar(graphics::Scene& scene, const ScaleBarSpec& spec, const Scale
   const double outline = std::max(1.0, std::round(thickness / 8));
   const bool right = spec.position == Corner::kBottomRight || spec.position == Corner::kTopRight;
   const bool bottom = spec.position == Corner::kBottomRight || spec.position == Corner::kBottomLeft;
-  const graphics::TextExtents extents = graphics::measure_text(g.text, font, false);
+  graphics::TextExtents extents = graphics::measure_text(g.text, font, false);
+  // A label wider than the panel (a small panel printed with large text) is set smaller so that
+  // it fits, halo included, rather than being cut by the panel's edges.
+  const double room = r.w - 2 * std::max(1.0, font * 0.16);
+  if (extents.width > room && room > 0 && extents.width > 0) {
+    font *= room / extents.width;
+    extents = graphics::measure_text(g.text, font, false);
+  }
   const double text_gap = 0.3 * font;
   const double x0 =
       right ? snap(r.x + r.w - margin, scale) - g.scene_length : snap(r.x + margin, scale);
@@ -96,8 +103,7 @@ void add_scale_bar(graphics::Scene& scene, const ScaleBarSpec& spec, const Scale
   scene.items.push_back(filled_rect(x0, y0, x1, y1, fill, "scale-bar"));
   if (spec.label) {
     // Centred over the bar, but moved inwards where it would reach past the panel's edge (a bar
-    // near the edge with a label wider than itself, on a small panel); a label wider than the
-    // panel is centred on it.
+    // near the edge with a label wider than itself, on a small panel).
     const double half = extents.width / 2 + std::max(1.0, font * 0.16);
     const double lo = r.x + half, hi = r.x + r.w - half;
     const double label_x = lo <= hi ? std::clamp((x0 + x1) / 2, lo, hi) : r.x + r.w / 2;

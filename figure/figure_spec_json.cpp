@@ -63,6 +63,7 @@ const std::vector<std::string> kKeys = {"format",
                                         "stack",
                                         "spacing",
                                         "window",
+                                        "tint",
                                         "rgb",
                                         "scale_bar",
                                         "scale_bar_position",
@@ -237,6 +238,8 @@ class Reader {
       s.spacing = ds.spacing;
     else if (key == "window")
       s.window = ds.window;
+    else if (key == "tint")
+      s.composite.tint = ds.composite.tint;
     else if (key == "rgb")
       s.rgb = ds.rgb;
     else if (key == "state")
@@ -499,6 +502,15 @@ class Reader {
       s.spacing = integer(v);
     } else if (key == "window") {
       window(v);
+    } else if (key == "tint") {
+      // A colour, or "none" (white: the grey imagery); null or "" leaves the source's own.
+      const std::string t = text(v);
+      if (t.empty())
+        s.composite.tint.reset();
+      else if (t == "none")
+        s.composite.tint = palettes::Rgb8{255, 255, 255};
+      else
+        s.composite.tint = palettes::parse_color(t, name_(key_));
     } else if (key == "rgb") {
       s.rgb = boolean(v);
     } else if (key == "scale_bar") {
@@ -988,6 +1000,9 @@ ordered_json figure_spec_to_json(const FigureSpec& spec) {
       j["window"] = ordered_json::array({s.window.min, s.window.max});
       break;
   }
+  // Only when set (by the spec or by the source's omero colour), so other sidecars stay as
+  // they were.
+  if (s.composite.tint) j["tint"] = palettes::hex(*s.composite.tint);
   j["rgb"] = s.rgb;
   // The elements and the physical size only when asked for: most figures have none, and their
   // sidecars stay as they were.

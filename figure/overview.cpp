@@ -5,6 +5,7 @@
 
 #include "imagery/core/error.h"
 #include "imagery/overlay/display_window.h"
+#include "imagery/overlay/tint.h"
 
 namespace imagery::figure {
 
@@ -135,6 +136,9 @@ Overview fetch_overview(const FigureSpec& spec, const FigurePlan& plan,
 
   Overview o;
   o.picture = std::make_shared<overlay::Image>(resize_grey(grey, w, h, tw, th));
+  if (overlay::is_tinted(spec.style.composite.tint))
+    o.picture = std::make_shared<overlay::Image>(
+        overlay::tint_picture(*o.picture, *spec.style.composite.tint));
   o.source = meta.url;
   o.mip = mip;
   o.resolution = scale.resolution;

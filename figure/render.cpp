@@ -115,6 +115,11 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
       spec.style.window.min = w->first;
       spec.style.window.max = w->second;
     }
+  // The omero channel colour tints the imagery unless the spec names a tint (white or "none"
+  // for grey); the sidecar then records it.
+  if (image && !spec.style.composite.tint)
+    if (const auto& t = image->metadata().tint)
+      spec.style.composite.tint = palettes::Rgb8{(*t)[0], (*t)[1], (*t)[2]};
   if (seg && spec.style.colors.palette == "labels" && spec.style.colors.by_id.empty())
     for (const auto& [id, rgba] : seg->metadata().label_colors)
       spec.style.colors.by_id.emplace_back(id, palettes::Rgb8{rgba[0], rgba[1], rgba[2]});

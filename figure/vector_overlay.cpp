@@ -13,6 +13,7 @@
 #include "imagery/overlay/object_labels.h"
 #include "imagery/overlay/outline.h"
 #include "imagery/overlay/series.h"
+#include "imagery/overlay/tint.h"
 
 namespace imagery::figure {
 
@@ -226,6 +227,8 @@ void add_vector_overlay(graphics::Scene& scene, const FigureSpec& spec,
   if (has_image) {
     auto grey = std::make_shared<overlay::Image>(w, h, 1);
     grey->pixels = slice_of(overlay::to_grey8(figure.image, style.window), shape, dim, index);
+    if (overlay::is_tinted(style.composite.tint))
+      grey = std::make_shared<overlay::Image>(overlay::tint_picture(*grey, *style.composite.tint));
     scene.items.push_back(graphics::ImageItem{grey, x, y, W, H, "imagery"});
   } else if (style.rgb) {
     // A figure without imagery goes on black in RGB, as the PNG does.

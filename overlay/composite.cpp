@@ -1,6 +1,7 @@
 #include "imagery/overlay/composite.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstddef>
 #include <cstring>
@@ -10,10 +11,21 @@
 #include "imagery/overlay/internal/alpha_composite.h"
 #include "imagery/overlay/internal/distance.h"
 #include "imagery/overlay/internal/object_runs.h"
+#include "imagery/overlay/tint.h"
 
 namespace imagery::overlay {
 
 namespace {
+
+// The opaque colour of each grey level of tinted imagery.
+std::array<Rgba8, 256> tint_table(palettes::Rgb8 colour) {
+  std::array<Rgba8, 256> table;
+  for (int g = 0; g < 256; ++g) {
+    const palettes::Rgb8 c = tinted(static_cast<std::uint8_t>(g), colour);
+    table[g] = {c.r, c.g, c.b, 255};
+  }
+  return table;
+}
 
 // A frame pixel over the empty canvas: what every object looks like where it is the only frame.
 std::vector<Rgba8> first_frame_colors(const std::vector<palettes::Rgb8>& colors, std::uint8_t a) {
@@ -92,6 +104,15 @@ Image composite_picture(const std::uint32_t* ranks, std::uint32_t w, std::uint32
   Image out(w, h, 4);
   static_assert(sizeof(Rgba8) == 4);
   auto store = [&out](std::size_t i, Rgba8 c) { std::memcpy(&out.pixels[i * 4], &c, 4); };
+  if (grey && is_tinted(options.tint)) {
+    // Tinted imagery: each grey level's colour from a table, the objects over it.
+    const std::array<Rgba8, 256> base = tint_table(*options.tint);
+    if (!options.outline) {
+      for (std::size_t i = 0; i < n; ++i)
+        store(i, composite_over_opaque(base[grey[i]], first[ranks[i]]));
+      return out;
+    }
+  }
   if (!options.outline) {
     // Fill touches each pixel once, so it goes straight to the output.
     if (grey)
@@ -115,7 +136,10 @@ Image composite_picture(const std::uint32_t* ranks, std::uint32_t w, std::uint32
     for (std::size_t i = 0; i < n; ++i)
       if (!ring[i]) canvas[i].a = 0;
   }
-  if (grey)
+  if (grey && is_tinted(options.tint)) {
+    const std::array<Rgba8, 256> base = tint_table(*options.tint);
+    for (std::size_t i = 0; i < n; ++i) store(i, composite_over_opaque(base[grey[i]], canvas[i]));
+  } else if (grey)
     for (std::size_t i = 0; i < n; ++i) store(i, composite_over_grey(grey[i], canvas[i]));
   else
     for (std::size_t i = 0; i < n; ++i) store(i, canvas[i]);

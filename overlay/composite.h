@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "imagery/overlay/image.h"
@@ -21,13 +22,17 @@ struct CompositeOptions {
   int width = 10;             // band width in pixels (< 1: unlimited, as scipy)
   bool merge_outline = true;  // keep only the band of the union of all objects
   bool overlap = true;        // false: where objects' bands meet, the first object wins
+  // The imagery's colour, as OMERO and napari show one channel: grey g is drawn as
+  // round(g * colour / 255) per channel under the objects. None (or white, the same pixels): grey.
+  std::optional<palettes::Rgb8> tint;
 };
 
 // The 8-bit alpha ImageryClient gives frames for `alpha`.
 std::uint8_t frame_alpha(double alpha);
 
 // `ranks` is a w x h picture (row = y) of 0 or 1 + object index; `colors[i]` is object i's colour
-// (there must be one per object that occurs); `grey` is the w x h imagery or nullptr. Returns RGBA.
+// (there must be one per object that occurs); `grey` is the w x h imagery or nullptr (drawn in
+// options.tint when given). Returns RGBA.
 Image composite_picture(const std::uint32_t* ranks, std::uint32_t w, std::uint32_t h,
                         const std::vector<palettes::Rgb8>& colors, const std::uint8_t* grey,
                         const CompositeOptions& options);

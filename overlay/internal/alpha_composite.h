@@ -49,4 +49,14 @@ constexpr Rgba8 composite_over_grey(std::uint8_t grey, Rgba8 src) {
           detail::blend_channel(src.b, grey, coef1, coef2), 255};
 }
 
+// The same with any opaque `dst` (tinted imagery): one division-free blend per channel.
+constexpr Rgba8 composite_over_opaque(Rgba8 dst, Rgba8 src) {
+  if (src.a == 0) return dst;
+  std::uint32_t coef1 = std::uint32_t{src.a} << detail::kPrecisionBits;
+  std::uint32_t coef2 = 255u * (1u << detail::kPrecisionBits) - coef1;
+  return {detail::blend_channel(src.r, dst.r, coef1, coef2),
+          detail::blend_channel(src.g, dst.g, coef1, coef2),
+          detail::blend_channel(src.b, dst.b, coef1, coef2), 255};
+}
+
 }  // namespace imagery::overlay

@@ -3,6 +3,7 @@
 // image and its labels, the omero window as default, image-label colours, and a figure mixing a
 // precomputed image with OME-Zarr labels in the same physical space.
 #include <catch2/catch.hpp>
+#include <filesystem>
 #include <nlohmann/json.hpp>
 
 #include "imagery/core/npy.h"
@@ -115,4 +116,47 @@ TEST_CASE("figures of an OME-Zarr image with its labels, alone or beside precomp
   const auto both = run_imagery({"figure", "--image", image, "--seg", cells, "--seg-mip", "8,8,40",
                                  "--bounds", "0,0,2,40,32,3", "-o", dir.file("coarse.png")});
   CHECK(both.exit_code == 0);
+}
+
+TEST_CASE("an OME-Zarr image's omero colour tints its figures unless --tint says otherwise",
+          "[cli][zarr][figure]") {
+  // zyx.zarr with its omero channel coloured orange.
+  TempDir dir;
+  const std::string image = dir.file("orange.zarr");
+  std::filesystem::copy(data_path("zarr/zyx.zarr"), image,
+                        std::filesystem::copy_options::recursive);
+  auto attrs = nlohmann::json::parse(imagery::testing::read_text(image + "/.zattrs"));
+  REQUIRE(attrs["omero"]["channels"][0]["color"] == "FFFFFF");
+  attrs["omero"]["channels"][0]["color"] = "FF8000";
+  imagery::testing::write_file(image + "/.zattrs", attrs.dump());
+  const auto figure = [&](const std::string& out, std::vector<std::string> extra) {
+    std::vector<std::string> a = {"figure", "--image", image, "--bounds", "0,0,2,40,32,3"};
+    a.insert(a.end(), extra.begin(), extra.end());
+    a.insert(a.end(), {"-o", dir.file(out)});
+    const auto r = run_imagery(a);
+    INFO(r.err);
+    REQUIRE(r.exit_code == 0);
+    return decode_png(imagery::testing::read_file(dir.file(out)), out);
+  };
+  const PngImage tinted = figure("tinted.png", {});
+  const PngImage grey = figure("grey.png", {"--tint", "none"});
+  const PngImage named = figure("named.png", {"--tint", "#ff8000"});
+  CHECK(nlohmann::json::parse(imagery::testing::read_text(dir.file("tinted.json")))["tint"] ==
+        "#ff8000");
+  CHECK(nlohmann::json::parse(imagery::testing::read_text(dir.file("grey.json")))["tint"] ==
+        "#ffffff");
+  REQUIRE(tinted.channels >= 3);
+  REQUIRE(grey.pixels.size() == tinted.pixels.size());
+  CHECK(named.pixels == tinted.pixels);
+  // Every pixel is its grey level times the colour: round(g * 255 / 255), round(g * 128 / 255), 0.
+  std::size_t wrong = 0, not_grey = 0;
+  const int c = tinted.channels;
+  const auto* t = reinterpret_cast<const std::uint8_t*>(tinted.pixels.data());
+  const auto* g = reinterpret_cast<const std::uint8_t*>(grey.pixels.data());
+  for (std::size_t i = 0; i < tinted.pixels.size(); i += c) {
+    if (g[i] != g[i + 1] || g[i] != g[i + 2]) ++not_grey;
+    if (t[i] != g[i] || t[i + 1] != (g[i] * 128 + 127) / 255 || t[i + 2] != 0) ++wrong;
+  }
+  CHECK(not_grey == 0);
+  CHECK(wrong == 0);
 }

@@ -287,8 +287,16 @@ TEST_CASE("the writer writes every key of the schema and the reader knows every 
   FigureSpec timed = base_spec();
   timed.time_point = 3;
   timed.nearest = true;
+  timed.style.composite.tint = Rgb8{255, 128, 0};
   const auto timed_doc = figure_spec_to_json(timed);
   for (const auto& item : timed_doc.items()) written.insert(item.key());
+  CHECK(timed_doc["tint"] == "#ff8000");
+  CHECK(imagery::figure::read_figure_spec(nlohmann::json::parse(timed_doc.dump()))
+            .style.composite.tint == Rgb8{255, 128, 0});
+  CHECK_FALSE(figure_spec_to_json(base_spec()).contains("tint"));
+  nlohmann::json grey_doc = nlohmann::json::parse(timed_doc.dump());
+  grey_doc["tint"] = "none";  // grey: white, which draws the grey levels as they are
+  CHECK(imagery::figure::read_figure_spec(grey_doc).style.composite.tint == Rgb8{255, 255, 255});
   const FigureSpec timed_back =
       imagery::figure::read_figure_spec(nlohmann::json::parse(timed_doc.dump()));
   CHECK(timed_back.time_point == 3);
