@@ -89,17 +89,28 @@ struct Target {
   std::size_t element;
 };
 
+// The part [lo, hi) of the box [origin, origin + shape) that lies in the region.
+std::pair<std::vector<std::int64_t>, std::vector<std::int64_t>> overlap(
+    const std::vector<std::int64_t>& origin, const std::vector<std::int64_t>& shape,
+    const Region& r) {
+  std::vector<std::int64_t> lo(origin.size()), hi(origin.size());
+  for (std::size_t d = 0; d < origin.size(); ++d) {
+    lo[d] = std::max(origin[d], r.start[d]);
+    hi[d] = std::min(origin[d] + shape[d], r.stop[d]);
+  }
+  return {lo, hi};
+}
+
 // Copies the part of a decoded chunk whose origin (array index of its element 0) is `origin` and
 // shape `shape` that lies in the region.
 void copy_chunk(const DecodedChunk& chunk, const std::vector<std::int64_t>& origin,
                 const std::vector<std::int64_t>& shape, const Target& t) {
   const Region& r = *t.region;
   const std::size_t n = origin.size();
-  std::vector<std::int64_t> lo(n), hi(n);
-  for (std::size_t d = 0; d < n; ++d) {
-    lo[d] = std::max(origin[d], r.start[d]);
-    hi[d] = std::min(origin[d] + shape[d], r.stop[d]);
-  }
+  // Plain references, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+  const auto box = overlap(origin, shape, r);
+  const std::vector<std::int64_t>& lo = box.first;
+  const std::vector<std::int64_t>& hi = box.second;
   const auto e = static_cast<std::int64_t>(t.element);
   if (n == 0) {
     std::memcpy(r.out, chunk.data.data(), t.element);
@@ -138,11 +149,10 @@ void fill_box(const std::vector<std::byte>& fill, const std::vector<std::int64_t
               const std::vector<std::int64_t>& shape, const Target& t) {
   const Region& r = *t.region;
   const std::size_t n = origin.size();
-  std::vector<std::int64_t> lo(n), hi(n);
-  for (std::size_t d = 0; d < n; ++d) {
-    lo[d] = std::max(origin[d], r.start[d]);
-    hi[d] = std::min(origin[d] + shape[d], r.stop[d]);
-  }
+  // Plain references, not a structured binding: clang 14 (the fuzz build) cannot capture those.
+  const auto box = overlap(origin, shape, r);
+  const std::vector<std::int64_t>& lo = box.first;
+  const std::vector<std::int64_t>& hi = box.second;
   const auto e = static_cast<std::int64_t>(t.element);
   if (n == 0) {
     std::memcpy(r.out, fill.data(), t.element);
