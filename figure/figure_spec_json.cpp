@@ -994,7 +994,10 @@ ordered_json figure_spec_to_json(const FigureSpec& spec) {
       j["window"] = nullptr;
       break;
     case overlay::DisplayWindow::Mode::kAuto:
-      j["window"] = "auto";
+    case overlay::DisplayWindow::Mode::kPercentile:
+    case overlay::DisplayWindow::Mode::kMinMax:
+    case overlay::DisplayWindow::Mode::kFull:
+      j["window"] = overlay::display_window_text(s.window);
       break;
     case overlay::DisplayWindow::Mode::kRange:
       j["window"] = ordered_json::array({s.window.min, s.window.max});

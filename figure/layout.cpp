@@ -337,8 +337,11 @@ LayoutFiles make_layout(const LayoutSpec& layout, io::Context& context,
     for (const auto& [source, members] : by_source) {
       std::vector<const Array*> arrays;
       for (std::size_t i : members) arrays.push_back(&figures[i].image);
-      auto [lo, hi] = overlay::auto_window_range(arrays);
-      if (!(hi > lo)) hi = lo + 1;
+      // The panels' own form when it is worked out from data (percentiles, minmax), else auto.
+      overlay::DisplayWindow form = plans[members.front()].spec.style.window;
+      if (!form.from_data()) form = {overlay::DisplayWindow::Mode::kAuto};
+      const overlay::DisplayWindow shared = overlay::resolved_window(form, arrays);
+      const double lo = shared.min, hi = shared.max;
       for (std::size_t i : members) {
         FigureSpec& s = plans[i].spec;
         s.style.window.mode = overlay::DisplayWindow::Mode::kRange;

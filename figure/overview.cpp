@@ -119,14 +119,10 @@ Overview fetch_overview(const FigureSpec& spec, const FigurePlan& plan,
   read.time_point = spec.time_point;
   const Array section = volume.read(box, mip, read);
 
-  // The figure's window; an auto window keeps the range it found on the figure.
+  // The figure's window; a window worked out from data keeps the range it found on the figure.
   overlay::DisplayWindow window = spec.style.window;
-  if (window.mode == overlay::DisplayWindow::Mode::kAuto && figure.image.shape().count() > 0) {
-    const auto [lo, hi] = overlay::auto_window_range(figure.image);
-    window.mode = overlay::DisplayWindow::Mode::kRange;
-    window.min = lo;
-    window.max = hi > lo ? hi : lo + 1;
-  }
+  if (window.from_data() && figure.image.shape().count() > 0)
+    window = overlay::resolved_window(window, {&figure.image});
   const std::vector<std::uint8_t> grey = overlay::to_grey8(section, window);
 
   const double section_w_nm = static_cast<double>(w) * scale.resolution.x;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
+#include <limits>
 
 #include "imagery/core/error.h"
 
@@ -40,12 +42,24 @@ double percentile_of_sorted_position(std::vector<double>& values, double q) {
 }  // namespace
 
 DisplayWindow parse_display_window(const std::string& text, const std::string& flag) {
+  const std::string expected =
+      flag + ": expected MIN,MAX, auto, p:LO,HI (percentiles), minmax or full, got '" + text + "'";
   DisplayWindow window;
   if (text == "auto") {
     window.mode = DisplayWindow::Mode::kAuto;
     return window;
   }
-  const std::size_t comma = text.find(',');
+  if (text == "minmax") {
+    window.mode = DisplayWindow::Mode::kMinMax;
+    return window;
+  }
+  if (text == "full") {
+    window.mode = DisplayWindow::Mode::kFull;
+    return window;
+  }
+  const bool percentiles = text.rfind("p:", 0) == 0;
+  const std::string pair = percentiles ? text.substr(2) : text;
+  const std::size_t comma = pair.find(',');
   auto number = [&](const std::string& part) {
     std::size_t used = 0;
     double v = 0;
@@ -55,19 +69,133 @@ DisplayWindow parse_display_window(const std::string& text, const std::string& f
       used = 0;
     }
     if (used == 0 || used != part.size() || !std::isfinite(v))
-      fail(ErrorCode::kInvalidArgument,
-           flag + ": expected 'auto' or MIN,MAX (two numbers), got '" + text + "'");
+      fail(ErrorCode::kInvalidArgument, expected);
     return v;
   };
-  if (comma == std::string::npos || text.find(',', comma + 1) != std::string::npos)
-    fail(ErrorCode::kInvalidArgument,
-         flag + ": expected 'auto' or MIN,MAX (two numbers), got '" + text + "'");
-  window.mode = DisplayWindow::Mode::kRange;
-  window.min = number(text.substr(0, comma));
-  window.max = number(text.substr(comma + 1));
+  if (comma == std::string::npos || pair.find(',', comma + 1) != std::string::npos)
+    fail(ErrorCode::kInvalidArgument, expected);
+  window.mode = percentiles ? DisplayWindow::Mode::kPercentile : DisplayWindow::Mode::kRange;
+  window.min = number(pair.substr(0, comma));
+  window.max = number(pair.substr(comma + 1));
   if (!(window.min < window.max))
-    fail(ErrorCode::kInvalidArgument, flag + ": MIN must be below MAX, got '" + text + "'");
+    fail(ErrorCode::kInvalidArgument, flag + ": " + (percentiles ? "LO" : "MIN") +
+                                          " must be below " + (percentiles ? "HI" : "MAX") +
+                                          ", got '" + text + "'");
+  if (percentiles && (window.min < 0 || window.max > 100))
+    fail(ErrorCode::kInvalidArgument,
+         flag + ": percentiles are between 0 and 100, got '" + text + "'");
   return window;
+}
+
+std::string display_window_text(const DisplayWindow& window) {
+  auto number = [](double v) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.17g", v);
+    return std::string(text);
+  };
+  switch (window.mode) {
+    case DisplayWindow::Mode::kClip:
+      return "";
+    case DisplayWindow::Mode::kAuto:
+      return "auto";
+    case DisplayWindow::Mode::kMinMax:
+      return "minmax";
+    case DisplayWindow::Mode::kFull:
+      return "full";
+    case DisplayWindow::Mode::kPercentile:
+      return "p:" + number(window.min) + "," + number(window.max);
+    case DisplayWindow::Mode::kRange:
+      break;
+  }
+  return number(window.min) + "," + number(window.max);
+}
+
+namespace {
+
+// Calls fn(value) for every finite value of channel `channel` (-1: all) of each array.
+template <class Fn>
+void for_each_finite(const std::vector<const Array*>& arrays, int channel, Fn&& fn) {
+  for (const Array* a : arrays) {
+    const Array& array = *a;
+    const Shape4& s = array.shape();
+    const std::int64_t per_channel = s.x * s.y * s.z;
+    if (channel >= s.c) continue;
+    const std::int64_t begin = channel < 0 ? 0 : per_channel * channel;
+    const std::int64_t end = channel < 0 ? s.count() : begin + per_channel;
+    visit_dtype(array.dtype(), [&](auto zero) {
+      using T = decltype(zero);
+      const T* p = array.data<T>();
+      for (std::int64_t i = begin; i < end; ++i) {
+        if constexpr (std::is_floating_point_v<T>) {
+          if (!std::isfinite(p[i])) continue;
+        }
+        fn(static_cast<double>(p[i]));
+      }
+    });
+  }
+}
+
+}  // namespace
+
+std::pair<double, double> percentile_range(const std::vector<const Array*>& arrays, double lo,
+                                           double hi, int channel) {
+  std::vector<double> values;
+  std::size_t total = 0;
+  for (const Array* a : arrays) total += static_cast<std::size_t>(a->shape().count());
+  values.reserve(total);
+  for_each_finite(arrays, channel, [&](double v) { values.push_back(v); });
+  if (values.empty()) return {0, 0};
+  const double low = percentile_of_sorted_position(values, lo);
+  const double high = percentile_of_sorted_position(values, hi);
+  return {low, high};
+}
+
+std::pair<double, double> data_range(const std::vector<const Array*>& arrays, int channel) {
+  double lo = std::numeric_limits<double>::infinity(), hi = -lo;
+  for_each_finite(arrays, channel, [&](double v) {
+    lo = std::min(lo, v);
+    hi = std::max(hi, v);
+  });
+  if (lo > hi) return {0, 0};
+  return {lo, hi};
+}
+
+std::pair<double, double> window_range(const DisplayWindow& window,
+                                       const std::vector<const Array*>& arrays, DataType dtype,
+                                       int channel) {
+  switch (window.mode) {
+    case DisplayWindow::Mode::kClip:
+      return {0, 255};
+    case DisplayWindow::Mode::kRange:
+      return {window.min, window.max};
+    case DisplayWindow::Mode::kAuto:
+      return percentile_range(arrays, 0.5, 99.5, channel);
+    case DisplayWindow::Mode::kPercentile:
+      return percentile_range(arrays, window.min, window.max, channel);
+    case DisplayWindow::Mode::kMinMax:
+      return data_range(arrays, channel);
+    case DisplayWindow::Mode::kFull:
+      break;
+  }
+  return visit_dtype(dtype, [](auto zero) -> std::pair<double, double> {
+    using T = decltype(zero);
+    if constexpr (std::is_floating_point_v<T>)
+      return {0.0, 1.0};
+    else
+      return {static_cast<double>(std::numeric_limits<T>::min()),
+              static_cast<double>(std::numeric_limits<T>::max())};
+  });
+}
+
+DisplayWindow resolved_window(const DisplayWindow& window,
+                              const std::vector<const Array*>& arrays, int channel) {
+  if (window.mode == DisplayWindow::Mode::kClip || window.mode == DisplayWindow::Mode::kRange)
+    return window;
+  const DataType dtype = arrays.empty() ? DataType::kUint8 : arrays.front()->dtype();
+  const auto [lo, hi] = window_range(window, arrays, dtype, channel);
+  // A flat window (one value, or no data) widens by one so that it stays a valid MIN,MAX; the
+  // value itself still draws black.
+  return {DisplayWindow::Mode::kRange, lo, hi > lo ? hi : lo + 1};
 }
 
 std::pair<double, double> auto_window_range(const Array& imagery) {
@@ -75,26 +203,7 @@ std::pair<double, double> auto_window_range(const Array& imagery) {
 }
 
 std::pair<double, double> auto_window_range(const std::vector<const Array*>& arrays) {
-  std::vector<double> values;
-  std::size_t total = 0;
-  for (const Array* a : arrays) total += static_cast<std::size_t>(a->shape().count());
-  values.reserve(total);
-  for (const Array* a : arrays) {
-    const Array& imagery = *a;
-    visit_dtype(imagery.dtype(), [&](auto zero) {
-      using T = decltype(zero);
-      const T* p = imagery.data<T>();
-      const auto n = static_cast<std::size_t>(imagery.shape().count());
-      for (std::size_t i = 0; i < n; ++i) {
-        double v = static_cast<double>(p[i]);
-        if (std::isfinite(v)) values.push_back(v);
-      }
-    });
-  }
-  if (values.empty()) return {0, 0};
-  double lo = percentile_of_sorted_position(values, 0.5);
-  double hi = percentile_of_sorted_position(values, 99.5);
-  return {lo, hi};
+  return percentile_range(arrays, 0.5, 99.5);
 }
 
 std::vector<std::uint8_t> to_grey8(const Array& imagery, const DisplayWindow& window) {
@@ -111,8 +220,7 @@ std::vector<std::uint8_t> to_grey8(const Array& imagery, const DisplayWindow& wi
     });
     return out;
   }
-  double lo = window.min, hi = window.max;
-  if (window.mode == DisplayWindow::Mode::kAuto) std::tie(lo, hi) = auto_window_range(imagery);
+  const auto [lo, hi] = window_range(window, {&imagery}, imagery.dtype());
   // A flat image has no range to stretch: values above it are white, the rest black.
   const double scale = hi > lo ? 255.0 / (hi - lo) : 0.0;
   visit_dtype(imagery.dtype(), [&](auto zero) {

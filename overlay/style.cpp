@@ -46,7 +46,10 @@ void check_style(const OverlayStyle& s, const FieldNamer& namer) {
          name("color") + " and " + name("colors") + " cannot be combined");
   if (s.window.mode == DisplayWindow::Mode::kRange &&
       !(std::isfinite(s.window.min) && std::isfinite(s.window.max) && s.window.min < s.window.max))
-    bad("window", "must be MIN,MAX with MIN < MAX, or auto");
+    bad("window", "must be MIN,MAX with MIN < MAX, auto, p:LO,HI, minmax or full");
+  if (s.window.mode == DisplayWindow::Mode::kPercentile &&
+      !(s.window.min >= 0 && s.window.max <= 100 && s.window.min < s.window.max))
+    bad("window", "percentiles p:LO,HI need 0 <= LO < HI <= 100");
 }
 
 std::vector<Image> composite_overlay(const Array& segmentation, const Array* imagery,

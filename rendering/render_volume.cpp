@@ -1,0 +1,249 @@
+#include "imagery/rendering/render_volume.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+
+#include "imagery/core/error.h"
+#include "imagery/overlay/object_labels.h"
+#include "imagery/rendering/area_average.h"
+#include "imagery/volume/open_volume.h"
+
+namespace imagery::rendering {
+
+overlay::Image picture_of(const Array& rendered) {
+  const Shape4& s = rendered.shape();
+  if (rendered.dtype() != DataType::kUint8 || s.z != 1 || (s.c != 1 && s.c != 3))
+    fail(ErrorCode::kInvalidArgument, "a picture is one section of 1 or 3 uint8 channels");
+  overlay::Image image(static_cast<std::uint32_t>(s.x), static_cast<std::uint32_t>(s.y),
+                       static_cast<int>(s.c));
+  const std::uint8_t* p = rendered.data<std::uint8_t>();
+  const std::int64_t plane = s.x * s.y;
+  for (std::int64_t i = 0; i < plane; ++i)
+    for (std::int64_t c = 0; c < s.c; ++c) image.pixels[i * s.c + c] = p[c * plane + i];
+  return image;
+}
+
+namespace {
+
+// The read box at `mip` covering the physical box of `box` (mip-0 voxels of a volume with
+// mip-0 resolution `res0`), and where the box lies in it (fractional pixels).
+LevelChoice grid_on(const volume::Metadata& m, int mip, const Bbox& box, const Vec3d& res0) {
+  const Vec3d res = m.scale(mip).resolution;
+  LevelChoice c;
+  c.mip = mip;
+  for (int a = 0; a < 3; ++a) {
+    const double lo = static_cast<double>(box.min[a]) * res0[a] / res[a];
+    const double hi = static_cast<double>(box.max[a]) * res0[a] / res[a];
+    c.read_box.min[a] = static_cast<std::int64_t>(std::floor(lo + 1e-9));
+    c.read_box.max[a] = std::max(c.read_box.min[a] + 1,
+                                 static_cast<std::int64_t>(std::ceil(hi - 1e-9)));
+  }
+  c.x0 = static_cast<double>(box.min.x) * res0.x / res.x - static_cast<double>(c.read_box.min.x);
+  c.x1 = static_cast<double>(box.max.x) * res0.x / res.x - static_cast<double>(c.read_box.min.x);
+  c.y0 = static_cast<double>(box.min.y) * res0.y / res.y - static_cast<double>(c.read_box.min.y);
+  c.y1 = static_cast<double>(box.max.y) * res0.y / res.y - static_cast<double>(c.read_box.min.y);
+  return c;
+}
+
+// Labels sampled at the centres of the output pixels.
+Array sample_nearest(const Array& labels, const LevelChoice& l) {
+  const Shape4& s = labels.shape();
+  Array out(labels.dtype(), {l.width, l.height, 1, 1});
+  const std::size_t size = labels.element_size();
+  for (std::int64_t y = 0; y < l.height; ++y) {
+    const double sy = l.y0 + (static_cast<double>(y) + 0.5) * (l.y1 - l.y0) /
+                                 static_cast<double>(l.height);
+    const auto iy = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(sy)), 0, s.y - 1);
+    for (std::int64_t x = 0; x < l.width; ++x) {
+      const double sx = l.x0 + (static_cast<double>(x) + 0.5) * (l.x1 - l.x0) /
+                                   static_cast<double>(l.width);
+      const auto ix =
+          std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(sx)), 0, s.x - 1);
+      std::memcpy(out.bytes() + static_cast<std::size_t>(out.index(x, y, 0)) * size,
+                  labels.bytes() + static_cast<std::size_t>(labels.index(ix, iy, 0)) * size, size);
+    }
+  }
+  return out;
+}
+
+volume::ReadOptions read_options(const RenderRequest& request, const RenderHooks& hooks) {
+  volume::ReadOptions o;
+  o.fill_missing = request.fill_missing;
+  o.bounded = false;
+  o.max_output_bytes = hooks.max_memory_bytes;
+  o.on_progress = hooks.on_progress;
+  o.stop = hooks.stop;
+  o.time_point = request.time_point;
+  return o;
+}
+
+// Values read at a level, projected through the slab and brought to the output size.
+Array values_at(const volume::Volume& v, const LevelChoice& level, const RenderRequest& request,
+                const RenderHooks& hooks, std::int64_t width, std::int64_t height,
+                ThreadPool* pool) {
+  Array read = v.read(level.read_box, level.mip, read_options(request, hooks));
+  if (read.shape().z > 1 || request.projection != Projection::kNone)
+    read = project(read, request.projection == Projection::kNone ? Projection::kMax
+                                                                 : request.projection,
+                   pool);
+  const bool exact = read.shape().x == width && read.shape().y == height && level.x0 == 0 &&
+                     level.y0 == 0 && level.x1 == static_cast<double>(width) &&
+                     level.y1 == static_cast<double>(height);
+  if (exact) return read;
+  return area_average(read, width, height, level.x0, level.x1, level.y0, level.y1, pool);
+}
+
+overlay::DisplayWindow default_window(const volume::Metadata& m, int channel) {
+  if (channel == 0 && m.display_window)
+    return {overlay::DisplayWindow::Mode::kRange, m.display_window->first,
+            m.display_window->second};
+  if (m.dtype == DataType::kUint8) return {overlay::DisplayWindow::Mode::kFull};
+  return {overlay::DisplayWindow::Mode::kAuto};
+}
+
+}  // namespace
+
+RenderResult render_volume(const RenderRequest& request, io::Context& context,
+                           const RenderHooks& hooks) {
+  auto open = [&](const std::string& url) {
+    return hooks.open ? hooks.open(url) : volume::open_volume(url, context);
+  };
+  ThreadPool* pool = &context.pool();
+  const std::shared_ptr<const volume::Volume> volume = open(request.source);
+  const volume::Metadata& m = volume->metadata();
+  RenderResult out;
+  out.source = volume->url();
+  out.driver = m.driver;
+  out.segmentation = m.is_segmentation();
+  out.projection = request.projection;
+  out.voxels = region_voxels(request.region, m);
+  if (out.voxels.size().z > 1 && request.projection == Projection::kNone)
+    fail(ErrorCode::kInvalidArgument,
+         "the region " + out.voxels.to_string() + " spans " + std::to_string(out.voxels.size().z) +
+             " sections: give --projection max|min|mean|sum, or a region one section deep");
+  out.level = choose_level(m, out.voxels, request.level);
+  const LevelChoice& level = out.level;
+  out.resolution = m.scale(level.mip).resolution;
+  out.sections = level.read_box.size().z;
+
+  if (out.segmentation) {
+    if (request.projection != Projection::kNone)
+      fail(ErrorCode::kInvalidArgument,
+           volume->url() + " is a segmentation: its labels cannot be projected (figure "
+                           "--projection draws each object's footprint instead)");
+    if (!request.layers.empty() || !request.channels.empty())
+      fail(ErrorCode::kInvalidArgument,
+           volume->url() + " is a segmentation: --channel and --layer apply to images");
+    const Array labels = volume->read(level.read_box, level.mip, read_options(request, hooks));
+    out.values = sample_nearest(labels, level);
+    const overlay::ObjectLabels split = overlay::ObjectLabels::split(out.values, {}, volume->url());
+    const std::vector<palettes::Rgb8> colors =
+        overlay::object_colors(split.ids(), split.is_signed(), request.colors);
+    overlay::Image image(static_cast<std::uint32_t>(level.width),
+                         static_cast<std::uint32_t>(level.height), 3);
+    const std::vector<std::uint32_t>& ranks = split.ranks();
+    for (std::size_t i = 0; i < ranks.size(); ++i)
+      if (ranks[i]) {
+        const palettes::Rgb8 c = colors[ranks[i] - 1];
+        image.pixels[i * 3] = c.r;
+        image.pixels[i * 3 + 1] = c.g;
+        image.pixels[i * 3 + 2] = c.b;
+      }
+    out.picture = std::move(image);
+    out.model = ColorModel::kColor;
+    return out;
+  }
+
+  // Which channels, in which model.
+  std::vector<ChannelSetting> settings = request.channels;
+  const bool rgb_default =
+      settings.empty() && m.channels == 3 && m.dtype == DataType::kUint8 && request.layers.empty();
+  if (settings.empty())
+    for (int c = 0; c < m.channels; ++c) {
+      ChannelSetting s;
+      s.index = c;
+      settings.push_back(s);
+    }
+  for (const ChannelSetting& s : settings)
+    if (s.index >= m.channels)
+      fail(ErrorCode::kNotFound, "--channel " + std::to_string(s.index) + ": " + volume->url() +
+                                     " has " + std::to_string(m.channels) + " channel(s) (0.." +
+                                     std::to_string(m.channels - 1) + ")");
+  const bool any_color = std::any_of(settings.begin(), settings.end(),
+                                     [](const ChannelSetting& s) { return s.color.has_value(); });
+  out.model = request.model.value_or(
+      settings.size() == 1 && request.layers.empty() && !any_color ? ColorModel::kGreyscale
+                                                                    : ColorModel::kColor);
+
+  // The values shown: read, projected, averaged; the channels not shown are dropped only at
+  // drawing (the saved array keeps them all).
+  out.values = values_at(*volume, level, request, hooks, level.width, level.height, pool);
+
+  std::vector<Array> layer_values;
+  std::vector<std::shared_ptr<const volume::Volume>> layer_volumes;
+  for (const LayerSetting& l : request.layers) {
+    auto lv = open(l.url);
+    const volume::Metadata& lm = lv->metadata();
+    if (lm.is_segmentation())
+      fail(ErrorCode::kInvalidArgument,
+           "--layer " + l.url + " is a segmentation; layers are image volumes");
+    if (l.channel >= lm.channels)
+      fail(ErrorCode::kNotFound, "--layer " + l.url + ": no channel " + std::to_string(l.channel));
+    const int mip = finest_enough_mip(lm, level.pixel_nm_x, level.pixel_nm_y);
+    const LevelChoice on = grid_on(lm, mip, out.voxels, m.scale(0).resolution);
+    // Layers are averaged onto the grid like the main volume; their z range is the same slab.
+    layer_values.push_back(values_at(*lv, on, request, hooks, level.width, level.height, pool));
+    layer_volumes.push_back(lv);
+  }
+
+  // Windows in numbers, worked out once over everything shown.
+  std::vector<ChannelDraw> draws;
+  for (const ChannelSetting& s : settings) {
+    const overlay::DisplayWindow form =
+        s.window ? *s.window
+                 : request.window ? *request.window
+                                  : rgb_default ? overlay::DisplayWindow{overlay::DisplayWindow::Mode::kFull}
+                                                : default_window(m, s.index);
+    const auto [lo, hi] = overlay::window_range(form, {&out.values}, m.dtype, s.index);
+    ChannelDraw d;
+    d.data = &out.values;
+    d.channel = s.index;
+    d.low = lo;
+    d.high = hi;
+    d.color = s.color ? *s.color
+                      : (m.tint && s.index == 0 && m.channels == 1)
+                            ? ChannelColor{palettes::Rgb8{(*m.tint)[0], (*m.tint)[1], (*m.tint)[2]}, ""}
+                            : standard_channel_color(s.index, rgb_default ? 3 : m.channels);
+    d.invert = s.invert;
+    draws.push_back(d);
+    out.channels.push_back({"", s.index, lo, hi, d.color, s.invert, 1});
+  }
+  for (std::size_t i = 0; i < request.layers.size(); ++i) {
+    const LayerSetting& l = request.layers[i];
+    const volume::Metadata& lm = layer_volumes[i]->metadata();
+    const overlay::DisplayWindow form =
+        l.window ? *l.window : request.window ? *request.window : default_window(lm, l.channel);
+    const auto [lo, hi] = overlay::window_range(form, {&layer_values[i]}, lm.dtype, l.channel);
+    ChannelDraw d;
+    d.data = &layer_values[i];
+    d.channel = l.channel;
+    d.low = lo;
+    d.high = hi;
+    d.color = l.color.value_or(ChannelColor{});
+    d.invert = l.invert;
+    d.opacity = l.opacity;
+    draws.push_back(d);
+    out.channels.push_back({layer_volumes[i]->url(), l.channel, lo, hi, d.color, l.invert,
+                            l.opacity});
+  }
+  if (out.model == ColorModel::kGreyscale) {
+    out.channels.resize(1);
+    out.picture = picture_of(render_greyscale(draws.front(), pool));
+  } else {
+    out.picture = picture_of(render_color(draws, pool));
+  }
+  return out;
+}
+
+}  // namespace imagery::rendering

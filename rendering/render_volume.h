@@ -1,0 +1,88 @@
+// One volume (and any extra layers on its grid) rendered to a picture as an image server does:
+// the region in any units, the level that fits the output size, a projection through the
+// slab, area averaging to the exact output size, then per channel a window worked out once over
+// everything shown and the greyscale or colour model (channel_model.h). A segmentation is drawn
+// with its objects in palette colours instead (nearest sampling: labels are never averaged).
+// `imagery render`, `imagery thumbnail` and the server's tiles and regions all come here.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <stop_token>
+#include <string>
+#include <vector>
+
+#include "imagery/core/array.h"
+#include "imagery/io/context.h"
+#include "imagery/overlay/display_window.h"
+#include "imagery/overlay/image.h"
+#include "imagery/overlay/object_colors.h"
+#include "imagery/rendering/channel_model.h"
+#include "imagery/rendering/projection.h"
+#include "imagery/rendering/region.h"
+#include "imagery/volume/volume.h"
+
+namespace imagery::rendering {
+
+struct RenderRequest {
+  std::string source;
+  RegionRequest region;
+  LevelRequest level;
+  Projection projection = Projection::kNone;
+  // Active channels (empty: the default: one channel greyscale, three uint8 channels as RGB,
+  // otherwise every channel in colour with the standard colours).
+  std::vector<ChannelSetting> channels;
+  std::optional<ColorModel> model;  // default: greyscale for one channel and no layer
+  // Channels without a window of their own: this one; default: the source's own (OME-Zarr's
+  // omero window), else full for uint8, else auto.
+  std::optional<overlay::DisplayWindow> window;
+  std::vector<LayerSetting> layers;
+  std::int64_t time_point = 0;
+  bool fill_missing = true;
+  overlay::ColorChoice colors;  // a segmentation's objects
+};
+
+struct RenderHooks {
+  // Opens a source; default volume::open_volume in the context.
+  std::function<std::shared_ptr<const volume::Volume>(const std::string& url)> open;
+  std::size_t max_memory_bytes = std::size_t{8} << 30;
+  volume::ProgressCallback on_progress;
+  std::stop_token stop;
+};
+
+// A channel as drawn, windows in numbers (what a sidecar records).
+struct RenderedChannel {
+  std::string source;  // "" for the main volume
+  int channel = 0;
+  double low = 0, high = 0;
+  ChannelColor color;
+  bool invert = false;
+  double opacity = 1;
+};
+
+struct RenderResult {
+  overlay::Image picture;  // grey (greyscale model) or RGB
+  Array values;            // the main volume's values as drawn: (W, H, 1, C)
+  std::string source, driver;
+  bool segmentation = false;
+  Bbox voxels;  // the region in mip-0 voxels
+  LevelChoice level;
+  Vec3d resolution;  // nm per voxel of the mip read
+  Projection projection = Projection::kNone;
+  std::int64_t sections = 1;  // sections projected
+  ColorModel model = ColorModel::kGreyscale;
+  std::vector<RenderedChannel> channels;  // main channels, then layers
+};
+
+// Throws kInvalidArgument (a region of several sections without a projection, a channel the
+// volume does not have, a segmentation layer), kNotFound, kResourceExhausted (a read over the
+// memory budget) and what reading throws.
+RenderResult render_volume(const RenderRequest& request, io::Context& context,
+                           const RenderHooks& hooks = {});
+
+// The picture of an (X, Y, 1, 1 or 3) uint8 array: grey or interleaved RGB, rows = y.
+overlay::Image picture_of(const Array& rendered);
+
+}  // namespace imagery::rendering
