@@ -20,5 +20,8 @@ CommandRunner add_figure_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_link_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_layout_command(CLI::App& app, const GlobalOptions& global);
+CommandRunner add_render_command(CLI::App& app, const GlobalOptions& global);
+CommandRunner add_histogram_command(CLI::App& app, const GlobalOptions& global);
+CommandRunner add_thumbnail_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace imagery::cli

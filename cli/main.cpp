@@ -34,6 +34,9 @@ int main(int argc, char** argv) {
   add(cli::add_layout_command(app, global));
   add(cli::add_batch_command(app, global));
   add(cli::add_link_command(app, global));
+  add(cli::add_render_command(app, global));
+  add(cli::add_histogram_command(app, global));
+  add(cli::add_thumbnail_command(app, global));
 
   try {
     app.parse(argc, argv);

@@ -76,7 +76,18 @@ RenderResult render_thumbnail(const ThumbnailRequest& request, io::Context& cont
     return url == request.render.source ? volume : open(url);
   };
   RenderResult out = render_volume(render, context, with_volume);
-  if (request.box) mark_box(out.picture, out.voxels, *request.box, request.box_color);
+  if (request.box) {
+    const Bbox& b = *request.box;
+    if (b.max.x <= out.voxels.min.x || b.min.x >= out.voxels.max.x ||
+        b.max.y <= out.voxels.min.y || b.min.y >= out.voxels.max.y)
+      fail(ErrorCode::kInvalidArgument,
+           "--box [" + std::to_string(b.min.x) + ", " + std::to_string(b.min.y) + "] .. [" +
+               std::to_string(b.max.x) + ", " + std::to_string(b.max.y) + "] lies outside " +
+               volume->url() + "'s section, x " + std::to_string(out.voxels.min.x) + ".." +
+               std::to_string(out.voxels.max.x) + ", y " + std::to_string(out.voxels.min.y) +
+               ".." + std::to_string(out.voxels.max.y) + " (mip-0 voxels)");
+    mark_box(out.picture, out.voxels, b, request.box_color);
+  }
   return out;
 }
 
