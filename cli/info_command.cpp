@@ -7,6 +7,7 @@
 #include "imagery/cli/command_context.h"
 #include "imagery/cli/commands.h"
 #include "imagery/cli/phase_timer.h"
+#include "imagery/cli/volume_summary.h"
 #include "imagery/volume/open_volume.h"
 
 namespace imagery::cli {
@@ -82,7 +83,7 @@ CommandRunner add_info_command(CLI::App& app, const GlobalOptions& global) {
       app.add_subcommand("info", "Show a volume's type, data type, channels and mip levels");
   cmd->add_option("source", args->source, "Volume: path, file://, http(s)://, gs://, s3://")
       ->required();
-  cmd->add_flag("--json", args->json, "Print the format's validated metadata as JSON");
+  cmd->add_flag("--json", args->json, "Print the format's validated metadata as JSON, with a \"summary\" (size_x/y/z/c, dtype, pixel sizes in µm, channels, levels)");
   return [args, &global] {
     auto context = make_context(global);
     grant_token(*context, global, args->source);
@@ -90,8 +91,16 @@ CommandRunner add_info_command(CLI::App& app, const GlobalOptions& global) {
     timer.start("read");
     auto volume = volume::open_volume(args->source, *context);
     timer.stop();
-    if (args->json)
-      std::cout << volume->native_metadata_json() << "\n";
+    if (args->json) {
+      // The format's own document with a summary in the field's usual words added.
+      nlohmann::ordered_json doc = nlohmann::ordered_json::parse(volume->native_metadata_json());
+      if (doc.is_object()) {
+        doc["summary"] = volume_summary(volume->metadata());
+        std::cout << doc.dump(2) << "\n";
+      } else {
+        std::cout << volume->native_metadata_json() << "\n";
+      }
+    }
     else
       print_table(*volume);
     return 0;
