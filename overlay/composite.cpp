@@ -92,7 +92,7 @@ std::uint8_t frame_alpha(double alpha) {
 
 Image composite_picture(const std::uint32_t* ranks, std::uint32_t w, std::uint32_t h,
                         const std::vector<palettes::Rgb8>& colors, const std::uint8_t* grey,
-                        const CompositeOptions& options) {
+                        const CompositeOptions& options, const std::uint8_t* rgb) {
   const std::size_t n = static_cast<std::size_t>(w) * h;
   std::uint32_t max_rank = 0;
   for (std::size_t i = 0; i < n; ++i) max_rank = std::max(max_rank, ranks[i]);
@@ -104,6 +104,13 @@ Image composite_picture(const std::uint32_t* ranks, std::uint32_t w, std::uint32
   Image out(w, h, 4);
   static_assert(sizeof(Rgba8) == 4);
   auto store = [&out](std::size_t i, Rgba8 c) { std::memcpy(&out.pixels[i * 4], &c, 4); };
+  auto rgb_at = [rgb](std::size_t i) {
+    return Rgba8{rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255};
+  };
+  if (rgb && !options.outline) {
+    for (std::size_t i = 0; i < n; ++i) store(i, composite_over_opaque(rgb_at(i), first[ranks[i]]));
+    return out;
+  }
   if (grey && is_tinted(options.tint)) {
     // Tinted imagery: each grey level's colour from a table, the objects over it.
     const std::array<Rgba8, 256> base = tint_table(*options.tint);
@@ -136,7 +143,9 @@ Image composite_picture(const std::uint32_t* ranks, std::uint32_t w, std::uint32
     for (std::size_t i = 0; i < n; ++i)
       if (!ring[i]) canvas[i].a = 0;
   }
-  if (grey && is_tinted(options.tint)) {
+  if (rgb) {
+    for (std::size_t i = 0; i < n; ++i) store(i, composite_over_opaque(rgb_at(i), canvas[i]));
+  } else if (grey && is_tinted(options.tint)) {
     const std::array<Rgba8, 256> base = tint_table(*options.tint);
     for (std::size_t i = 0; i < n; ++i) store(i, composite_over_opaque(base[grey[i]], canvas[i]));
   } else if (grey)

@@ -32,9 +32,10 @@ std::uint8_t frame_alpha(double alpha);
 
 // `ranks` is a w x h picture (row = y) of 0 or 1 + object index; `colors[i]` is object i's colour
 // (there must be one per object that occurs); `grey` is the w x h imagery or nullptr (drawn in
-// options.tint when given). Returns RGBA.
+// options.tint when given); `rgb`, when given instead, is colour imagery (3 bytes a pixel,
+// interleaved: a rendering of several channels or layers), drawn as it is. Returns RGBA.
 Image composite_picture(const std::uint32_t* ranks, std::uint32_t w, std::uint32_t h,
                         const std::vector<palettes::Rgb8>& colors, const std::uint8_t* grey,
-                        const CompositeOptions& options);
+                        const CompositeOptions& options, const std::uint8_t* rgb = nullptr);
 
 }  // namespace imagery::overlay

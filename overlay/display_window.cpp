@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 
 #include "imagery/core/error.h"
@@ -238,6 +239,36 @@ std::vector<std::uint8_t> to_grey8(const Array& imagery, const DisplayWindow& wi
       out[i] = static_cast<std::uint8_t>(std::clamp(g, 0.0, 255.0));
     }
   });
+  return out;
+}
+
+std::vector<std::uint8_t> to_rgb8(const Array& imagery, const DisplayWindow& window) {
+  const Shape4& s = imagery.shape();
+  if (s.c != 3)
+    fail(ErrorCode::kInvalidArgument,
+         "colour imagery has 3 channels, not " + std::to_string(s.c));
+  const std::int64_t n = s.x * s.y * s.z;
+  std::vector<std::uint8_t> out(static_cast<std::size_t>(3 * n));
+  if (imagery.dtype() == DataType::kUint8 && window.mode == DisplayWindow::Mode::kClip) {
+    const std::uint8_t* p = imagery.data<std::uint8_t>();
+    for (std::int64_t i = 0; i < n; ++i)
+      for (int c = 0; c < 3; ++c) out[static_cast<std::size_t>(3 * i + c)] = p[c * n + i];
+    return out;
+  }
+  // One window over the three channels together, as one picture.
+  const auto [lo, hi] = window_range(window, {&imagery}, imagery.dtype());
+  const DisplayWindow fixed =
+      window.mode == DisplayWindow::Mode::kClip ? window
+                                                : DisplayWindow{DisplayWindow::Mode::kRange, lo, hi};
+  for (int c = 0; c < 3; ++c) {
+    Array channel(imagery.dtype(), {s.x, s.y, s.z, 1});
+    const std::size_t bytes = static_cast<std::size_t>(n) * imagery.element_size();
+    std::memcpy(channel.bytes(), imagery.bytes() + bytes * static_cast<std::size_t>(c), bytes);
+    DisplayWindow w = fixed;
+    if (w.mode == DisplayWindow::Mode::kRange && !(w.min < w.max)) w.max = w.min + 1;
+    const std::vector<std::uint8_t> grey = to_grey8(channel, w);
+    for (std::int64_t i = 0; i < n; ++i) out[static_cast<std::size_t>(3 * i + c)] = grey[static_cast<std::size_t>(i)];
+  }
   return out;
 }
 

@@ -58,5 +58,9 @@ std::pair<double, double> auto_window_range(const std::vector<const Array*>& ima
 
 // One grey byte per voxel of a one-channel array, in the array's x-fastest order.
 std::vector<std::uint8_t> to_grey8(const Array& imagery, const DisplayWindow& window);
+// Three bytes (r, g, b) per voxel of a three-channel array (colour imagery: an RGB volume, or a
+// rendering of channels and layers), interleaved in x-fastest order, each channel through
+// `window` as to_grey8 does (uint8 with no window passes through).
+std::vector<std::uint8_t> to_rgb8(const Array& imagery, const DisplayWindow& window);
 
 }  // namespace imagery::overlay

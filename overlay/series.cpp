@@ -9,6 +9,12 @@ namespace imagery::overlay {
 
 namespace {
 
+// One pixel of interleaved colour imagery, moved as a unit when slicing.
+struct Rgb3 {
+  std::uint8_t v[3];
+};
+static_assert(sizeof(Rgb3) == 3);
+
 void check_dim(int dim) {
   if (dim < 0 || dim > 2)
     fail(ErrorCode::kInvalidArgument, "dim must be 0, 1 or 2, not " + std::to_string(dim));
@@ -47,8 +53,11 @@ std::int64_t slice_count(const Shape4& shape, int dim) {
 std::vector<Image> composite_series(const ObjectLabels& labels,
                                     const std::vector<palettes::Rgb8>& colors,
                                     const std::vector<std::uint8_t>& grey, int dim,
-                                    const CompositeOptions& options, ThreadPool* pool) {
+                                    const CompositeOptions& options, ThreadPool* pool,
+                                    const std::vector<std::uint8_t>* rgb) {
   const Shape4& shape = labels.shape();
+  if (rgb && rgb->size() != 3 * labels.ranks().size())
+    fail(ErrorCode::kInvalidArgument, "colour imagery and segmentation differ in size");
   if (!grey.empty() && grey.size() != labels.ranks().size())
     fail(ErrorCode::kInvalidArgument, "imagery and segmentation differ in size");
   if (colors.size() < labels.object_count())
@@ -66,9 +75,12 @@ std::vector<Image> composite_series(const ObjectLabels& labels,
     const std::uint8_t* g = grey.empty() ? nullptr : grey.data();
     std::vector<std::uint32_t> rank_slice;
     std::vector<std::uint8_t> grey_slice;
+    const std::uint8_t* c = rgb ? rgb->data() : nullptr;
+    std::vector<Rgb3> rgb_slice;
     if (dim == 2) {  // already contiguous
       ranks += index * static_cast<std::int64_t>(n);
       if (g) g += index * static_cast<std::int64_t>(n);
+      if (c) c += 3 * index * static_cast<std::int64_t>(n);
     } else {
       rank_slice.resize(n);
       extract_slice(labels.ranks().data(), shape, dim, index, rank_slice.data());
@@ -78,8 +90,14 @@ std::vector<Image> composite_series(const ObjectLabels& labels,
         extract_slice(grey.data(), shape, dim, index, grey_slice.data());
         g = grey_slice.data();
       }
+      if (c) {
+        rgb_slice.resize(n);
+        extract_slice(reinterpret_cast<const Rgb3*>(rgb->data()), shape, dim, index,
+                      rgb_slice.data());
+        c = reinterpret_cast<const std::uint8_t*>(rgb_slice.data());
+      }
     }
-    pictures[i] = composite_picture(ranks, w, h, colors, g, options);
+    pictures[i] = composite_picture(ranks, w, h, colors, g, options, c);
   };
   if (count == 1)
     draw(0);

@@ -20,11 +20,13 @@ std::pair<std::uint32_t, std::uint32_t> slice_size(const Shape4& shape, int dim)
 std::int64_t slice_count(const Shape4& shape, int dim);
 
 // One RGBA picture per slice. `grey` is imagery of the same (X, Y, Z) shape in x-fastest order,
-// or empty; `colors` has one colour per object of `labels`. Slices are drawn in parallel on
+// or empty; `rgb`, when given instead, is colour imagery of that shape with 3 interleaved bytes a
+// voxel; `colors` has one colour per object of `labels`. Slices are drawn in parallel on
 // `pool` (one after the other without one).
 std::vector<Image> composite_series(const ObjectLabels& labels,
                                     const std::vector<palettes::Rgb8>& colors,
                                     const std::vector<std::uint8_t>& grey, int dim,
-                                    const CompositeOptions& options, ThreadPool* pool = nullptr);
+                                    const CompositeOptions& options, ThreadPool* pool = nullptr,
+                                    const std::vector<std::uint8_t>* rgb = nullptr);
 
 }  // namespace imagery::overlay

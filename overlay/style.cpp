@@ -63,16 +63,22 @@ std::vector<Image> composite_overlay(const Array& segmentation, const Array* ima
   const ObjectLabels labels = ObjectLabels::split(segmentation, split, seg_name);
   const std::vector<palettes::Rgb8> colors =
       object_colors(labels.ids(), labels.is_signed(), style.colors);
-  std::vector<std::uint8_t> grey;
+  std::vector<std::uint8_t> grey, rgb;
   if (imagery) {
-    if (imagery->shape().xyz() != segmentation.shape().xyz() || imagery->shape().c != 1)
+    const std::int64_t c = imagery->shape().c;
+    if (imagery->shape().xyz() != segmentation.shape().xyz() || (c != 1 && c != 3))
       fail(ErrorCode::kInvalidArgument,
            "the imagery's shape " + imagery->shape().xyz().to_string() + " x " +
-               std::to_string(imagery->shape().c) + " does not match " + seg_name + "'s " +
-               segmentation.shape().xyz().to_string() + " x 1");
-    grey = to_grey8(*imagery, style.window);
+               std::to_string(c) + " does not match " + seg_name + "'s " +
+               segmentation.shape().xyz().to_string() + " x 1 (or x 3 for colour imagery)");
+    if (c == 1) {
+      grey = to_grey8(*imagery, style.window);
+    } else {
+      rgb = to_rgb8(*imagery, style.window);
+    }
   }
-  std::vector<Image> pictures = composite_series(labels, colors, grey, dim, style.composite, pool);
+  std::vector<Image> pictures = composite_series(labels, colors, grey, dim, style.composite, pool,
+                                                 rgb.empty() ? nullptr : &rgb);
   if (style.stack) {
     Image stacked = stack_images(pictures, *style.stack, style.spacing);
     pictures.clear();
