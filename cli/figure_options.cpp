@@ -46,7 +46,8 @@ void add_overlay_options(CLI::App* cmd) {
   cmd->add_option("--spacing")->description("Pixels between stacked slices (white; default 10)");
   cmd->add_option("--window")
       ->description(
-          "Display window for the imagery: MIN,MAX or auto (0.5/99.5 percentiles). "
+          "Display window for the imagery: MIN,MAX, auto (0.5/99.5 percentiles), p:LO,HI "
+          "(percentiles), minmax or full (the data type's range). "
           "Default: uint8 as is, other types clipped to [0, 255] as ImageryClient does");
   cmd->add_option("--tint")->description(
       "Colour of the imagery, as OMERO shows a channel (grey g drawn as g x COLOR / 255): COLOR "
@@ -163,6 +164,27 @@ void add_figure_options(CLI::App* cmd) {
       ->description("A missing chunk is an error (default: it reads as 0)");
   add_overlay_options(cmd);
   add_publication_options(cmd);
+  add_image_rendering_options(cmd);
+}
+
+void add_image_rendering_options(CLI::App* cmd) {
+  cmd->add_option("--projection")
+      ->description(
+          "max, min, mean or sum: the imagery projected through the region's z range (or "
+          "--z-range); each object drawn as its footprint through the slab");
+  cmd->add_option("--z-range")->description("Z0,Z1: the slab to project, in coordinates");
+  cmd->add_option("--channel")
+      ->description(
+          "I[:window=LO,HI][:color=COLOR][:invert] (repeatable, 0-based): the image channels "
+          "drawn, COLOR a colour or grey, red, green, blue, cyan, magenta, yellow, fire, viridis")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  cmd->add_option("--model")->description(
+      "greyscale (the first active channel) or color (active channels and layers added)");
+  cmd->add_option("--layer")
+      ->description(
+          "SOURCE[:window=LO,HI][:color=COLOR][:opacity=A] (repeatable): another image volume "
+          "on the figure's grid, added in the colour model (a probability map in magenta)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
 }
 
 nlohmann::json given_options_json(const CLI::App* cmd) {

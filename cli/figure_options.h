@@ -19,6 +19,8 @@ void add_overlay_options(CLI::App* cmd);
 void add_publication_options(CLI::App* cmd);
 // --image ... --no-fill-missing, then the overlay and publication options.
 void add_figure_options(CLI::App* cmd);
+// --projection, --z-range, --channel, --model, --layer (part of add_figure_options).
+void add_image_rendering_options(CLI::App* cmd);
 
 // The options of `cmd` given on the command line, as schema keys (options whose key is not in
 // the schema, like -o or --from, are left out; repeatable ones become arrays, flags true).

@@ -19,6 +19,8 @@
 #include "imagery/core/vec3.h"
 #include "imagery/overlay/style.h"
 #include "imagery/palettes/color.h"
+#include "imagery/rendering/channel_model.h"
+#include "imagery/rendering/projection.h"
 #include "imagery/volume/mip.h"
 
 namespace imagery::figure {
@@ -130,6 +132,21 @@ struct StateSpec {
   std::map<std::string, std::vector<std::uint64_t>> segments;
 };
 
+// How the imagery is rendered beyond a window, as OMERO renders it (rendering/): active channels
+// with their windows and colours, the greyscale or colour model, more image volumes as layers on
+// the figure's grid, and a projection through the region's z range (or `z_range`, in
+// coordinates), where each object is drawn as its footprint through the slab.
+struct ImageRenderSpec {
+  rendering::Projection projection = rendering::Projection::kNone;
+  std::optional<std::pair<double, double>> z_range;  // [z0, z1) in coordinates
+  std::vector<rendering::ChannelSetting> channels;
+  std::optional<rendering::ColorModel> model;
+  std::vector<rendering::LayerSetting> layers;
+  // Whether the imagery goes through the channel model (else the grey window and tint).
+  bool uses_channel_model() const { return !channels.empty() || model || !layers.empty(); }
+  bool operator==(const ImageRenderSpec&) const = default;
+};
+
 struct FigureSpec {
   std::optional<SourceSpec> image, segmentation;
   std::optional<StateSpec> state;  // a Neuroglancer state instead of sources and a region
@@ -149,6 +166,7 @@ struct FigureSpec {
   std::int64_t time_point = 0;
   bool nearest = false;
   RegionSpec region;
+  ImageRenderSpec rendering;
   std::optional<Vec3d> resolution;  // nm per coordinate unit (default: the image's default mip)
   bool bounded = false;             // refuse boxes outside the volumes (default: read 0)
   bool fill_missing = true;         // missing chunks read 0 (default, as ImageryClient)

@@ -65,6 +65,11 @@ const std::vector<std::string> kKeys = {"format",
                                         "window",
                                         "tint",
                                         "rgb",
+                                        "projection",
+                                        "z_range",
+                                        "channel",
+                                        "model",
+                                        "layer",
                                         "scale_bar",
                                         "scale_bar_position",
                                         "scale_bar_color",
@@ -240,6 +245,16 @@ class Reader {
       s.window = ds.window;
     else if (key == "tint")
       s.composite.tint = ds.composite.tint;
+    else if (key == "projection")
+      spec_.rendering.projection = rendering::Projection::kNone;
+    else if (key == "z_range")
+      spec_.rendering.z_range.reset();
+    else if (key == "channel")
+      spec_.rendering.channels.clear();
+    else if (key == "model")
+      spec_.rendering.model.reset();
+    else if (key == "layer")
+      spec_.rendering.layers.clear();
     else if (key == "rgb")
       s.rgb = ds.rgb;
     else if (key == "state")
@@ -513,6 +528,32 @@ class Reader {
         s.composite.tint = palettes::parse_color(t, name_(key_));
     } else if (key == "rgb") {
       s.rgb = boolean(v);
+    } else if (key == "projection") {
+      const std::string t = text(v);
+      const auto p = rendering::parse_projection(t.empty() ? "none" : t);
+      if (!p) bad("must be max, min, mean or sum, got '" + t + "'");
+      spec_.rendering.projection = *p;
+    } else if (key == "z_range") {
+      const std::vector<double> z = numbers(v, 2, 2);
+      if (!(z[0] < z[1])) bad("must be Z0,Z1 with Z0 < Z1, got " + shown(v));
+      spec_.rendering.z_range = std::pair{z[0], z[1]};
+    } else if (key == "channel") {
+      spec_.rendering.channels.clear();
+      for (const std::string& c : entries(v))
+        spec_.rendering.channels.push_back(rendering::parse_channel_setting(c, name_(key_)));
+    } else if (key == "model") {
+      const std::string t = text(v);
+      if (t.empty()) {
+        spec_.rendering.model.reset();
+      } else {
+        const auto m = rendering::parse_color_model(t);
+        if (!m) bad("must be greyscale or color, got '" + t + "'");
+        spec_.rendering.model = *m;
+      }
+    } else if (key == "layer") {
+      spec_.rendering.layers.clear();
+      for (const std::string& l : entries(v))
+        spec_.rendering.layers.push_back(rendering::parse_layer_setting(l, name_(key_)));
     } else if (key == "scale_bar") {
       scale_bar(v);
     } else if (key == "scale_bar_position") {
@@ -600,6 +641,18 @@ class Reader {
   StateSpec& state() {
     if (!spec_.state) spec_.state.emplace();
     return *spec_.state;
+  }
+
+  // A list as an array of strings, or one string with entries separated by ';' (a CSV cell).
+  std::vector<std::string> entries(const json& v) const {
+    std::vector<std::string> out;
+    if (v.is_array()) {
+      for (const json& e : v) out.push_back(text(e));
+    } else {
+      for (const std::string& part : split(text(v), ';'))
+        if (!trim(part).empty()) out.push_back(trim(part));
+    }
+    return out;
   }
 
   std::string text(const json& v) const {
@@ -1006,6 +1059,24 @@ ordered_json figure_spec_to_json(const FigureSpec& spec) {
   // Only when set (by the spec or by the source's omero colour), so other sidecars stay as
   // they were.
   if (s.composite.tint) j["tint"] = palettes::hex(*s.composite.tint);
+  // The channel model and projection only when used, so other sidecars stay as they were.
+  const ImageRenderSpec& ir = spec.rendering;
+  if (ir.projection != rendering::Projection::kNone)
+    j["projection"] = rendering::projection_name(ir.projection);
+  if (ir.z_range) j["z_range"] = ordered_json::array({ir.z_range->first, ir.z_range->second});
+  if (!ir.channels.empty()) {
+    ordered_json channels = ordered_json::array();
+    for (const rendering::ChannelSetting& c : ir.channels)
+      channels.push_back(rendering::channel_setting_text(c));
+    j["channel"] = channels;
+  }
+  if (ir.model) j["model"] = rendering::color_model_name(*ir.model);
+  if (!ir.layers.empty()) {
+    ordered_json layers = ordered_json::array();
+    for (const rendering::LayerSetting& l : ir.layers)
+      layers.push_back(rendering::layer_setting_text(l));
+    j["layer"] = layers;
+  }
   j["rgb"] = s.rgb;
   // The elements and the physical size only when asked for: most figures have none, and their
   // sidecars stay as they were.

@@ -6,7 +6,10 @@
 #include "imagery/cave/datastack.h"
 #include "imagery/cave/pinned_time.h"
 #include "imagery/core/error.h"
+#include "imagery/figure/image_rendering.h"
 #include "imagery/figure/state_figure.h"
+#include "imagery/overlay/footprint.h"
+#include "imagery/rendering/render_volume.h"
 #include "imagery/overlay/series.h"
 #include "imagery/version.h"
 #include "imagery/volume/open_volume.h"
@@ -124,11 +127,33 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
     for (const auto& [id, rgba] : seg->metadata().label_colors)
       spec.style.colors.by_id.emplace_back(id, palettes::Rgb8{rgba[0], rgba[1], rgba[2]});
 
-  // What the sources are must suit a figure before anything is fetched.
-  if (image && image->metadata().channels != 1)
-    fail(ErrorCode::kInvalidArgument, name("image") + " " + image->url() + " has " +
-                                          std::to_string(image->metadata().channels) +
-                                          " channels; figures need one");
+  // What the sources are must suit a figure before anything is fetched. Images of several
+  // channels go through the channel model, as do layers and listed channels.
+  const ImageRenderSpec& ir = spec.rendering;
+  if (!image && (ir.uses_channel_model() || ir.projection != rendering::Projection::kNone))
+    fail(ErrorCode::kInvalidArgument,
+         name(ir.layers.empty() ? (ir.channels.empty() ? "projection" : "channel") : "layer") +
+             " needs an image source");
+  if (image)
+    for (const rendering::ChannelSetting& c : ir.channels)
+      if (c.index >= image->metadata().channels)
+        fail(ErrorCode::kNotFound, name("channel") + " " + std::to_string(c.index) + ": " +
+                                       image->url() + " has " +
+                                       std::to_string(image->metadata().channels) + " channel(s)");
+  for (const rendering::LayerSetting& l : ir.layers) {
+    const auto layer = open(l.url);
+    if (layer->metadata().is_segmentation())
+      fail(ErrorCode::kInvalidArgument,
+           name("layer") + " " + l.url + " is a segmentation; layers are image volumes");
+    if (l.channel >= layer->metadata().channels)
+      fail(ErrorCode::kNotFound, name("layer") + " " + l.url + " has no channel " +
+                                     std::to_string(l.channel));
+    plan.layers.push_back(layer->metadata());
+  }
+  if (ir.projection != rendering::Projection::kNone && spec.style.stack)
+    fail(ErrorCode::kInvalidArgument,
+         name("projection") + " draws one picture of the slab; it cannot be combined with " +
+             name("stack"));
   if (seg && (seg->metadata().channels != 1 || !dtype_is_integer(seg->metadata().dtype)))
     fail(ErrorCode::kInvalidArgument,
          name("seg") + " " + seg->url() + " holds " + std::to_string(seg->metadata().channels) +
@@ -188,6 +213,20 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
 
   plan.client = std::make_shared<client::Client>(image, seg, copts);
   plan.region = region_of(spec, *plan.client);
+  if (ir.z_range) {
+    // The slab replaces the region's z extent (coordinates); an exact voxel count follows it.
+    plan.region.bounds.min.z = ir.z_range->first;
+    plan.region.bounds.max.z = ir.z_range->second;
+    if (plan.region.exact_voxels && plan.region.exact_mip) {
+      const volume::Volume& v = plan.region.exact_for_segmentation
+                                    ? plan.client->segmentation_volume()
+                                    : plan.client->image_volume();
+      const double mip_z = v.metadata().scale(*plan.region.exact_mip).resolution.z;
+      plan.region.exact_voxels->z = std::max<std::int64_t>(
+          1, std::llround((ir.z_range->second - ir.z_range->first) *
+                          plan.client->resolution().z / mip_z));
+    }
+  }
   const client::AlignedBoxes boxes = plan.client->aligned_boxes(plan.region);
   if (image)
     plan.image = provenance_of(*image, boxes.image_mip, boxes.image_resolution, boxes.image_voxels);
@@ -199,7 +238,9 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
 
   const Vec3 grid = plan.grid_voxels.size();
   const Shape4 shape{grid.x, grid.y, grid.z, 1};
-  plan.three_d = spec.region.spans_sections() || grid.z > 1;
+  plan.projected = ir.projection != rendering::Projection::kNone;
+  plan.three_d = !plan.projected && (spec.region.spans_sections() || grid.z > 1 ||
+                                     ir.z_range.has_value());
   const overlay::OverlayStyle& style = spec.style;
   const std::int64_t slices = overlay::slice_count(shape, plan.three_d ? style.dim : 2);
   plan.picture_count = style.stack ? 1 : slices;
@@ -257,6 +298,31 @@ RenderedFigure render_planned(const FigureSpec& spec, const FigurePlan& plan, io
   p.align_ms = both.align_ms;
   if (options.on_phase) options.on_phase("composite", p);
   out.image = std::move(both.image.data);
+  const ImageRenderSpec& ir = spec.rendering;
+  if (!plan.layers.empty()) {
+    // The layers on the figure's grid, as many sections as the image (or projected with it).
+    const auto open = [&](const std::string& url) {
+      return options.open ? options.open(url) : volume::open_volume(url, context);
+    };
+    rendering::PhysicalGrid grid;
+    const Vec3d& gr = plan.grid_resolution;
+    grid.origin_nm = {static_cast<double>(plan.grid_voxels.min.x) * gr.x,
+                      static_cast<double>(plan.grid_voxels.min.y) * gr.y,
+                      static_cast<double>(plan.grid_voxels.min.z) * gr.z};
+    grid.pixel_nm = gr;
+    grid.size = plan.grid_voxels.size();
+    volume::ReadOptions read;
+    read.fill_missing = spec.fill_missing;
+    read.bounded = false;
+    read.max_output_bytes = options.max_memory_bytes;
+    read.stop = options.stop;
+    read.time_point = spec.time_point;
+    for (const rendering::LayerSetting& l : ir.layers)
+      out.layers.push_back(
+          rendering::read_on_grid(*open(l.url), grid, read, ir.projection, &context.pool()));
+  }
+  if (plan.projected && out.image.shape().count() > 0)
+    out.image = rendering::project(out.image, ir.projection, &context.pool());
   if (c.has_segmentation()) {
     out.segmentation = std::move(both.segmentation.data);
   } else {
@@ -278,8 +344,24 @@ void composite_panels(RenderedFigure& out, const FigureSpec& spec, const FigureP
   // nothing but keeps include_zero's meaning identical to `imagery composite`.
   const std::string seg_name =
       c.has_segmentation() ? c.segmentation_volume().url() : std::string("the image alone");
-  std::vector<overlay::Image> pictures = overlay::composite_overlay(
-      out.segmentation, c.has_image() ? &out.image : nullptr, style, plan.three_d, pool, seg_name);
+  // Through the channel model, the imagery becomes grey or colour pixels the compositor draws
+  // as they are.
+  const Array* imagery = c.has_image() ? &out.image : nullptr;
+  overlay::OverlayStyle drawn = style;
+  Array rendered;
+  if (imagery && uses_channel_model(spec, static_cast<int>(out.image.shape().c))) {
+    rendered = render_figure_imagery(out.image, out.layers, spec, c.image_volume().metadata(),
+                                     plan.layers, pool);
+    imagery = &rendered;
+    drawn.window = {};
+    drawn.composite.tint.reset();
+  }
+  std::vector<overlay::Image> pictures;
+  if (plan.projected)
+    pictures.push_back(overlay::composite_footprints(out.segmentation, imagery, drawn, pool, seg_name));
+  else
+    pictures = overlay::composite_overlay(out.segmentation, imagery, drawn, plan.three_d, pool,
+                                          seg_name);
 
   const int dim = plan.three_d ? style.dim : 2;
   const Vec3d& res = plan.grid_resolution;

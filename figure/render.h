@@ -89,7 +89,11 @@ struct Panel {
 struct RenderedFigure {
   std::vector<Panel> panels;
   Provenance provenance;
-  Array image, segmentation;  // (X, Y, Z, 1) on the grid, as drawn (image empty without one)
+  // (X, Y, Z, C) and (X, Y, Z, 1) on the grid, as drawn (image empty without one); a projected
+  // figure's image is the projection (Z = 1) and its segmentation the whole slab.
+  Array image, segmentation;
+  // The layers' values on the grid (projected like the image), in spec.rendering.layers' order.
+  std::vector<Array> layers;
 };
 
 struct RenderOptions {
@@ -120,6 +124,8 @@ struct FigurePlan {
   Bbox grid_voxels;
   Vec3d grid_resolution;
   bool three_d = false;            // pictures are slices of a volume
+  bool projected = false;          // one picture of the slab (spec.rendering.projection)
+  std::vector<volume::Metadata> layers;  // the layers' metadata, opened at planning
   std::int64_t picture_count = 1;  // pictures the figure makes
   std::uint64_t memory_bytes = 0;  // its peak, estimated
 };

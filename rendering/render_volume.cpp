@@ -26,26 +26,6 @@ overlay::Image picture_of(const Array& rendered) {
 
 namespace {
 
-// The read box at `mip` covering the physical box of `box` (mip-0 voxels of a volume with
-// mip-0 resolution `res0`), and where the box lies in it (fractional pixels).
-LevelChoice grid_on(const volume::Metadata& m, int mip, const Bbox& box, const Vec3d& res0) {
-  const Vec3d res = m.scale(mip).resolution;
-  LevelChoice c;
-  c.mip = mip;
-  for (int a = 0; a < 3; ++a) {
-    const double lo = static_cast<double>(box.min[a]) * res0[a] / res[a];
-    const double hi = static_cast<double>(box.max[a]) * res0[a] / res[a];
-    c.read_box.min[a] = static_cast<std::int64_t>(std::floor(lo + 1e-9));
-    c.read_box.max[a] = std::max(c.read_box.min[a] + 1,
-                                 static_cast<std::int64_t>(std::ceil(hi - 1e-9)));
-  }
-  c.x0 = static_cast<double>(box.min.x) * res0.x / res.x - static_cast<double>(c.read_box.min.x);
-  c.x1 = static_cast<double>(box.max.x) * res0.x / res.x - static_cast<double>(c.read_box.min.x);
-  c.y0 = static_cast<double>(box.min.y) * res0.y / res.y - static_cast<double>(c.read_box.min.y);
-  c.y1 = static_cast<double>(box.max.y) * res0.y / res.y - static_cast<double>(c.read_box.min.y);
-  return c;
-}
-
 // Labels sampled at the centres of the output pixels.
 Array sample_nearest(const Array& labels, const LevelChoice& l) {
   const Shape4& s = labels.shape();
@@ -94,6 +74,9 @@ Array values_at(const volume::Volume& v, const LevelChoice& level, const RenderR
   return area_average(read, width, height, level.x0, level.x1, level.y0, level.y1, pool);
 }
 
+
+}  // namespace
+
 overlay::DisplayWindow default_window(const volume::Metadata& m, int channel) {
   if (channel == 0 && m.display_window)
     return {overlay::DisplayWindow::Mode::kRange, m.display_window->first,
@@ -102,7 +85,48 @@ overlay::DisplayWindow default_window(const volume::Metadata& m, int channel) {
   return {overlay::DisplayWindow::Mode::kAuto};
 }
 
-}  // namespace
+Array read_on_grid(const volume::Volume& v, const PhysicalGrid& grid,
+                   const volume::ReadOptions& options, Projection projection, ThreadPool* pool) {
+  const volume::Metadata& m = v.metadata();
+  const int mip = finest_enough_mip(m, grid.pixel_nm.x, grid.pixel_nm.y);
+  const Vec3d res = m.scale(mip).resolution;
+  Bbox read_box;
+  double lo[3], hi[3];
+  for (int a = 0; a < 3; ++a) {
+    lo[a] = grid.origin_nm[a] / res[a];
+    hi[a] = (grid.origin_nm[a] + static_cast<double>(grid.size[a]) * grid.pixel_nm[a]) / res[a];
+    read_box.min[a] = static_cast<std::int64_t>(std::floor(lo[a] + 1e-9));
+    read_box.max[a] =
+        std::max(read_box.min[a] + 1, static_cast<std::int64_t>(std::ceil(hi[a] - 1e-9)));
+  }
+  Array read = v.read(read_box, mip, options);
+  if (projection != Projection::kNone) {
+    read = project(read, projection, pool);
+  } else if (read.shape().z != grid.size.z) {
+    // Each grid section takes the section that holds its centre.
+    const Shape4 rs = read.shape();
+    Array picked(read.dtype(), {rs.x, rs.y, grid.size.z, rs.c});
+    const std::size_t plane = static_cast<std::size_t>(rs.x * rs.y) * read.element_size();
+    for (std::int64_t c = 0; c < rs.c; ++c)
+      for (std::int64_t k = 0; k < grid.size.z; ++k) {
+        const double centre =
+            (grid.origin_nm.z + (static_cast<double>(k) + 0.5) * grid.pixel_nm.z) / res.z;
+        const std::int64_t src = std::clamp<std::int64_t>(
+            static_cast<std::int64_t>(std::floor(centre)) - read_box.min.z, 0, rs.z - 1);
+        std::memcpy(picked.bytes() + plane * static_cast<std::size_t>(c * grid.size.z + k),
+                    read.bytes() + plane * static_cast<std::size_t>(c * rs.z + src), plane);
+      }
+    read = std::move(picked);
+  }
+  const double x0 = lo[0] - static_cast<double>(read_box.min.x);
+  const double x1 = hi[0] - static_cast<double>(read_box.min.x);
+  const double y0 = lo[1] - static_cast<double>(read_box.min.y);
+  const double y1 = hi[1] - static_cast<double>(read_box.min.y);
+  if (read.shape().x == grid.size.x && read.shape().y == grid.size.y && x0 == 0 && y0 == 0 &&
+      x1 == static_cast<double>(grid.size.x) && y1 == static_cast<double>(grid.size.y))
+    return read;
+  return area_average(read, grid.size.x, grid.size.y, x0, x1, y0, y1, pool);
+}
 
 RenderResult render_volume(const RenderRequest& request, io::Context& context,
                            const RenderHooks& hooks) {
@@ -190,10 +214,20 @@ RenderResult render_volume(const RenderRequest& request, io::Context& context,
            "--layer " + l.url + " is a segmentation; layers are image volumes");
     if (l.channel >= lm.channels)
       fail(ErrorCode::kNotFound, "--layer " + l.url + ": no channel " + std::to_string(l.channel));
-    const int mip = finest_enough_mip(lm, level.pixel_nm_x, level.pixel_nm_y);
-    const LevelChoice on = grid_on(lm, mip, out.voxels, m.scale(0).resolution);
-    // Layers are averaged onto the grid like the main volume; their z range is the same slab.
-    layer_values.push_back(values_at(*lv, on, request, hooks, level.width, level.height, pool));
+    // Layers are averaged onto the output grid; their z range is the same slab.
+    const Vec3d res0 = m.scale(0).resolution;
+    PhysicalGrid grid;
+    grid.origin_nm = {static_cast<double>(out.voxels.min.x) * res0.x,
+                      static_cast<double>(out.voxels.min.y) * res0.y,
+                      static_cast<double>(out.voxels.min.z) * res0.z};
+    grid.pixel_nm = {level.pixel_nm_x, level.pixel_nm_y, res0.z};
+    grid.size = {level.width, level.height, out.voxels.size().z};
+    const Projection through = out.voxels.size().z > 1 && request.projection == Projection::kNone
+                                   ? Projection::kMax
+                                   : request.projection;
+    Array values = read_on_grid(*lv, grid, read_options(request, hooks), through, pool);
+    if (values.shape().z > 1) values = project(values, Projection::kMax, pool);
+    layer_values.push_back(std::move(values));
     layer_volumes.push_back(lv);
   }
 

@@ -82,6 +82,22 @@ struct RenderResult {
 RenderResult render_volume(const RenderRequest& request, io::Context& context,
                            const RenderHooks& hooks = {});
 
+// A grid in physical space: `size` voxels of `pixel_nm` from `origin_nm` (the corner of voxel 0).
+struct PhysicalGrid {
+  Vec3d origin_nm, pixel_nm;
+  Vec3 size;
+};
+
+// `volume` read onto `grid`: from the coarsest mip fine enough in x and y, area-averaged in x and
+// y; in z each grid section takes the section holding its centre, or, with a projection, the
+// slab is projected (one section). Values are float32 when averaged, else the volume's type.
+Array read_on_grid(const volume::Volume& volume, const PhysicalGrid& grid,
+                   const volume::ReadOptions& options, Projection projection, ThreadPool* pool);
+
+// The window a channel gets when none is asked: the source's own (OME-Zarr's omero window of
+// channel 0), else full for uint8, else auto.
+overlay::DisplayWindow default_window(const volume::Metadata& metadata, int channel);
+
 // The picture of an (X, Y, 1, 1 or 3) uint8 array: grey or interleaved RGB, rows = y.
 overlay::Image picture_of(const Array& rendered);
 
