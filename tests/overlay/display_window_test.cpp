@@ -4,7 +4,9 @@
 #include <limits>
 
 #include "imagery/core/error.h"
+#include "imagery/core/npy.h"
 #include "imagery/overlay/display_window.h"
+#include "support/test_support.h"
 
 using namespace imagery;
 using overlay::DisplayWindow;
@@ -77,4 +79,35 @@ TEST_CASE("malformed windows are refused naming the flag", "[overlay][window]") 
       CHECK_THAT(e.what(), Catch::StartsWith("--window: "));
     }
   }
+}
+
+TEST_CASE("percentile windows equal np.percentile; minmax and full", "[overlay][window]") {
+  const nlohmann::json truths =
+      nlohmann::json::parse(imagery::testing::read_text(imagery::testing::data_path("rendering/truths.json")));
+  for (const auto& t : truths["percentiles"]) {
+    const Array a =
+        imagery::read_npy(imagery::testing::data_path("rendering/" + t["input"].get<std::string>() + ".npy"))
+            .array;
+    const auto [lo, hi] = overlay::percentile_range({&a}, t["q"][0], t["q"][1], t["channel"]);
+    INFO(t.dump());
+    CHECK(lo == t["low"].get<double>());
+    CHECK(hi == t["high"].get<double>());
+  }
+  const Array c = column<std::int16_t>({-7, 3, 12});
+  CHECK(overlay::window_range(overlay::parse_display_window("minmax", "w"), {&c}, c.dtype()) ==
+        std::pair<double, double>{-7, 12});
+  CHECK(overlay::window_range(overlay::parse_display_window("full", "w"), {&c}, c.dtype()) ==
+        std::pair<double, double>{-32768, 32767});
+  CHECK(overlay::window_range({DisplayWindow::Mode::kFull}, {}, DataType::kFloat32) ==
+        std::pair<double, double>{0, 1});
+  const DisplayWindow p = overlay::parse_display_window("p:2,98", "w");
+  CHECK(p.mode == DisplayWindow::Mode::kPercentile);
+  CHECK(overlay::parse_display_window(overlay::display_window_text(p), "w") == p);
+  CHECK(overlay::resolved_window(overlay::parse_display_window("minmax", "w"), {&c}) ==
+        DisplayWindow{DisplayWindow::Mode::kRange, -7, 12});
+  for (const char* bad : {"p:5", "p:50,10", "p:-1,50", "p:1,101", "max", "1,x"})
+    CHECK_THROWS_WITH(overlay::parse_display_window(bad, "--window"), Catch::Contains("--window"));
+  // The grey picture through a data window: minmax stretches -7..12 over 0..255.
+  CHECK(overlay::to_grey8(c, overlay::parse_display_window("minmax", "w")) ==
+        std::vector<std::uint8_t>{0, 134, 255});
 }
