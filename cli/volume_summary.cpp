@@ -1,7 +1,7 @@
 #include "imagery/cli/volume_summary.h"
 
 #include "imagery/palettes/color.h"
-#include "imagery/rendering/channel_model.h"
+#include "imagery/rendering/render_volume.h"
 
 namespace imagery::cli {
 
@@ -27,11 +27,13 @@ nlohmann::ordered_json volume_summary(const volume::Metadata& m) {
   for (int c = 0; c < m.channels; ++c) {
     ordered_json cj;
     cj["index"] = c;
-    rendering::ChannelColor color = rendering::standard_channel_color(c, m.channels);
-    if (c == 0 && m.tint && m.channels == 1) color.rgb = {(*m.tint)[0], (*m.tint)[1], (*m.tint)[2]};
-    cj["color"] = palettes::hex(color.rgb);
-    if (c == 0 && m.display_window)
-      cj["window"] = ordered_json::array({m.display_window->first, m.display_window->second});
+    const auto index = static_cast<std::size_t>(c);
+    if (index < m.channel_display.size() && !m.channel_display[index].label.empty())
+      cj["label"] = m.channel_display[index].label;
+    cj["color"] = palettes::hex(rendering::default_channel_color(m, c).rgb);
+    const overlay::DisplayWindow w = rendering::default_window(m, c);
+    if (w.mode == overlay::DisplayWindow::Mode::kRange)
+      cj["window"] = ordered_json::array({w.min, w.max});
     channels.push_back(cj);
   }
   j["channels"] = channels;

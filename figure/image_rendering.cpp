@@ -54,8 +54,10 @@ Array render_figure_imagery(const Array& image, const std::vector<Array>& layers
       d.color = *s.color;
     else if (channels == 1 && spec.style.composite.tint)
       d.color.rgb = *spec.style.composite.tint;
+    else if (rgb_default)
+      d.color = rendering::standard_channel_color(s.index, 3);
     else
-      d.color = rendering::standard_channel_color(s.index, rgb_default ? 3 : channels);
+      d.color = rendering::default_channel_color(meta, s.index);
     d.invert = s.invert;
     draws.push_back(d);
   }

@@ -36,8 +36,9 @@ double percentile_of_sorted_position(std::vector<double>& values, double q) {
   double b = a;
   if (hi != lo)
     b = *std::min_element(values.begin() + static_cast<std::ptrdiff_t>(lo) + 1, values.end());
-  const double frac = pos - static_cast<double>(lo);
-  return a + (b - a) * frac;
+  const double t = pos - static_cast<double>(lo);
+  // NumPy's _lerp: from the nearer end, so t = 1 gives b exactly.
+  return t >= 0.5 ? b - (b - a) * (1 - t) : a + (b - a) * t;
 }
 
 }  // namespace

@@ -187,22 +187,24 @@ namespace {
 
 // The fraction of the window a value is at, inverted when asked.
 struct Fraction {
-  double low, scale;  // scale = 1 / (high - low), 0 for a flat window
+  // A division, not a multiplication by the reciprocal: the formula's own rounding, so that
+  // ties at .5 after scaling by 255 fall as NumPy's do.
+  double low, range;  // range = high - low, 0 for a flat window
   bool invert;
   double operator()(double v) const {
     double f;
     if (std::isnan(v))
       f = 0;
-    else if (scale == 0)
+    else if (range == 0)
       f = v > low ? 1 : 0;
     else
-      f = std::clamp((v - low) * scale, 0.0, 1.0);
+      f = std::clamp((v - low) / range, 0.0, 1.0);
     return invert ? 1 - f : f;
   }
 };
 
 Fraction fraction_of(const ChannelDraw& c) {
-  return {c.low, c.high > c.low ? 1.0 / (c.high - c.low) : 0.0, c.invert};
+  return {c.low, c.high > c.low ? c.high - c.low : 0.0, c.invert};
 }
 
 std::uint8_t to_byte(double x) {

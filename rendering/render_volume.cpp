@@ -78,11 +78,26 @@ Array values_at(const volume::Volume& v, const LevelChoice& level, const RenderR
 }  // namespace
 
 overlay::DisplayWindow default_window(const volume::Metadata& m, int channel) {
+  const auto index = static_cast<std::size_t>(channel);
+  if (index < m.channel_display.size() && m.channel_display[index].window)
+    return {overlay::DisplayWindow::Mode::kRange, m.channel_display[index].window->first,
+            m.channel_display[index].window->second};
   if (channel == 0 && m.display_window)
     return {overlay::DisplayWindow::Mode::kRange, m.display_window->first,
             m.display_window->second};
   if (m.dtype == DataType::kUint8) return {overlay::DisplayWindow::Mode::kFull};
   return {overlay::DisplayWindow::Mode::kAuto};
+}
+
+ChannelColor default_channel_color(const volume::Metadata& m, int channel) {
+  const auto index = static_cast<std::size_t>(channel);
+  if (index < m.channel_display.size() && m.channel_display[index].color) {
+    const auto& c = *m.channel_display[index].color;
+    return {palettes::Rgb8{c[0], c[1], c[2]}, ""};
+  }
+  if (channel == 0 && m.tint && m.channels == 1)
+    return {palettes::Rgb8{(*m.tint)[0], (*m.tint)[1], (*m.tint)[2]}, ""};
+  return standard_channel_color(channel, m.channels);
 }
 
 Array read_on_grid(const volume::Volume& v, const PhysicalGrid& grid,
@@ -245,10 +260,9 @@ RenderResult render_volume(const RenderRequest& request, io::Context& context,
     d.channel = s.index;
     d.low = lo;
     d.high = hi;
-    d.color = s.color ? *s.color
-                      : (m.tint && s.index == 0 && m.channels == 1)
-                            ? ChannelColor{palettes::Rgb8{(*m.tint)[0], (*m.tint)[1], (*m.tint)[2]}, ""}
-                            : standard_channel_color(s.index, rgb_default ? 3 : m.channels);
+    d.color = s.color         ? *s.color
+              : rgb_default ? standard_channel_color(s.index, 3)
+                            : default_channel_color(m, s.index);
     d.invert = s.invert;
     draws.push_back(d);
     out.channels.push_back({"", s.index, lo, hi, d.color, s.invert, 1});

@@ -97,6 +97,9 @@ Array read_on_grid(const volume::Volume& volume, const PhysicalGrid& grid,
 // The window a channel gets when none is asked: the source's own (OME-Zarr's omero window of
 // channel 0), else full for uint8, else auto.
 overlay::DisplayWindow default_window(const volume::Metadata& metadata, int channel);
+// The colour a channel gets when none is asked: the source's own (OME-Zarr's omero colour), else
+// the standard colour of its index (standard_channel_color).
+ChannelColor default_channel_color(const volume::Metadata& metadata, int channel);
 
 // The picture of an (X, Y, 1, 1 or 3) uint8 array: grey or interleaved RGB, rows = y.
 overlay::Image picture_of(const Array& rendered);

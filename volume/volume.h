@@ -66,6 +66,14 @@ struct Metadata {
   // by label.
   std::optional<std::pair<double, double>> display_window;
   std::optional<std::array<std::uint8_t, 3>> tint;
+  // The same for every channel the format describes (OME-Zarr's omero channels, in order):
+  // name, window and colour, each possibly unset.
+  struct ChannelDisplay {
+    std::string label;
+    std::optional<std::pair<double, double>> window;
+    std::optional<std::array<std::uint8_t, 3>> color;
+  };
+  std::vector<ChannelDisplay> channel_display;
   std::vector<std::pair<std::uint64_t, std::array<std::uint8_t, 4>>> label_colors;
   // How many time points the volume has (OME-Zarr's t axis); 1 when it has none.
   std::int64_t time_points = 1;

@@ -172,6 +172,14 @@ ZarrDriver::ZarrDriver(std::string url, zarr::ImageMetadata image,
       channels.push_back(text);
     }
     metadata_.details.emplace_back("omero", join(channels, "; "));
+    for (const zarr::OmeroChannel& ch : image_.omero) {
+      volume::Metadata::ChannelDisplay d;
+      d.label = ch.label;
+      if (ch.window_start && ch.window_end && *ch.window_end > *ch.window_start)
+        d.window = std::make_pair(*ch.window_start, *ch.window_end);
+      d.color = ch.color;
+      metadata_.channel_display.push_back(d);
+    }
     const zarr::OmeroChannel& first = image_.omero.front();
     if (first.window_start && first.window_end && *first.window_end > *first.window_start)
       metadata_.display_window = std::make_pair(*first.window_start, *first.window_end);
