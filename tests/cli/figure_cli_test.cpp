@@ -254,27 +254,6 @@ TEST_CASE("imagery figure refuses before fetching what cannot work", "[cli][figu
                   nginx.url("seg_cseg"), "--center", "250,170,30", "--image-size", "1000,1000,30",
                   "--stack", "vertical", "-o", dir.file("big.png")},
                  7, "to fetch and draw", dir);
-  // An image of several channels: refused from its metadata.
-  {
-    precomputed::VolumeInfo info;
-    info.type = "image";
-    info.data_type = DataType::kUint8;
-    info.num_channels = 3;
-    precomputed::Scale s;
-    s.key = "k";
-    s.size = {16, 16, 1};
-    s.resolution = {4, 4, 40};
-    s.chunk_sizes = {{16, 16, 1}};
-    info.scales = {s};
-    precomputed::VolumeWriter(dir.file("rgb"), info)
-        .write(Array::zeros(DataType::kUint8, {16, 16, 1, 3}), s.bounds(), 0);
-    const std::size_t before = imagery::testing::files_in(dir.path());
-    auto r = run_imagery({"figure", "--image", dir.file("rgb"), "--bounds", "0,0,0,16,16,1", "-o",
-                          dir.file("rgb.png")});
-    CHECK(r.exit_code == 2);
-    CHECK_THAT(r.err, Catch::Contains("3 channels"));
-    CHECK(imagery::testing::files_in(dir.path()) == before);
-  }
   // Nothing above read a single chunk.
   CHECK(chunk_requests(nginx) == 0);
 }
