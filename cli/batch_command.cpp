@@ -15,6 +15,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <span>
 #include <thread>
 
 #include <nlohmann/json.hpp>
@@ -28,6 +29,7 @@
 #include "imagery/cli/manifest.h"
 #include "imagery/cli/shard_selection.h"
 #include "imagery/cli/shared_volumes.h"
+#include "imagery/cli/shared_window.h"
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
 #include "imagery/figure/make_figure.h"
@@ -224,6 +226,22 @@ CommandRunner add_batch_command(CLI::App& app, const GlobalOptions& global) {
       grant_token_for_spec(*context, global, job.row->spec);
     }
     SharedVolumes volumes(*context);
+    if (!a->dry_run) {
+      const std::vector<SharedWindow> shared = apply_shared_windows(
+          manifest, defaults, a->out_dir, jobs, *context, volumes, global.max_memory_bytes());
+      if (!shared.empty()) {
+        const std::string text = shared_windows_json(shared).dump(2) + "\n";
+        write_file_atomically((fs::path(a->out_dir) / "shared_windows.json").string(),
+                              std::as_bytes(std::span(text.data(), text.size())));
+        if (!global.quiet)
+          for (const SharedWindow& w : shared) {
+            std::string rows;
+            for (const std::string& r : w.sample) rows += (rows.empty() ? "" : ", ") + r;
+            std::fprintf(stderr, "shared window for %s: %g..%g from rows %s (%zu of %zu)\n",
+                         w.source.c_str(), w.low, w.high, rows.c_str(), w.sample.size(), w.rows);
+          }
+      }
+    }
     StopSignals signals;
     std::atomic<std::size_t> next{0};
     std::atomic<bool> stopped{false};

@@ -69,6 +69,9 @@ void check_batch_defaults(const json& defaults, const std::string& file) {
   figure::FigureSpec spec;
   json values = canonical(figure::upgrade_legacy_sidecar(defaults, {key_name, where}));
   values.erase("output");  // a sidecar's; each row places its own
+  if (auto it = values.find("window");
+      it != values.end() && it->is_string() && trim(it->get<std::string>()) == "shared")
+    values.erase(it);  // the batch's own: one window for the rows of a source
   arrays_beside(values);
   figure::apply_figure_json(values, spec, {key_name, where, /*partial=*/true});
 }
@@ -145,6 +148,11 @@ BatchRow figure_for_row(const ManifestRow& row, const json& defaults, const std:
     if (t != "true" && t != "false" && t != "yes" && t != "no" && !t.empty())
       fail(ErrorCode::kInvalidArgument,
            "'save_arrays': expected true or false (the arrays go beside the figure)");
+  }
+  if (auto it = merged.find("window"); it != merged.end() && it->is_string() &&
+                                       trim(it->get<std::string>()) == "shared") {
+    out.shared_window = true;
+    merged.erase(it);
   }
   figure::apply_figure_json(merged, out.spec, {key_name, ""});
   out.spec.output.path = (std::filesystem::path(out_dir) / relative).string();

@@ -24,6 +24,9 @@ struct BatchRow {
   std::size_t line = 0;
   std::string name;  // as the row gave it (without the extension)
   figure::FigureSpec spec;
+  // "window": "shared": the batch works out one window for the rows of this image source
+  // (shared_window.h) and sets it on the spec before drawing.
+  bool shared_window = false;
 };
 
 // How a manifest names a key in messages: 'root_ids'.

@@ -290,6 +290,29 @@ TEST_CASE("the writer writes every key of the schema and the reader knows every 
   timed.style.composite.tint = Rgb8{255, 128, 0};
   const auto timed_doc = figure_spec_to_json(timed);
   for (const auto& item : timed_doc.items()) written.insert(item.key());
+  // The channel model and a projection (written only when used), read back the same.
+  FigureSpec rendered = base_spec();
+  rendered.rendering.projection = imagery::rendering::Projection::kMean;
+  rendered.rendering.z_range = std::pair{10.0, 18.0};
+  rendered.rendering.channels = {
+      imagery::rendering::parse_channel_setting("1:window=p:2,98:color=viridis:invert", "c")};
+  rendered.rendering.model = imagery::rendering::ColorModel::kColor;
+  rendered.rendering.layers = {
+      imagery::rendering::parse_layer_setting("gs://b/prob:color=magenta:opacity=0.4", "l")};
+  rendered.style.window = imagery::overlay::parse_display_window("minmax", "w");
+  const auto rendered_doc = figure_spec_to_json(rendered);
+  for (const auto& item : rendered_doc.items()) written.insert(item.key());
+  CHECK(rendered_doc["window"] == "minmax");
+  const FigureSpec rendered_back =
+      imagery::figure::read_figure_spec(nlohmann::json::parse(rendered_doc.dump()));
+  CHECK(rendered_back.rendering == rendered.rendering);
+  CHECK(rendered_back.style.window == rendered.style.window);
+  CHECK_FALSE(figure_spec_to_json(base_spec()).contains("projection"));
+  CHECK_FALSE(figure_spec_to_json(base_spec()).contains("channel"));
+  // A CSV cell lists channels separated by ';'.
+  nlohmann::json cell = nlohmann::json::parse(rendered_doc.dump());
+  cell["channel"] = "0:color=red; 1:color=green";
+  CHECK(imagery::figure::read_figure_spec(cell).rendering.channels.size() == 2);
   CHECK(timed_doc["tint"] == "#ff8000");
   CHECK(imagery::figure::read_figure_spec(nlohmann::json::parse(timed_doc.dump()))
             .style.composite.tint == Rgb8{255, 128, 0});

@@ -85,7 +85,7 @@ TEST_CASE("colour names are pure colours; others parse as colours elsewhere do",
   CHECK(rendering::standard_channel_color(3, 5).rgb == palettes::Rgb8{0, 255, 255});
 }
 
-TEST_CASE("--channel settings parse and print back, percentile windows included",
+TEST_CASE("channel settings (--channel) parse and print back, percentile windows included",
           "[rendering][channels]") {
   const auto s = rendering::parse_channel_setting("2:window=p:1,99.5:color=magenta:invert", "--channel");
   CHECK(s.index == 2);
@@ -104,7 +104,7 @@ TEST_CASE("--channel settings parse and print back, percentile windows included"
                       Catch::Contains("--channel"));
 }
 
-TEST_CASE("--layer settings take options off the end of URLs with colons",
+TEST_CASE("layer settings (--layer) take options off the end of URLs with colons",
           "[rendering][channels]") {
   const auto l = rendering::parse_layer_setting(
       "precomputed://https://example.org:8080/prob:window=p:2,98:color=magenta:opacity=0.5",

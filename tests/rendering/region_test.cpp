@@ -65,7 +65,7 @@ TEST_CASE("physical bounds become voxels as floor(min / res), ceil(max / res)",
   CHECK(rendering::region_voxels(c, m) == Bbox{{90, 95, 2}, {110, 105, 3}});
 }
 
-TEST_CASE("--max-size and --pixel-size pick the coarsest mip that is fine enough",
+TEST_CASE("max-size and pixel-size levels pick the coarsest mip that is fine enough",
           "[rendering][region]") {
   const volume::Metadata m = pyramid();
   const Bbox whole{{0, 0, 32}, {16384, 12288, 33}};

@@ -167,7 +167,7 @@ TEST_CASE("png 16-bit with two channels: the colour model with per-channel windo
   CHECK_THROWS_WITH(rendering::render_volume(req, *context), Catch::Contains("2 channel"));
 }
 
-TEST_CASE("--max-size reads the coarsest adequate mip and area-averages to the exact size",
+TEST_CASE("a max-size render reads the coarsest adequate mip and area-averages to the exact size",
           "[rendering][render]") {
   testing::TempDir dir;
   auto context = testing::make_context();
