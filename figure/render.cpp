@@ -243,7 +243,7 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
                                      ir.z_range.has_value());
   const overlay::OverlayStyle& style = spec.style;
   const std::int64_t slices = overlay::slice_count(shape, plan.three_d ? style.dim : 2);
-  plan.picture_count = style.stack ? 1 : slices;
+  plan.picture_count = style.stack || plan.projected ? 1 : slices;
   if (plan.three_d && !style.stack && slices > 1 && !spec.per_slice_files())
     fail(ErrorCode::kInvalidArgument,
          name("output") + " " + spec.output.path + ": a 3-D figure gives " +

@@ -1,6 +1,9 @@
 // Writes the demo dataset shipped in examples/demo_volume/: an EM-like image
-// (jpeg, 4/8/16 nm mips) and its segmentation at a coarser resolution
-// (compressed_segmentation + gzip, 8/16/32 nm mips). Usage: make_demo_volume OUT_DIR
+// (jpeg, 4/8/16 nm mips), its segmentation at a coarser resolution
+// (compressed_segmentation + gzip, 8/16/32 nm mips), and a smooth "synapse probability" map
+// (uint8 raw + gzip, 8/16 nm mips: probability maps are usually coarser than the EM) to draw as
+// a tinted layer. Usage: make_demo_volume OUT_DIR
+#include <cmath>
 #include <cstdio>
 #include <map>
 
@@ -64,6 +67,35 @@ Array downsample_mode(const Array& a) {
   return out;
 }
 
+// Smooth blobs (Gaussian in x, y and z) at fixed pseudo-random places: what a synapse detector's
+// probability output looks like, 0..255.
+Array probability_map(Vec3 size) {
+  struct Blob {
+    double x, y, z;
+  };
+  std::vector<Blob> blobs;
+  std::uint32_t state = 12345;
+  auto next = [&state] {
+    state = state * 1664525u + 1013904223u;
+    return (state >> 8) / static_cast<double>(1u << 24);
+  };
+  for (int i = 0; i < 18; ++i)
+    blobs.push_back({next() * size.x, next() * size.y, next() * size.z});
+  Array p(DataType::kUint8, {size.x, size.y, size.z, 1});
+  const double sxy = 6.0, sz = 1.5;
+  for (std::int64_t z = 0; z < size.z; ++z)
+    for (std::int64_t y = 0; y < size.y; ++y)
+      for (std::int64_t x = 0; x < size.x; ++x) {
+        double best = 0;
+        for (const Blob& b : blobs) {
+          const double dx = (x - b.x) / sxy, dy = (y - b.y) / sxy, dz = (z - b.z) / sz;
+          best = std::max(best, std::exp(-0.5 * (dx * dx + dy * dy + dz * dz)));
+        }
+        p.at<std::uint8_t>(x, y, z) = static_cast<std::uint8_t>(std::lround(255 * best));
+      }
+  return p;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -120,6 +152,21 @@ int main(int argc, char** argv) {
     grey = downsample_mean(grey);
     labels = downsample_mode(labels);
   }
-  std::printf("%s/image\n%s/segmentation\n", out.c_str(), out.c_str());
+  VolumeInfo prob;
+  prob.type = "image";
+  prob.data_type = DataType::kUint8;
+  prob.scales = {
+      scale("8_8_40", {272, 240, 12}, {1000, 800, 100}, {8, 8, 40}, {136, 120, 12}, Encoding::kRaw),
+      scale("16_16_40", {136, 120, 12}, {500, 400, 100}, {16, 16, 40}, {136, 120, 12},
+            Encoding::kRaw),
+  };
+  VolumeWriter prob_writer(out + "/probability", prob);
+  Array p = probability_map({272, 240, 12});
+  for (int mip = 0; mip < 2; ++mip) {
+    prob_writer.write(p, prob_writer.info().scales[mip].bounds(), mip, gz);
+    p = downsample_mean(p);
+  }
+  std::printf("%s/image\n%s/segmentation\n%s/probability\n", out.c_str(), out.c_str(),
+              out.c_str());
   return 0;
 }
