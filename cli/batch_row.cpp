@@ -149,8 +149,8 @@ BatchRow figure_for_row(const ManifestRow& row, const json& defaults, const std:
       fail(ErrorCode::kInvalidArgument,
            "'save_arrays': expected true or false (the arrays go beside the figure)");
   }
-  if (auto it = merged.find("window"); it != merged.end() && it->is_string() &&
-                                       trim(it->get<std::string>()) == "shared") {
+  if (auto it = merged.find("window");
+      it != merged.end() && it->is_string() && trim(it->get<std::string>()) == "shared") {
     out.shared_window = true;
     merged.erase(it);
   }

@@ -67,9 +67,10 @@ void print_table(const std::vector<rendering::ChannelHistogram>& hs, const std::
       const auto bar = static_cast<std::size_t>(
           std::llround(40.0 * static_cast<double>(count) / static_cast<double>(most)));
       char count_text[32];
-      std::snprintf(count_text, sizeof count_text, "%12llu", static_cast<unsigned long long>(count));
-      out << "  " << label << std::string(label_width - label.size() + 1, ' ') << count_text
-          << "  " << std::string(bar, '#') << "\n";
+      std::snprintf(count_text, sizeof count_text, "%12llu",
+                    static_cast<unsigned long long>(count));
+      out << "  " << label << std::string(label_width - label.size() + 1, ' ') << count_text << "  "
+          << std::string(bar, '#') << "\n";
     }
   }
   std::cout << out.str();
@@ -80,9 +81,11 @@ void print_table(const std::vector<rendering::ChannelHistogram>& hs, const std::
 CommandRunner add_histogram_command(CLI::App& app, const GlobalOptions& global) {
   auto a = std::make_shared<HistogramArgs>();
   auto* cmd = app.add_subcommand(
-      "histogram", "Per-channel histograms of a region (numpy.histogram's bins), to choose a window");
-  cmd->add_option("source", a->render.source, "Volume: path, file://, http(s)://, gs://, s3://, "
-                                              "zarr://")
+      "histogram",
+      "Per-channel histograms of a region (numpy.histogram's bins), to choose a window");
+  cmd->add_option("source", a->render.source,
+                  "Volume: path, file://, http(s)://, gs://, s3://, "
+                  "zarr://")
       ->required();
   add_region_options(cmd, a->render);
   cmd->add_option("--mip", a->render.mip, "M: the mip to count at (default: the default mip)");
@@ -120,9 +123,8 @@ CommandRunner add_histogram_command(CLI::App& app, const GlobalOptions& global) 
     const Bbox box = region.kind == rendering::RegionRequest::Kind::kNone
                          ? m.scale(0).bounds
                          : rendering::region_voxels(region, m);
-    const rendering::LevelChoice choice = with_flag("--mip", [&] {
-      return rendering::choose_level(m, box, level);
-    });
+    const rendering::LevelChoice choice =
+        with_flag("--mip", [&] { return rendering::choose_level(m, box, level); });
     ProgressBar progress("chunks", global.quiet || a->json);
     volume::ReadOptions read;
     read.fill_missing = true;

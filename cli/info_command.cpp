@@ -83,7 +83,9 @@ CommandRunner add_info_command(CLI::App& app, const GlobalOptions& global) {
       app.add_subcommand("info", "Show a volume's type, data type, channels and mip levels");
   cmd->add_option("source", args->source, "Volume: path, file://, http(s)://, gs://, s3://")
       ->required();
-  cmd->add_flag("--json", args->json, "Print the format's validated metadata as JSON, with a \"summary\" (size_x/y/z/c, dtype, pixel sizes in µm, channels, levels)");
+  cmd->add_flag("--json", args->json,
+                "Print the format's validated metadata as JSON, with a \"summary\" (size_x/y/z/c, "
+                "dtype, pixel sizes in µm, channels, levels)");
   return [args, &global] {
     auto context = make_context(global);
     grant_token(*context, global, args->source);
@@ -100,8 +102,7 @@ CommandRunner add_info_command(CLI::App& app, const GlobalOptions& global) {
       } else {
         std::cout << volume->native_metadata_json() << "\n";
       }
-    }
-    else
+    } else
       print_table(*volume);
     return 0;
   };

@@ -24,7 +24,8 @@ struct RenderCommandArgs {
 };
 
 bool ends_with(const std::string& s, const std::string& suffix) {
-  return s.size() >= suffix.size() && s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 }  // namespace
@@ -35,8 +36,9 @@ CommandRunner add_render_command(CLI::App& app, const GlobalOptions& global) {
       "render",
       "Render one volume as an image server does: a region in any units, the level that fits, "
       "channels with windows and colours, layers, projections");
-  cmd->add_option("source", a->render.source, "Volume: path, file://, http(s)://, gs://, s3://, "
-                                              "graphene://, zarr://")
+  cmd->add_option("source", a->render.source,
+                  "Volume: path, file://, http(s)://, gs://, s3://, "
+                  "graphene://, zarr://")
       ->required();
   add_region_options(cmd, a->render);
   cmd->add_option("--mip", a->render.mip, "M: read this mip at its own pixels");
@@ -50,8 +52,7 @@ CommandRunner add_render_command(CLI::App& app, const GlobalOptions& global) {
   cmd->add_option("--projection", a->render.projection,
                   "max, min, mean or sum over the region's z range");
   cmd->add_option("--t", a->render.time_point, "T: the time point (OME-Zarr's t; default 0)");
-  cmd->add_option("--palette", a->render.palette,
-                  "A segmentation's object colours (default husl)");
+  cmd->add_option("--palette", a->render.palette, "A segmentation's object colours (default husl)");
   cmd->add_flag("--no-fill-missing", a->strict, "Fail on missing chunks instead of reading 0");
   cmd->add_option("--save-array", a->save_array,
                   "OUT.npy: also the values drawn, (X, Y, 1, C): projected, area-averaged "

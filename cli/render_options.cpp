@@ -8,7 +8,8 @@ namespace imagery::cli {
 void add_region_options(CLI::App* cmd, RenderArgs& a) {
   cmd->add_option("--bounds", a.bounds, "X0,Y0,Z0,X1,Y1,Z1: the region's corners (half-open)");
   cmd->add_option("--center", a.center, "X,Y,Z: the region's centre (with --size)");
-  cmd->add_option("--size", a.size, "W,H[,D]: the region's size around --center (no D: one section)");
+  cmd->add_option("--size", a.size,
+                  "W,H[,D]: the region's size around --center (no D: one section)");
   cmd->add_option("--units", a.units,
                   "voxels (mip 0, the default), nm, um, or fraction (0..1 of the volume's extent)");
 }
@@ -78,8 +79,7 @@ rendering::LevelRequest level_of(const RenderArgs& a) {
   } else if (!a.max_size.empty()) {
     const std::size_t parts = split(a.max_size, ',').size();
     if (parts != 1 && parts != 2)
-      fail(ErrorCode::kInvalidArgument,
-           "--max-size: expected W or W,H, got '" + a.max_size + "'");
+      fail(ErrorCode::kInvalidArgument, "--max-size: expected W or W,H, got '" + a.max_size + "'");
     const std::vector<std::int64_t> s = parse_integers(a.max_size, parts, "--max-size");
     for (std::int64_t v : s)
       if (v < 1) fail(ErrorCode::kInvalidArgument, "--max-size: sizes must be at least 1");

@@ -51,8 +51,9 @@ std::vector<SharedWindow> apply_shared_windows(const Manifest& manifest,
           image = rendering::project(image, spec.rendering.projection, &context.pool());
         arrays.push_back(std::move(image));
       } catch (const Error& e) {
-        fail(e.code(), "\"window\": \"shared\": the sampled row '" + r.name + "' (line " +
-                           std::to_string(r.line) + "): " + e.what(),
+        fail(e.code(),
+             "\"window\": \"shared\": the sampled row '" + r.name + "' (line " +
+                 std::to_string(r.line) + "): " + e.what(),
              e.remedy());
       }
       w.sample.push_back(r.name);

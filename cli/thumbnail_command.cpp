@@ -29,8 +29,9 @@ CommandRunner add_thumbnail_command(CLI::App& app, const GlobalOptions& global) 
   auto a = std::make_shared<ThumbnailArgs>();
   auto* cmd = app.add_subcommand(
       "thumbnail", "The whole xy section as a small picture from the coarsest adequate level");
-  cmd->add_option("source", a->render.source, "Volume: path, file://, http(s)://, gs://, s3://, "
-                                              "graphene://, zarr://")
+  cmd->add_option("source", a->render.source,
+                  "Volume: path, file://, http(s)://, gs://, s3://, "
+                  "graphene://, zarr://")
       ->required();
   cmd->add_option("--size", a->size,
                   "N: the longest side N pixels (OMERO), or W,H: fit inside W x H (large_image); "
@@ -63,7 +64,8 @@ CommandRunner add_thumbnail_command(CLI::App& app, const GlobalOptions& global) 
         fail(ErrorCode::kInvalidArgument, "--box: X1 and Y1 must exceed X0 and Y0");
       request.box = Bbox{{b[0], b[1], 0}, {b[2], b[3], 1}};
     }
-    if (!a->box_color.empty()) request.box_color = palettes::parse_color(a->box_color, "--box-color");
+    if (!a->box_color.empty())
+      request.box_color = palettes::parse_color(a->box_color, "--box-color");
     if (a->output.size() < 4 || a->output.compare(a->output.size() - 4, 4, ".png") != 0)
       fail(ErrorCode::kInvalidArgument, "-o " + a->output + ": thumbnail writes PNG (OUT.png)");
     { AtomicFile probe(a->output); }

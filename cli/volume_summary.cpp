@@ -42,21 +42,21 @@ nlohmann::ordered_json volume_summary(const volume::Metadata& m) {
   for (std::size_t i = 0; i < m.scales.size(); ++i) {
     const volume::ScaleInfo& s = m.scales[i];
     const Vec3 ls = s.bounds.size();
-    levels.push_back({{"level", i},
-                      {"key", s.key},
-                      {"size_x", ls.x},
-                      {"size_y", ls.y},
-                      {"size_z", ls.z},
-                      {"downsample", ordered_json::array({s.resolution.x / s0.resolution.x,
-                                                          s.resolution.y / s0.resolution.y,
-                                                          s.resolution.z / s0.resolution.z})},
-                      {"pixel_size_x", s.resolution.x / 1000.0},
-                      {"pixel_size_y", s.resolution.y / 1000.0},
-                      {"pixel_size_z", s.resolution.z / 1000.0},
-                      {"chunk_size", ordered_json::array({s.chunk_size.x, s.chunk_size.y,
-                                                          s.chunk_size.z})},
-                      {"encoding", s.encoding},
-                      {"readable", s.readable && s.usable}});
+    levels.push_back(
+        {{"level", i},
+         {"key", s.key},
+         {"size_x", ls.x},
+         {"size_y", ls.y},
+         {"size_z", ls.z},
+         {"downsample",
+          ordered_json::array({s.resolution.x / s0.resolution.x, s.resolution.y / s0.resolution.y,
+                               s.resolution.z / s0.resolution.z})},
+         {"pixel_size_x", s.resolution.x / 1000.0},
+         {"pixel_size_y", s.resolution.y / 1000.0},
+         {"pixel_size_z", s.resolution.z / 1000.0},
+         {"chunk_size", ordered_json::array({s.chunk_size.x, s.chunk_size.y, s.chunk_size.z})},
+         {"encoding", s.encoding},
+         {"readable", s.readable && s.usable}});
   }
   j["levels"] = levels;
   return j;

@@ -17,8 +17,8 @@ Array render_figure_imagery(const Array& image, const std::vector<Array>& layers
   const ImageRenderSpec& r = spec.rendering;
   const int channels = static_cast<int>(image.shape().c);
   std::vector<rendering::ChannelSetting> settings = r.channels;
-  const bool rgb_default = settings.empty() && channels == 3 &&
-                           image.dtype() == DataType::kUint8 && r.layers.empty();
+  const bool rgb_default =
+      settings.empty() && channels == 3 && image.dtype() == DataType::kUint8 && r.layers.empty();
   if (settings.empty())
     for (int c = 0; c < channels; ++c) {
       rendering::ChannelSetting s;
@@ -40,10 +40,10 @@ Array render_figure_imagery(const Array& image, const std::vector<Array>& layers
   std::vector<rendering::ChannelDraw> draws;
   for (const rendering::ChannelSetting& s : settings) {
     const overlay::DisplayWindow form =
-        s.window              ? *s.window
-        : figure_has_window   ? figure_window
-        : rgb_default         ? overlay::DisplayWindow{overlay::DisplayWindow::Mode::kFull}
-                              : rendering::default_window(meta, s.index);
+        s.window            ? *s.window
+        : figure_has_window ? figure_window
+        : rgb_default       ? overlay::DisplayWindow{overlay::DisplayWindow::Mode::kFull}
+                            : rendering::default_window(meta, s.index);
     const auto [lo, hi] = overlay::window_range(form, {&image}, image.dtype(), s.index);
     rendering::ChannelDraw d;
     d.data = &image;
@@ -65,8 +65,7 @@ Array render_figure_imagery(const Array& image, const std::vector<Array>& layers
     const rendering::LayerSetting& l = r.layers[i];
     const overlay::DisplayWindow form =
         l.window ? *l.window : rendering::default_window(layer_meta[i], l.channel);
-    const auto [lo, hi] =
-        overlay::window_range(form, {&layers[i]}, layer_meta[i].dtype, l.channel);
+    const auto [lo, hi] = overlay::window_range(form, {&layers[i]}, layer_meta[i].dtype, l.channel);
     rendering::ChannelDraw d;
     d.data = &layers[i];
     d.channel = l.channel;
@@ -77,7 +76,8 @@ Array render_figure_imagery(const Array& image, const std::vector<Array>& layers
     d.opacity = l.opacity;
     draws.push_back(d);
   }
-  if (model == rendering::ColorModel::kGreyscale) return rendering::render_greyscale(draws.front(), pool);
+  if (model == rendering::ColorModel::kGreyscale)
+    return rendering::render_greyscale(draws.front(), pool);
   return rendering::render_color(draws, pool);
 }
 

@@ -21,7 +21,6 @@ bool uses_channel_model(const FigureSpec& spec, int channels);
 // order of spec.rendering.layers. Throws kNotFound for a channel the image does not have.
 Array render_figure_imagery(const Array& image, const std::vector<Array>& layers,
                             const FigureSpec& spec, const volume::Metadata& image_metadata,
-                            const std::vector<volume::Metadata>& layer_metadata,
-                            ThreadPool* pool);
+                            const std::vector<volume::Metadata>& layer_metadata, ThreadPool* pool);
 
 }  // namespace imagery::figure

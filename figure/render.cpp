@@ -9,8 +9,8 @@
 #include "imagery/figure/image_rendering.h"
 #include "imagery/figure/state_figure.h"
 #include "imagery/overlay/footprint.h"
-#include "imagery/rendering/render_volume.h"
 #include "imagery/overlay/series.h"
+#include "imagery/rendering/render_volume.h"
 #include "imagery/version.h"
 #include "imagery/volume/open_volume.h"
 
@@ -146,8 +146,8 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
       fail(ErrorCode::kInvalidArgument,
            name("layer") + " " + l.url + " is a segmentation; layers are image volumes");
     if (l.channel >= layer->metadata().channels)
-      fail(ErrorCode::kNotFound, name("layer") + " " + l.url + " has no channel " +
-                                     std::to_string(l.channel));
+      fail(ErrorCode::kNotFound,
+           name("layer") + " " + l.url + " has no channel " + std::to_string(l.channel));
     plan.layers.push_back(layer->metadata());
   }
   if (ir.projection != rendering::Projection::kNone && spec.style.stack)
@@ -222,9 +222,9 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
                                     ? plan.client->segmentation_volume()
                                     : plan.client->image_volume();
       const double mip_z = v.metadata().scale(*plan.region.exact_mip).resolution.z;
-      plan.region.exact_voxels->z = std::max<std::int64_t>(
-          1, std::llround((ir.z_range->second - ir.z_range->first) *
-                          plan.client->resolution().z / mip_z));
+      plan.region.exact_voxels->z =
+          std::max<std::int64_t>(1, std::llround((ir.z_range->second - ir.z_range->first) *
+                                                 plan.client->resolution().z / mip_z));
     }
   }
   const client::AlignedBoxes boxes = plan.client->aligned_boxes(plan.region);
@@ -239,8 +239,8 @@ FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const Rend
   const Vec3 grid = plan.grid_voxels.size();
   const Shape4 shape{grid.x, grid.y, grid.z, 1};
   plan.projected = ir.projection != rendering::Projection::kNone;
-  plan.three_d = !plan.projected && (spec.region.spans_sections() || grid.z > 1 ||
-                                     ir.z_range.has_value());
+  plan.three_d =
+      !plan.projected && (spec.region.spans_sections() || grid.z > 1 || ir.z_range.has_value());
   const overlay::OverlayStyle& style = spec.style;
   const std::int64_t slices = overlay::slice_count(shape, plan.three_d ? style.dim : 2);
   plan.picture_count = style.stack || plan.projected ? 1 : slices;
@@ -358,10 +358,11 @@ void composite_panels(RenderedFigure& out, const FigureSpec& spec, const FigureP
   }
   std::vector<overlay::Image> pictures;
   if (plan.projected)
-    pictures.push_back(overlay::composite_footprints(out.segmentation, imagery, drawn, pool, seg_name));
+    pictures.push_back(
+        overlay::composite_footprints(out.segmentation, imagery, drawn, pool, seg_name));
   else
-    pictures = overlay::composite_overlay(out.segmentation, imagery, drawn, plan.three_d, pool,
-                                          seg_name);
+    pictures =
+        overlay::composite_overlay(out.segmentation, imagery, drawn, plan.three_d, pool, seg_name);
 
   const int dim = plan.three_d ? style.dim : 2;
   const Vec3d& res = plan.grid_resolution;

@@ -123,11 +123,11 @@ struct FigurePlan {
   std::optional<neuroglancer::ViewerState> viewer_state;
   Bbox grid_voxels;
   Vec3d grid_resolution;
-  bool three_d = false;            // pictures are slices of a volume
-  bool projected = false;          // one picture of the slab (spec.rendering.projection)
+  bool three_d = false;                  // pictures are slices of a volume
+  bool projected = false;                // one picture of the slab (spec.rendering.projection)
   std::vector<volume::Metadata> layers;  // the layers' metadata, opened at planning
-  std::int64_t picture_count = 1;  // pictures the figure makes
-  std::uint64_t memory_bytes = 0;  // its peak, estimated
+  std::int64_t picture_count = 1;        // pictures the figure makes
+  std::uint64_t memory_bytes = 0;        // its peak, estimated
 };
 
 // Throws kInvalidArgument (naming fields through `name`), kNotFound (a source or mip),

@@ -189,8 +189,8 @@ std::pair<double, double> window_range(const DisplayWindow& window,
   });
 }
 
-DisplayWindow resolved_window(const DisplayWindow& window,
-                              const std::vector<const Array*>& arrays, int channel) {
+DisplayWindow resolved_window(const DisplayWindow& window, const std::vector<const Array*>& arrays,
+                              int channel) {
   if (window.mode == DisplayWindow::Mode::kClip || window.mode == DisplayWindow::Mode::kRange)
     return window;
   const DataType dtype = arrays.empty() ? DataType::kUint8 : arrays.front()->dtype();
@@ -246,8 +246,7 @@ std::vector<std::uint8_t> to_grey8(const Array& imagery, const DisplayWindow& wi
 std::vector<std::uint8_t> to_rgb8(const Array& imagery, const DisplayWindow& window) {
   const Shape4& s = imagery.shape();
   if (s.c != 3)
-    fail(ErrorCode::kInvalidArgument,
-         "colour imagery has 3 channels, not " + std::to_string(s.c));
+    fail(ErrorCode::kInvalidArgument, "colour imagery has 3 channels, not " + std::to_string(s.c));
   const std::int64_t n = s.x * s.y * s.z;
   std::vector<std::uint8_t> out(static_cast<std::size_t>(3 * n));
   if (imagery.dtype() == DataType::kUint8 && window.mode == DisplayWindow::Mode::kClip) {
@@ -258,9 +257,9 @@ std::vector<std::uint8_t> to_rgb8(const Array& imagery, const DisplayWindow& win
   }
   // One window over the three channels together, as one picture.
   const auto [lo, hi] = window_range(window, {&imagery}, imagery.dtype());
-  const DisplayWindow fixed =
-      window.mode == DisplayWindow::Mode::kClip ? window
-                                                : DisplayWindow{DisplayWindow::Mode::kRange, lo, hi};
+  const DisplayWindow fixed = window.mode == DisplayWindow::Mode::kClip
+                                  ? window
+                                  : DisplayWindow{DisplayWindow::Mode::kRange, lo, hi};
   for (int c = 0; c < 3; ++c) {
     Array channel(imagery.dtype(), {s.x, s.y, s.z, 1});
     const std::size_t bytes = static_cast<std::size_t>(n) * imagery.element_size();
@@ -268,7 +267,8 @@ std::vector<std::uint8_t> to_rgb8(const Array& imagery, const DisplayWindow& win
     DisplayWindow w = fixed;
     if (w.mode == DisplayWindow::Mode::kRange && !(w.min < w.max)) w.max = w.min + 1;
     const std::vector<std::uint8_t> grey = to_grey8(channel, w);
-    for (std::int64_t i = 0; i < n; ++i) out[static_cast<std::size_t>(3 * i + c)] = grey[static_cast<std::size_t>(i)];
+    for (std::int64_t i = 0; i < n; ++i)
+      out[static_cast<std::size_t>(3 * i + c)] = grey[static_cast<std::size_t>(i)];
   }
   return out;
 }

@@ -47,8 +47,8 @@ std::pair<double, double> percentile_range(const std::vector<const Array*>& arra
 std::pair<double, double> data_range(const std::vector<const Array*>& arrays, int channel = -1);
 // The window fixed to its numbers over `arrays` (a data form becomes kRange, widened to
 // [v, v + 1] when flat; kClip and kRange stay): what a request records after working it out.
-DisplayWindow resolved_window(const DisplayWindow& window,
-                              const std::vector<const Array*>& arrays, int channel = -1);
+DisplayWindow resolved_window(const DisplayWindow& window, const std::vector<const Array*>& arrays,
+                              int channel = -1);
 
 // The [min, max] an auto window picks: NumPy's linear-interpolated 0.5 and 99.5 percentiles of
 // the finite values (0, 0 for none).

@@ -119,15 +119,15 @@ Image composite_footprints(const Array& segmentation, const Array* imagery,
   if (imagery) {
     const Shape4& is = imagery->shape();
     if (is.x != s.x || is.y != s.y || is.z != 1 || (is.c != 1 && is.c != 3))
-      fail(ErrorCode::kInvalidArgument,
-           "the projected imagery's shape " + is.xyz().to_string() + " x " +
-               std::to_string(is.c) + " does not match " + seg_name + "'s footprint " +
-               std::to_string(s.x) + " x " + std::to_string(s.y));
+      fail(ErrorCode::kInvalidArgument, "the projected imagery's shape " + is.xyz().to_string() +
+                                            " x " + std::to_string(is.c) + " does not match " +
+                                            seg_name + "'s footprint " + std::to_string(s.x) +
+                                            " x " + std::to_string(s.y));
     if (is.c == 3) {
       const std::vector<std::uint8_t> rgb = to_rgb8(*imagery, style.window);
       for (std::size_t i = 0; i < n; ++i)
-        store(i, composite_over_opaque({rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255},
-                                       canvas[i]));
+        store(i,
+              composite_over_opaque({rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2], 255}, canvas[i]));
     } else {
       const std::vector<std::uint8_t> grey = to_grey8(*imagery, style.window);
       if (is_tinted(o.tint)) {

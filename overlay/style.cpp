@@ -68,9 +68,9 @@ std::vector<Image> composite_overlay(const Array& segmentation, const Array* ima
     const std::int64_t c = imagery->shape().c;
     if (imagery->shape().xyz() != segmentation.shape().xyz() || (c != 1 && c != 3))
       fail(ErrorCode::kInvalidArgument,
-           "the imagery's shape " + imagery->shape().xyz().to_string() + " x " +
-               std::to_string(c) + " does not match " + seg_name + "'s " +
-               segmentation.shape().xyz().to_string() + " x 1 (or x 3 for colour imagery)");
+           "the imagery's shape " + imagery->shape().xyz().to_string() + " x " + std::to_string(c) +
+               " does not match " + seg_name + "'s " + segmentation.shape().xyz().to_string() +
+               " x 1 (or x 3 for colour imagery)");
     if (c == 1) {
       grey = to_grey8(*imagery, style.window);
     } else {

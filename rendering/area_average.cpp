@@ -18,8 +18,7 @@ struct AxisWeights {
   std::vector<double> weight;
 };
 
-AxisWeights axis_weights(std::int64_t input_size, std::int64_t output_size, double lo,
-                         double hi) {
+AxisWeights axis_weights(std::int64_t input_size, std::int64_t output_size, double lo, double hi) {
   AxisWeights w;
   const double scale = (hi - lo) / static_cast<double>(output_size);
   for (std::int64_t i = 0; i < output_size; ++i) {

@@ -52,8 +52,7 @@ std::string number_text(double v) {
 
 // Applies one "key=value" or "invert" option; false when `option` is not one.
 template <class Setting>
-bool apply_option(Setting& s, const std::string& option, const std::string& what,
-                  bool layer) {
+bool apply_option(Setting& s, const std::string& option, const std::string& what, bool layer) {
   const std::size_t eq = option.find('=');
   const std::string key = option.substr(0, eq);
   const std::string value = eq == std::string::npos ? "" : option.substr(eq + 1);
@@ -126,8 +125,9 @@ ChannelSetting parse_channel_setting(const std::string& text, const std::string&
   }
   if (parts[0].empty() || used != parts[0].size() || index < 0)
     fail(ErrorCode::kInvalidArgument,
-         what + ": expected I[:window=LO,HI][:color=COLOR][:invert] with I a channel index "
-                "(0, 1, ...), got '" +
+         what +
+             ": expected I[:window=LO,HI][:color=COLOR][:invert] with I a channel index "
+             "(0, 1, ...), got '" +
              text + "'");
   s.index = index;
   for (std::size_t i = 1; i < parts.size(); ++i)
@@ -176,8 +176,8 @@ std::string layer_setting_text(const LayerSetting& s) {
 ChannelColor standard_channel_color(int index, int count) {
   ChannelColor c;
   if (count <= 1) return c;
-  static constexpr palettes::Rgb8 order[] = {{255, 0, 0},   {0, 255, 0},   {0, 0, 255},
-                                             {0, 255, 255}, {255, 0, 255}, {255, 255, 0},
+  static constexpr palettes::Rgb8 order[] = {{255, 0, 0},    {0, 255, 0},   {0, 0, 255},
+                                             {0, 255, 255},  {255, 0, 255}, {255, 255, 0},
                                              {255, 255, 255}};
   c.rgb = order[static_cast<std::size_t>(index) % 7];
   return c;
@@ -214,9 +214,9 @@ std::uint8_t to_byte(double x) {
 void check_channel(const ChannelDraw& c, const Shape4& shape) {
   if (!c.data) fail(ErrorCode::kInvalidArgument, "a channel to draw has no data");
   if (c.data->shape().xyz() != shape.xyz())
-    fail(ErrorCode::kInvalidArgument, "channels to draw differ in size: " +
-                                          c.data->shape().xyz().to_string() + " and " +
-                                          shape.xyz().to_string());
+    fail(ErrorCode::kInvalidArgument,
+         "channels to draw differ in size: " + c.data->shape().xyz().to_string() + " and " +
+             shape.xyz().to_string());
   if (c.channel < 0 || c.channel >= c.data->shape().c)
     fail(ErrorCode::kNotFound, "channel " + std::to_string(c.channel) + " of data with " +
                                    std::to_string(c.data->shape().c) + " channel(s)");

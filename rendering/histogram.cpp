@@ -90,8 +90,8 @@ std::vector<ChannelHistogram> histogram(const Array& data, const HistogramOption
     using T = decltype(zero);
     const T* p = data.data<T>();
     for (std::int64_t c = 0; c < s.c; ++c)
-      out.push_back(channel_histogram(p + c * per_channel, per_channel, static_cast<int>(c),
-                                      options));
+      out.push_back(
+          channel_histogram(p + c * per_channel, per_channel, static_cast<int>(c), options));
   });
   return out;
 }

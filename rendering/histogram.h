@@ -23,8 +23,8 @@ struct HistogramOptions {
 
 struct ChannelHistogram {
   int channel = 0;
-  double min = 0, max = 0;     // of the finite values counted over (0, 0 for none)
-  std::vector<double> edges;   // bins + 1
+  double min = 0, max = 0;    // of the finite values counted over (0, 0 for none)
+  std::vector<double> edges;  // bins + 1
   std::vector<std::uint64_t> counts;
   std::uint64_t total() const;
 };

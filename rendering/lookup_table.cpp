@@ -19,9 +19,9 @@ LookupTable make_fire() {
   static constexpr int g[32] = {0,   0,   0,   0,   0,   0,   0,   0,   0,   0,   0,
                                 0,   0,   14,  35,  57,  79,  101, 117, 133, 147, 161,
                                 175, 190, 205, 219, 234, 248, 255, 255, 255, 255};
-  static constexpr int b[32] = {0,  61, 96, 130, 165, 192, 220, 227, 210, 181, 151,
+  static constexpr int b[32] = {0,   61, 96, 130, 165, 192, 220, 227, 210, 181, 151,
                                 122, 93, 64, 35,  5,   0,   0,   0,   0,   0,   0,
-                                0,  0,  0,  0,   0,   35,  98,  160, 223, 255};
+                                0,   0,  0,  0,   0,   35,  98,  160, 223, 255};
   LookupTable t;
   const double scale = 32.0 / 256.0;
   for (int i = 0; i < 256; ++i) {
@@ -87,10 +87,10 @@ struct PureColor {
   std::string_view name;
   palettes::Rgb8 rgb;
 };
-constexpr PureColor kPureColors[] = {
-    {"grey", {255, 255, 255}}, {"gray", {255, 255, 255}}, {"red", {255, 0, 0}},
-    {"green", {0, 255, 0}},    {"blue", {0, 0, 255}},     {"cyan", {0, 255, 255}},
-    {"magenta", {255, 0, 255}}, {"yellow", {255, 255, 0}}};
+constexpr PureColor kPureColors[] = {{"grey", {255, 255, 255}},  {"gray", {255, 255, 255}},
+                                     {"red", {255, 0, 0}},       {"green", {0, 255, 0}},
+                                     {"blue", {0, 0, 255}},      {"cyan", {0, 255, 255}},
+                                     {"magenta", {255, 0, 255}}, {"yellow", {255, 255, 0}}};
 
 }  // namespace
 

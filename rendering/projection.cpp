@@ -3,8 +3,8 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
-#include <vector>
 #include <type_traits>
+#include <vector>
 
 #include "imagery/core/error.h"
 
@@ -87,9 +87,9 @@ Array project_typed(const Array& input, Projection projection, ThreadPool* pool)
     return v < a ? v : a;
   };
   // Integers are summed exactly in 64 bits (wrapping as NumPy's), floats in double.
-  using Sum = std::conditional_t<std::is_floating_point_v<T>, double,
-                                 std::conditional_t<std::is_signed_v<T>, std::int64_t,
-                                                    std::uint64_t>>;
+  using Sum =
+      std::conditional_t<std::is_floating_point_v<T>, double,
+                         std::conditional_t<std::is_signed_v<T>, std::int64_t, std::uint64_t>>;
   auto add = [](Sum a, T v) -> Sum {
     if constexpr (std::is_same_v<Sum, std::int64_t>)
       return static_cast<Sum>(static_cast<std::uint64_t>(a) +
@@ -116,13 +116,13 @@ Array project_typed(const Array& input, Projection projection, ThreadPool* pool)
         float* o = out.data<float>() + out_offset;
         const auto sections = static_cast<double>(s.z);
         for (std::int64_t i = 0; i < count; ++i)
-          o[i] = static_cast<float>(static_cast<double>(acc[static_cast<std::size_t>(i)]) /
-                                    sections);
+          o[i] =
+              static_cast<float>(static_cast<double>(acc[static_cast<std::size_t>(i)]) / sections);
         break;
       }
       case Projection::kSum:
-        reduce_block(block_in, plane, s.z, count,
-                     reinterpret_cast<Sum*>(out.bytes()) + out_offset, add);
+        reduce_block(block_in, plane, s.z, count, reinterpret_cast<Sum*>(out.bytes()) + out_offset,
+                     add);
         break;
       case Projection::kNone:
         break;
@@ -143,8 +143,9 @@ Array project(const Array& input, Projection projection, ThreadPool* pool) {
   if (s.z < 1)
     fail(ErrorCode::kInvalidArgument,
          "a " + projection_name(projection) + " projection needs at least one section");
-  return visit_dtype(input.dtype(),
-                     [&](auto zero) { return project_typed<decltype(zero)>(input, projection, pool); });
+  return visit_dtype(input.dtype(), [&](auto zero) {
+    return project_typed<decltype(zero)>(input, projection, pool);
+  });
 }
 
 }  // namespace imagery::rendering

@@ -115,12 +115,12 @@ int finest_enough_mip(const volume::Metadata& m, double pixel_nm_x, double pixel
                           m.scales[static_cast<std::size_t>(finest)].resolution.x *
                               m.scales[static_cast<std::size_t>(finest)].resolution.y)
       finest = static_cast<int>(i);
-    const bool fine_enough = s.resolution.x <= pixel_nm_x * (1 + 1e-6) &&
-                             s.resolution.y <= pixel_nm_y * (1 + 1e-6);
+    const bool fine_enough =
+        s.resolution.x <= pixel_nm_x * (1 + 1e-6) && s.resolution.y <= pixel_nm_y * (1 + 1e-6);
     if (!fine_enough) continue;
-    if (best < 0 || s.resolution.x * s.resolution.y >
-                        m.scales[static_cast<std::size_t>(best)].resolution.x *
-                            m.scales[static_cast<std::size_t>(best)].resolution.y)
+    if (best < 0 ||
+        s.resolution.x * s.resolution.y > m.scales[static_cast<std::size_t>(best)].resolution.x *
+                                              m.scales[static_cast<std::size_t>(best)].resolution.y)
       best = static_cast<int>(i);
   }
   if (best < 0) best = finest;
@@ -173,10 +173,10 @@ LevelChoice choose_level(const volume::Metadata& m, const Bbox& box, const Level
       double scale = std::min(static_cast<double>(W) / static_cast<double>(box.size().x),
                               static_cast<double>(H) / static_cast<double>(box.size().y));
       if (!level.enlarge) scale = std::min(scale, 1.0);
-      c.width = std::clamp<std::int64_t>(
-          std::llround(static_cast<double>(box.size().x) * scale), 1, std::max<std::int64_t>(W, 1));
-      c.height = std::clamp<std::int64_t>(
-          std::llround(static_cast<double>(box.size().y) * scale), 1, std::max<std::int64_t>(H, 1));
+      c.width = std::clamp<std::int64_t>(std::llround(static_cast<double>(box.size().x) * scale), 1,
+                                         std::max<std::int64_t>(W, 1));
+      c.height = std::clamp<std::int64_t>(std::llround(static_cast<double>(box.size().y) * scale),
+                                          1, std::max<std::int64_t>(H, 1));
       break;
     }
     case LevelRequest::Kind::kPixelSize: {
@@ -191,9 +191,9 @@ LevelChoice choose_level(const volume::Metadata& m, const Bbox& box, const Level
   c.pixel_nm_y = height_nm / static_cast<double>(c.height);
   read_at(finest_enough_mip(m, c.pixel_nm_x, c.pixel_nm_y));
   // Exactly the pixels of a level: nothing to average (the values keep their type).
-  c.resampled = !(c.read_box.size().x == c.width && c.read_box.size().y == c.height &&
-                  c.x0 == 0 && c.y0 == 0 && c.x1 == static_cast<double>(c.width) &&
-                  c.y1 == static_cast<double>(c.height));
+  c.resampled =
+      !(c.read_box.size().x == c.width && c.read_box.size().y == c.height && c.x0 == 0 &&
+        c.y0 == 0 && c.x1 == static_cast<double>(c.width) && c.y1 == static_cast<double>(c.height));
   return c;
 }
 

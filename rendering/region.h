@@ -38,9 +38,9 @@ Bbox region_voxels(const RegionRequest& region, const volume::Metadata& metadata
 struct LevelRequest {
   enum class Kind { kDefault, kMip, kMaxSize, kPixelSize };
   Kind kind = Kind::kDefault;
-  int mip = 0;                             // kMip
+  int mip = 0;                                 // kMip
   std::int64_t max_width = 0, max_height = 0;  // kMaxSize (max_height 0: the same as width)
-  double pixel_nm = 0;                     // kPixelSize
+  double pixel_nm = 0;                         // kPixelSize
   // kMaxSize: scale small regions up to fill the box too (thumbnails); else never above 1:1.
   bool enlarge = false;
 };
@@ -52,7 +52,7 @@ struct LevelChoice {
   // The box read at `mip`, and the part of it (fractional, in its pixels) the output covers.
   Bbox read_box;
   double x0 = 0, x1 = 0, y0 = 0, y1 = 0;
-  bool resampled = false;  // area-averaged to the output size
+  bool resampled = false;                 // area-averaged to the output size
   double pixel_nm_x = 0, pixel_nm_y = 0;  // of the output
 };
 

@@ -32,12 +32,12 @@ Array sample_nearest(const Array& labels, const LevelChoice& l) {
   Array out(labels.dtype(), {l.width, l.height, 1, 1});
   const std::size_t size = labels.element_size();
   for (std::int64_t y = 0; y < l.height; ++y) {
-    const double sy = l.y0 + (static_cast<double>(y) + 0.5) * (l.y1 - l.y0) /
-                                 static_cast<double>(l.height);
+    const double sy =
+        l.y0 + (static_cast<double>(y) + 0.5) * (l.y1 - l.y0) / static_cast<double>(l.height);
     const auto iy = std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(sy)), 0, s.y - 1);
     for (std::int64_t x = 0; x < l.width; ++x) {
-      const double sx = l.x0 + (static_cast<double>(x) + 0.5) * (l.x1 - l.x0) /
-                                   static_cast<double>(l.width);
+      const double sx =
+          l.x0 + (static_cast<double>(x) + 0.5) * (l.x1 - l.x0) / static_cast<double>(l.width);
       const auto ix =
           std::clamp<std::int64_t>(static_cast<std::int64_t>(std::floor(sx)), 0, s.x - 1);
       std::memcpy(out.bytes() + static_cast<std::size_t>(out.index(x, y, 0)) * size,
@@ -64,8 +64,8 @@ Array values_at(const volume::Volume& v, const LevelChoice& level, const RenderR
                 ThreadPool* pool) {
   Array read = v.read(level.read_box, level.mip, read_options(request, hooks));
   if (read.shape().z > 1 || request.projection != Projection::kNone)
-    read = project(read, request.projection == Projection::kNone ? Projection::kMax
-                                                                 : request.projection,
+    read = project(read,
+                   request.projection == Projection::kNone ? Projection::kMax : request.projection,
                    pool);
   const bool exact = read.shape().x == width && read.shape().y == height && level.x0 == 0 &&
                      level.y0 == 0 && level.x1 == static_cast<double>(width) &&
@@ -73,7 +73,6 @@ Array values_at(const volume::Volume& v, const LevelChoice& level, const RenderR
   if (exact) return read;
   return area_average(read, width, height, level.x0, level.x1, level.y0, level.y1, pool);
 }
-
 
 }  // namespace
 
@@ -169,8 +168,9 @@ RenderResult render_volume(const RenderRequest& request, io::Context& context,
   if (out.segmentation) {
     if (request.projection != Projection::kNone)
       fail(ErrorCode::kInvalidArgument,
-           volume->url() + " is a segmentation: its labels cannot be projected (figure "
-                           "--projection draws each object's footprint instead)");
+           volume->url() +
+               " is a segmentation: its labels cannot be projected (figure "
+               "--projection draws each object's footprint instead)");
     if (!request.layers.empty() || !request.channels.empty())
       fail(ErrorCode::kInvalidArgument,
            volume->url() + " is a segmentation: --channel and --layer apply to images");
@@ -211,9 +211,9 @@ RenderResult render_volume(const RenderRequest& request, io::Context& context,
                                      std::to_string(m.channels - 1) + ")");
   const bool any_color = std::any_of(settings.begin(), settings.end(),
                                      [](const ChannelSetting& s) { return s.color.has_value(); });
-  out.model = request.model.value_or(
-      settings.size() == 1 && request.layers.empty() && !any_color ? ColorModel::kGreyscale
-                                                                    : ColorModel::kColor);
+  out.model = request.model.value_or(settings.size() == 1 && request.layers.empty() && !any_color
+                                         ? ColorModel::kGreyscale
+                                         : ColorModel::kColor);
 
   // The values shown: read, projected, averaged; the channels not shown are dropped only at
   // drawing (the saved array keeps them all).
@@ -250,17 +250,17 @@ RenderResult render_volume(const RenderRequest& request, io::Context& context,
   std::vector<ChannelDraw> draws;
   for (const ChannelSetting& s : settings) {
     const overlay::DisplayWindow form =
-        s.window ? *s.window
-                 : request.window ? *request.window
-                                  : rgb_default ? overlay::DisplayWindow{overlay::DisplayWindow::Mode::kFull}
-                                                : default_window(m, s.index);
+        s.window         ? *s.window
+        : request.window ? *request.window
+        : rgb_default    ? overlay::DisplayWindow{overlay::DisplayWindow::Mode::kFull}
+                         : default_window(m, s.index);
     const auto [lo, hi] = overlay::window_range(form, {&out.values}, m.dtype, s.index);
     ChannelDraw d;
     d.data = &out.values;
     d.channel = s.index;
     d.low = lo;
     d.high = hi;
-    d.color = s.color         ? *s.color
+    d.color = s.color       ? *s.color
               : rgb_default ? standard_channel_color(s.index, 3)
                             : default_channel_color(m, s.index);
     d.invert = s.invert;
@@ -270,8 +270,9 @@ RenderResult render_volume(const RenderRequest& request, io::Context& context,
   for (std::size_t i = 0; i < request.layers.size(); ++i) {
     const LayerSetting& l = request.layers[i];
     const volume::Metadata& lm = layer_volumes[i]->metadata();
-    const overlay::DisplayWindow form =
-        l.window ? *l.window : request.window ? *request.window : default_window(lm, l.channel);
+    const overlay::DisplayWindow form = l.window         ? *l.window
+                                        : request.window ? *request.window
+                                                         : default_window(lm, l.channel);
     const auto [lo, hi] = overlay::window_range(form, {&layer_values[i]}, lm.dtype, l.channel);
     ChannelDraw d;
     d.data = &layer_values[i];
@@ -282,8 +283,8 @@ RenderResult render_volume(const RenderRequest& request, io::Context& context,
     d.invert = l.invert;
     d.opacity = l.opacity;
     draws.push_back(d);
-    out.channels.push_back({layer_volumes[i]->url(), l.channel, lo, hi, d.color, l.invert,
-                            l.opacity});
+    out.channels.push_back(
+        {layer_volumes[i]->url(), l.channel, lo, hi, d.color, l.invert, l.opacity});
   }
   if (out.model == ColorModel::kGreyscale) {
     out.channels.resize(1);

@@ -8,8 +8,7 @@
 
 namespace imagery::rendering {
 
-void mark_box(overlay::Image& picture, const Bbox& section, const Bbox& box,
-              palettes::Rgb8 color) {
+void mark_box(overlay::Image& picture, const Bbox& section, const Bbox& box, palettes::Rgb8 color) {
   if (picture.channels == 1) {
     overlay::Image rgb(picture.width, picture.height, 3);
     for (std::size_t i = 0; i < picture.pixels.size(); ++i)
@@ -55,9 +54,8 @@ RenderResult render_thumbnail(const ThumbnailRequest& request, io::Context& cont
   const Bbox& bounds = s0.bounds;
   const std::int64_t z = request.z.value_or(bounds.min.z + bounds.size().z / 2);
   if (z < bounds.min.z || z >= bounds.max.z)
-    fail(ErrorCode::kInvalidArgument, "--z " + std::to_string(z) + " is outside " +
-                                          volume->url() + "'s sections " +
-                                          std::to_string(bounds.min.z) + ".." +
+    fail(ErrorCode::kInvalidArgument, "--z " + std::to_string(z) + " is outside " + volume->url() +
+                                          "'s sections " + std::to_string(bounds.min.z) + ".." +
                                           std::to_string(bounds.max.z - 1));
   RenderRequest render = request.render;
   render.region.kind = RegionRequest::Kind::kBounds;
@@ -78,14 +76,14 @@ RenderResult render_thumbnail(const ThumbnailRequest& request, io::Context& cont
   RenderResult out = render_volume(render, context, with_volume);
   if (request.box) {
     const Bbox& b = *request.box;
-    if (b.max.x <= out.voxels.min.x || b.min.x >= out.voxels.max.x ||
-        b.max.y <= out.voxels.min.y || b.min.y >= out.voxels.max.y)
+    if (b.max.x <= out.voxels.min.x || b.min.x >= out.voxels.max.x || b.max.y <= out.voxels.min.y ||
+        b.min.y >= out.voxels.max.y)
       fail(ErrorCode::kInvalidArgument,
            "--box [" + std::to_string(b.min.x) + ", " + std::to_string(b.min.y) + "] .. [" +
                std::to_string(b.max.x) + ", " + std::to_string(b.max.y) + "] lies outside " +
                volume->url() + "'s section, x " + std::to_string(out.voxels.min.x) + ".." +
-               std::to_string(out.voxels.max.x) + ", y " + std::to_string(out.voxels.min.y) +
-               ".." + std::to_string(out.voxels.max.y) + " (mip-0 voxels)");
+               std::to_string(out.voxels.max.x) + ", y " + std::to_string(out.voxels.min.y) + ".." +
+               std::to_string(out.voxels.max.y) + " (mip-0 voxels)");
     mark_box(out.picture, out.voxels, b, request.box_color);
   }
   return out;

@@ -27,7 +27,6 @@ RenderResult render_thumbnail(const ThumbnailRequest& request, io::Context& cont
 
 // Draws the outline of `box` (mip-0 voxels) on `picture` (RGB; a grey one becomes RGB), which
 // shows `section` (mip-0 voxels), two pixels wide inside the box's edge where it fits.
-void mark_box(overlay::Image& picture, const Bbox& section, const Bbox& box,
-              palettes::Rgb8 color);
+void mark_box(overlay::Image& picture, const Bbox& section, const Bbox& box, palettes::Rgb8 color);
 
 }  // namespace imagery::rendering

@@ -57,7 +57,8 @@ void generate(const std::string& data) {
       parallel_for(&pool, static_cast<std::size_t>(rows), [&](std::size_t r) {
         const auto y = static_cast<std::int64_t>(r);
         for (std::int64_t x = 0; x < side; ++x)
-          band.at<std::uint8_t>(x, y, 0) = bench::volume_grey_at((x << m) % 2048, ((y0 + y) << m) % 2048, 7);
+          band.at<std::uint8_t>(x, y, 0) =
+              bench::volume_grey_at((x << m) % 2048, ((y0 + y) << m) % 2048, 7);
       });
       writer.write(band, {{0, y0, 0}, {side, y0 + rows, 1}}, m, o);
     }
@@ -75,9 +76,10 @@ std::uint64_t level_bytes(const std::string& root, int mip) {
 void thumbnails(const std::string& data, const std::string& base, const std::string& cli,
                 const std::string& out, int repeats) {
   const std::string url = base + "/pyramid16k";
-  std::printf("thumbnails of the 16384 x 16384 section (6 levels, 4..128 nm, 512^2 jpeg chunks) "
-              "over nginx; fresh context per run; %d runs\n",
-              repeats);
+  std::printf(
+      "thumbnails of the 16384 x 16384 section (6 levels, 4..128 nm, 512^2 jpeg chunks) "
+      "over nginx; fresh context per run; %d runs\n",
+      repeats);
   std::printf("%-14s %5s %12s %10s %14s %16s %10s\n", "size", "mip", "in-proc ms", "CLI ms",
               "bytes fetched", "level's bytes", "requests");
   for (const std::int64_t size : {128, 256, 1024, 2000}) {
@@ -101,8 +103,8 @@ void thumbnails(const std::string& data, const std::string& base, const std::str
                                          "-o", out + "/thumbnail_bench.png"}));
     }
     std::printf("%-14s %5d %12.1f %10.1f %14llu %16llu %10llu\n",
-                (std::to_string(size) + " px").c_str(), mip, bench::median(lib),
-                bench::median(cmd), static_cast<unsigned long long>(bytes),
+                (std::to_string(size) + " px").c_str(), mip, bench::median(lib), bench::median(cmd),
+                static_cast<unsigned long long>(bytes),
                 static_cast<unsigned long long>(level_bytes(data + "/pyramid16k", mip)),
                 static_cast<unsigned long long>(requests));
   }
@@ -114,14 +116,14 @@ void projections(const std::string& data, const std::string& cli, const std::str
   Array a(DataType::kUint8, {1024, 1024, 64, 1});
   for (std::int64_t z = 0; z < 64; ++z)
     for (std::int64_t y = 0; y < 1024; ++y)
-      for (std::int64_t x = 0; x < 1024; ++x) a.at<std::uint8_t>(x, y, z) = bench::volume_grey_at(x, y, z);
+      for (std::int64_t x = 0; x < 1024; ++x)
+        a.at<std::uint8_t>(x, y, z) = bench::volume_grey_at(x, y, z);
   const double voxels = 1024.0 * 1024 * 64;
   ThreadPool pool(std::max(1u, std::thread::hardware_concurrency()));
   std::printf("max projection of 1024 x 1024 x 64 uint8 (%.0f MVx), %d runs\n", voxels / 1e6,
               repeats);
   std::printf("%-44s %10s %10s\n", "case", "ms", "MVx/s");
-  for (const auto& [name, projection] :
-       std::vector<std::pair<std::string, rendering::Projection>>{
+  for (const auto& [name, projection] : std::vector<std::pair<std::string, rendering::Projection>>{
            {"max", rendering::Projection::kMax},
            {"mean", rendering::Projection::kMean},
            {"sum", rendering::Projection::kSum}}) {
@@ -135,9 +137,9 @@ void projections(const std::string& data, const std::string& cli, const std::str
       }
       const double m = bench::median(ms);
       const std::string label =
-          "in memory, " + name + (p ? ", " + std::to_string(std::thread::hardware_concurrency()) +
-                                          " threads"
-                                    : ", 1 thread");
+          "in memory, " + name +
+          (p ? ", " + std::to_string(std::thread::hardware_concurrency()) + " threads"
+             : ", 1 thread");
       std::printf("%-44s %10.2f %10.0f\n", label.c_str(), m, voxels / 1e3 / m);
     }
   }
@@ -156,12 +158,15 @@ void projections(const std::string& data, const std::string& cli, const std::str
       "a = (np.arange(64*1024*1024, dtype=np.uint64) * 2654435761 % 251).astype(np.uint8)"
       ".reshape(64, 1024, 1024)\n"
       "t = []\n"
-      "for _ in range(" + std::to_string(repeats) + "):\n"
+      "for _ in range(" +
+      std::to_string(repeats) +
+      "):\n"
       "    t0 = time.perf_counter(); a.max(axis=0); t.append((time.perf_counter() - t0) * 1e3)\n"
       "print(sorted(t)[len(t) // 2])\n";
   std::ofstream(out + "/numpy_max.py") << numpy;
   const std::string result = out + "/numpy_max.txt";
-  const bench::CommandRun run = bench::run_command({"/usr/bin/python3", out + "/numpy_max.py"}, result);
+  const bench::CommandRun run =
+      bench::run_command({"/usr/bin/python3", out + "/numpy_max.py"}, result);
   double numpy_ms = -1;
   if (run.exit_code == 0) std::ifstream(result) >> numpy_ms;
   if (numpy_ms > 0)
@@ -180,7 +185,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   if (argc < 6 || std::string(argv[1]) != "run") {
-    std::fprintf(stderr, "usage: %s generate DATA_DIR | run DATA_DIR BASE_URL IMAGERY OUT_DIR [REPEATS]\n",
+    std::fprintf(stderr,
+                 "usage: %s generate DATA_DIR | run DATA_DIR BASE_URL IMAGERY OUT_DIR [REPEATS]\n",
                  argv[0]);
     return 2;
   }

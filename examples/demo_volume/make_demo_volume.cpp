@@ -79,8 +79,7 @@ Array probability_map(Vec3 size) {
     state = state * 1664525u + 1013904223u;
     return (state >> 8) / static_cast<double>(1u << 24);
   };
-  for (int i = 0; i < 18; ++i)
-    blobs.push_back({next() * size.x, next() * size.y, next() * size.z});
+  for (int i = 0; i < 18; ++i) blobs.push_back({next() * size.x, next() * size.y, next() * size.z});
   Array p(DataType::kUint8, {size.x, size.y, size.z, 1});
   const double sxy = 6.0, sz = 1.5;
   for (std::int64_t z = 0; z < size.z; ++z)
@@ -166,7 +165,6 @@ int main(int argc, char** argv) {
     prob_writer.write(p, prob_writer.info().scales[mip].bounds(), mip, gz);
     p = downsample_mean(p);
   }
-  std::printf("%s/image\n%s/segmentation\n%s/probability\n", out.c_str(), out.c_str(),
-              out.c_str());
+  std::printf("%s/image\n%s/segmentation\n%s/probability\n", out.c_str(), out.c_str(), out.c_str());
   return 0;
 }

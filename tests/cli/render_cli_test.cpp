@@ -91,8 +91,8 @@ TEST_CASE("imagery render refuses bad flags in one line and writes nothing", "[c
 TEST_CASE("imagery histogram --json equals the library's histogram of the cutout",
           "[cli][histogram]") {
   const std::string src = data_path("cloudvolume/image_raw");
-  auto r = run_imagery({"histogram", src, "--bounds", "100,36,16,250,136,20", "--bins", "16",
-                        "--json"});
+  auto r =
+      run_imagery({"histogram", src, "--bounds", "100,36,16,250,136,20", "--bins", "16", "--json"});
   REQUIRE(r.exit_code == 0);
   const nlohmann::json j = nlohmann::json::parse(r.out);
   CHECK(j["bins"] == 16);
@@ -183,11 +183,27 @@ TEST_CASE("figures of an RGB image, of layers and of a max projection", "[cli][f
   // A max projection through 8 sections: one picture, its sidecar keeps projection and z_range.
   const std::string img = data_path("cloudvolume/image_raw");
   const std::string seg = data_path("cloudvolume/seg_cseg");
-  auto proj = run_imagery({"figure", "--image", img, "--seg", seg, "--center", "200,150,20",
-                           "--size", "100,80", "--z-range", "16,24", "--projection", "max",
-                           "--outline", "--no-merge-outline", "--layer",
+  auto proj = run_imagery({"figure",
+                           "--image",
+                           img,
+                           "--seg",
+                           seg,
+                           "--center",
+                           "200,150,20",
+                           "--size",
+                           "100,80",
+                           "--z-range",
+                           "16,24",
+                           "--projection",
+                           "max",
+                           "--outline",
+                           "--no-merge-outline",
+                           "--layer",
                            data_path("cloudvolume/image_jpeg") + ":color=magenta",
-                           "--channel", "0:color=grey", "-o", dir.file("proj.png")});
+                           "--channel",
+                           "0:color=grey",
+                           "-o",
+                           dir.file("proj.png")});
   INFO(proj.err);
   REQUIRE(proj.exit_code == 0);
   const overlay::Image pp = overlay::read_figure_png(dir.file("proj.png"));
@@ -203,9 +219,9 @@ TEST_CASE("figures of an RGB image, of layers and of a max projection", "[cli][f
               .exit_code == 0);
   CHECK(overlay::read_figure_png(dir.file("again.png")).pixels == pp.pixels);
   // A projection cannot be stacked; a channel the image lacks is named.
-  auto stacked = run_imagery({"figure", "--image", img, "--seg", seg, "--bounds",
-                              "150,100,16,250,180,24", "--projection", "max", "--stack",
-                              "vertical", "-o", dir.file("s.png")});
+  auto stacked =
+      run_imagery({"figure", "--image", img, "--seg", seg, "--bounds", "150,100,16,250,180,24",
+                   "--projection", "max", "--stack", "vertical", "-o", dir.file("s.png")});
   CHECK(stacked.exit_code == 2);
   CHECK_THAT(stacked.err, Catch::Contains("--stack"));
   auto channel = run_imagery({"figure", "--image", img, "--bounds", "150,100,16,250,180,17",

@@ -12,10 +12,10 @@
 #include "support/test_support.h"
 
 using namespace imagery;
+using nlohmann::json;
 using testing::data_path;
 using testing::run_imagery;
 using testing::TempDir;
-using nlohmann::json;
 
 TEST_CASE("batch window shared: one window from a sample of rows, the same in every shard",
           "[cli][batch][window]") {
@@ -25,9 +25,8 @@ TEST_CASE("batch window shared: one window from a sample of rows, the same in ev
     csv += "r" + std::to_string(i) + ",\"" + std::to_string(140 + 20 * i) + ",150," +
            std::to_string(13 + 2 * i) + "\"\n";
   testing::write_file(dir.file("rows.csv"), csv);
-  const json defaults = {{"image", data_path("cloudvolume/image_raw")},
-                         {"size", {48, 40}},
-                         {"window", "shared"}};
+  const json defaults = {
+      {"image", data_path("cloudvolume/image_raw")}, {"size", {48, 40}}, {"window", "shared"}};
   testing::write_file(dir.file("defaults.json"), defaults.dump());
   for (int shard = 0; shard < 2; ++shard) {
     auto r = run_imagery({"batch", dir.file("rows.csv"), "--defaults", dir.file("defaults.json"),
@@ -49,9 +48,9 @@ TEST_CASE("batch window shared: one window from a sample of rows, the same in ev
   client::Client c(image, nullptr, {});
   std::vector<Array> arrays;
   for (int i : {0, 1, 3, 4, 6, 7, 9, 11})
-    arrays.push_back(c.image_cutout(client::Region::centered(
-                                        {140.0 + 20 * i, 150, 13.0 + 2 * i}, {48, 40, 0}))
-                         .data);
+    arrays.push_back(
+        c.image_cutout(client::Region::centered({140.0 + 20 * i, 150, 13.0 + 2 * i}, {48, 40, 0}))
+            .data);
   std::vector<const Array*> pointers;
   for (const Array& a : arrays) pointers.push_back(&a);
   const auto [lo, hi] = overlay::auto_window_range(pointers);
@@ -59,7 +58,8 @@ TEST_CASE("batch window shared: one window from a sample of rows, the same in ev
   CHECK(w["window"][1] == hi);
   // Every row, from either shard, drew with it.
   for (int i = 0; i < 12; ++i) {
-    const json side = json::parse(testing::read_text(dir.file("out/r" + std::to_string(i) + ".json")));
+    const json side =
+        json::parse(testing::read_text(dir.file("out/r" + std::to_string(i) + ".json")));
     INFO(i);
     CHECK(side["window"] == json::array({lo, hi}));
   }

@@ -82,12 +82,12 @@ TEST_CASE("malformed windows are refused naming the flag", "[overlay][window]") 
 }
 
 TEST_CASE("percentile windows equal np.percentile; minmax and full", "[overlay][window]") {
-  const nlohmann::json truths =
-      nlohmann::json::parse(imagery::testing::read_text(imagery::testing::data_path("rendering/truths.json")));
+  const nlohmann::json truths = nlohmann::json::parse(
+      imagery::testing::read_text(imagery::testing::data_path("rendering/truths.json")));
   for (const auto& t : truths["percentiles"]) {
-    const Array a =
-        imagery::read_npy(imagery::testing::data_path("rendering/" + t["input"].get<std::string>() + ".npy"))
-            .array;
+    const Array a = imagery::read_npy(imagery::testing::data_path(
+                                          "rendering/" + t["input"].get<std::string>() + ".npy"))
+                        .array;
     const auto [lo, hi] = overlay::percentile_range({&a}, t["q"][0], t["q"][1], t["channel"]);
     INFO(t.dump());
     CHECK(lo == t["low"].get<double>());

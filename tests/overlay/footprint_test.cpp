@@ -48,7 +48,8 @@ TEST_CASE("one section: footprints draw exactly what composite_overlay draws",
         style.composite.width = 3;
         style.composite.merge_outline = merge;
         style.composite.alpha = 0.6;
-        for (const Array* imagery : {static_cast<const Array*>(nullptr), static_cast<const Array*>(&img)}) {
+        for (const Array* imagery :
+             {static_cast<const Array*>(nullptr), static_cast<const Array*>(&img)}) {
           const Image a = overlay::composite_footprints(seg, imagery, style);
           const Image b = overlay::composite_overlay(seg, imagery, style, false)[0];
           INFO("outline " << outline << " side " << static_cast<int>(side) << " merge " << merge

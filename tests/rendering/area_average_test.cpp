@@ -39,8 +39,12 @@ Array ramp(std::int64_t w, std::int64_t h, std::int64_t z = 1) {
 
 TEST_CASE("area averaging equals the exact area average for integer and fractional ratios",
           "[rendering][area_average]") {
-  for (auto [w, h, ow, oh] : std::vector<std::array<std::int64_t, 4>>{
-           {12, 8, 4, 2}, {10, 7, 3, 3}, {17, 13, 5, 4}, {9, 9, 9, 9}, {5, 3, 8, 6}, {64, 48, 7, 5}}) {
+  for (auto [w, h, ow, oh] : std::vector<std::array<std::int64_t, 4>>{{12, 8, 4, 2},
+                                                                      {10, 7, 3, 3},
+                                                                      {17, 13, 5, 4},
+                                                                      {9, 9, 9, 9},
+                                                                      {5, 3, 8, 6},
+                                                                      {64, 48, 7, 5}}) {
     const Array in = ramp(w, h, 2);
     const Array out = area_average(in, ow, oh);
     REQUIRE(out.dtype() == DataType::kFloat32);

@@ -64,8 +64,8 @@ TEST_CASE("lookup tables: viridis and fire at their ends and middle; a LUT adds 
   Array a(DataType::kUint8, {3, 1, 1, 1});
   const std::uint8_t v[] = {0, 128, 255};
   std::memcpy(a.bytes(), v, 3);
-  const Array rgb =
-      rendering::render_color({{&a, 0, 0, 256, rendering::parse_channel_color("viridis", "c"), false, 1}});
+  const Array rgb = rendering::render_color(
+      {{&a, 0, 0, 256, rendering::parse_channel_color("viridis", "c"), false, 1}});
   CHECK(rgb.at<std::uint8_t>(1, 0, 0, 0) == 0x21);  // f = 0.5 -> entry 128
   CHECK(rgb.at<std::uint8_t>(1, 0, 0, 1) == 0x91);
   CHECK(rgb.at<std::uint8_t>(0, 0, 0, 2) == 0x54);
@@ -87,7 +87,8 @@ TEST_CASE("colour names are pure colours; others parse as colours elsewhere do",
 
 TEST_CASE("channel settings (--channel) parse and print back, percentile windows included",
           "[rendering][channels]") {
-  const auto s = rendering::parse_channel_setting("2:window=p:1,99.5:color=magenta:invert", "--channel");
+  const auto s =
+      rendering::parse_channel_setting("2:window=p:1,99.5:color=magenta:invert", "--channel");
   CHECK(s.index == 2);
   REQUIRE(s.window);
   CHECK(s.window->mode == DisplayWindow::Mode::kPercentile);
@@ -125,8 +126,8 @@ TEST_CASE("channels to draw must match in size and exist", "[rendering][channels
   Array a(DataType::kUint8, {2, 2, 1, 1}), b(DataType::kUint8, {3, 2, 1, 1});
   a.fill_zero();
   b.fill_zero();
-  CHECK_THROWS_AS(rendering::render_color({{&a, 0, 0, 1, {}, false, 1}, {&b, 0, 0, 1, {}, false, 1}}),
-                  Error);
+  CHECK_THROWS_AS(
+      rendering::render_color({{&a, 0, 0, 1, {}, false, 1}, {&b, 0, 0, 1, {}, false, 1}}), Error);
   CHECK_THROWS_AS(rendering::render_color({{&a, 1, 0, 1, {}, false, 1}}), Error);
   CHECK_THROWS_AS(rendering::render_color({}), Error);
 }

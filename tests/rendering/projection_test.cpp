@@ -23,8 +23,8 @@ TEST_CASE("projections equal NumPy's element for element, with its result types"
       REQUIRE(got.shape() == truth.shape());
       CHECK(testing::differing_elements(got, truth) == 0);
       // The same without a pool.
-      CHECK(testing::differing_elements(
-                rendering::project(a, *rendering::parse_projection(mode)), truth) == 0);
+      CHECK(testing::differing_elements(rendering::project(a, *rendering::parse_projection(mode)),
+                                        truth) == 0);
     }
   }
 }

@@ -51,8 +51,8 @@ TEST_CASE("physical bounds become voxels as floor(min / res), ceil(max / res)",
         Bbox{{250, 500, 10}, {500, 1000, 20}});
   CHECK(rendering::region_voxels(bounds({0, 0.5, 0}, {0.25, 1, 1}, RegionUnits::kFraction), m) ==
         Bbox{{0, 6144, 0}, {4096, 12288, 64}});
-  CHECK_THROWS_AS(rendering::region_voxels(bounds({0, 0, 0}, {1.5, 1, 1}, RegionUnits::kFraction), m),
-                  Error);
+  CHECK_THROWS_AS(
+      rendering::region_voxels(bounds({0, 0, 0}, {1.5, 1, 1}, RegionUnits::kFraction), m), Error);
   RegionRequest c;
   c.kind = RegionRequest::Kind::kCenterSize;
   c.center = {100, 100, 7};
@@ -77,13 +77,13 @@ TEST_CASE("max-size and pixel-size levels pick the coarsest mip that is fine eno
     std::int64_t out_w, out_h;
   };
   const Case cases[] = {
-      {LevelRequest::Kind::kMaxSize, 256, 256, 0, 5, 256, 192},    // 256 nm pixels -> 128 nm
-      {LevelRequest::Kind::kMaxSize, 512, 512, 0, 5, 512, 384},    // 128 nm -> exactly mip 5
-      {LevelRequest::Kind::kMaxSize, 600, 600, 0, 4, 600, 450},    // 109 nm -> 64 nm
-      {LevelRequest::Kind::kMaxSize, 1000, 100, 0, 5, 133, 100},   // height limits: 491 nm
+      {LevelRequest::Kind::kMaxSize, 256, 256, 0, 5, 256, 192},   // 256 nm pixels -> 128 nm
+      {LevelRequest::Kind::kMaxSize, 512, 512, 0, 5, 512, 384},   // 128 nm -> exactly mip 5
+      {LevelRequest::Kind::kMaxSize, 600, 600, 0, 4, 600, 450},   // 109 nm -> 64 nm
+      {LevelRequest::Kind::kMaxSize, 1000, 100, 0, 5, 133, 100},  // height limits: 491 nm
       {LevelRequest::Kind::kMaxSize, 16384, 16384, 0, 0, 16384, 12288},
       {LevelRequest::Kind::kMaxSize, 99999, 99999, 0, 0, 16384, 12288},  // never enlarged
-      {LevelRequest::Kind::kPixelSize, 0, 0, 10, 1, 6554, 4915},  // 8 nm is fine enough
+      {LevelRequest::Kind::kPixelSize, 0, 0, 10, 1, 6554, 4915},         // 8 nm is fine enough
       {LevelRequest::Kind::kPixelSize, 0, 0, 64, 4, 1024, 768},
       {LevelRequest::Kind::kPixelSize, 0, 0, 1000, 5, 66, 49},
       {LevelRequest::Kind::kPixelSize, 0, 0, 3, 0, 21845, 16384},  // none fine enough: finest

@@ -115,8 +115,8 @@ TEST_CASE("a max projection over a driver equals projecting its read; the window
   req.projection = rendering::Projection::kMax;
   req.window = overlay::parse_display_window("minmax", "w");
   const rendering::RenderResult r = rendering::render_volume(req, *context);
-  const Array truth =
-      rendering::project(volume::open_volume(src, *context)->read(box, 0, {}), rendering::Projection::kMax);
+  const Array truth = rendering::project(volume::open_volume(src, *context)->read(box, 0, {}),
+                                         rendering::Projection::kMax);
   CHECK(r.sections == 8);
   REQUIRE(r.values.shape() == truth.shape());
   CHECK(std::memcmp(r.values.bytes(), truth.bytes(), truth.size_bytes()) == 0);
@@ -182,8 +182,8 @@ TEST_CASE("a max-size render reads the coarsest adequate mip and area-averages t
   CHECK(r.picture.width == 20);
   CHECK(r.picture.height == 15);
   const Array at1 = volume::open_volume(src, *context)->read(r.level.read_box, 1, {});
-  const Array truth = rendering::area_average(at1, 20, 15, r.level.x0, r.level.x1, r.level.y0,
-                                              r.level.y1);
+  const Array truth =
+      rendering::area_average(at1, 20, 15, r.level.x0, r.level.x1, r.level.y0, r.level.y1);
   REQUIRE(r.values.shape() == truth.shape());
   CHECK(std::memcmp(r.values.bytes(), truth.bytes(), truth.size_bytes()) == 0);
 }
@@ -246,9 +246,9 @@ TEST_CASE("layers: another volume on the same grid, added in its colour", "[rend
   const std::string em = testing::data_path("cloudvolume/image_raw");
   const Bbox box{{120, 66, 23}, {220, 126, 24}};
   RenderRequest req = request_for(em, box);
-  req.layers = {rendering::parse_layer_setting(testing::data_path("cloudvolume/image_jpeg") +
-                                                   ":color=magenta:window=0,255:opacity=0.5",
-                                               "l")};
+  req.layers = {rendering::parse_layer_setting(
+      testing::data_path("cloudvolume/image_jpeg") + ":color=magenta:window=0,255:opacity=0.5",
+      "l")};
   const rendering::RenderResult r = rendering::render_volume(req, *context);
   CHECK(r.model == rendering::ColorModel::kColor);
   REQUIRE(r.channels.size() == 2);
@@ -260,7 +260,8 @@ TEST_CASE("layers: another volume on the same grid, added in its colour", "[rend
   for (std::uint32_t y = 0; y < r.picture.height; ++y)
     for (std::uint32_t x = 0; x < r.picture.width; ++x) {
       const double fa = value(a, x, y) / 255.0, fb = 0.5 * value(b, x, y) / 255.0;
-      const std::uint8_t rb = static_cast<std::uint8_t>(std::nearbyint(255 * std::min(1.0, fa + fb)));
+      const std::uint8_t rb =
+          static_cast<std::uint8_t>(std::nearbyint(255 * std::min(1.0, fa + fb)));
       const std::uint8_t g = static_cast<std::uint8_t>(std::nearbyint(255 * fa));
       const std::uint8_t* p = r.picture.pixel(x, y);
       off += p[0] != rb || p[1] != g || p[2] != rb;
@@ -278,8 +279,8 @@ TEST_CASE("thumbnails: longest side N or fitted into W x H, aspect kept, box mar
     std::int64_t w, h, out_w, out_h;
     int mip;
   };
-  for (const Case& c : {Case{64, 0, 64, 58, 2}, Case{100, 100, 100, 90, 1}, Case{300, 50, 56, 50, 2},
-                        Case{600, 0, 600, 540, 0}}) {
+  for (const Case& c : {Case{64, 0, 64, 58, 2}, Case{100, 100, 100, 90, 1},
+                        Case{300, 50, 56, 50, 2}, Case{600, 0, 600, 540, 0}}) {
     rendering::ThumbnailRequest t;
     t.render.source = src;
     t.width = c.w;
