@@ -6,7 +6,6 @@
 #include "imagery/cli/command_context.h"
 #include "imagery/cli/commands.h"
 #include "imagery/cli/phase_timer.h"
-#include "imagery/cli/progress_bar.h"
 #include "imagery/cli/render_options.h"
 #include "imagery/cli/render_record.h"
 #include "imagery/core/atomic_file.h"
@@ -78,15 +77,10 @@ CommandRunner add_render_command(CLI::App& app, const GlobalOptions& global) {
     grant_token(*context, global, request.source);
     for (const rendering::LayerSetting& l : request.layers) grant_token(*context, global, l.url);
     PhaseTimer timer(global);
-    ProgressBar progress("chunks", global.quiet);
-    rendering::RenderHooks hooks;
-    hooks.max_memory_bytes = global.max_memory_bytes();
-    hooks.on_progress = [&progress](std::size_t done, std::size_t total, std::uint64_t bytes) {
-      progress.update(done, total, bytes);
-    };
-    timer.start("render");
-    const rendering::RenderResult result = rendering::render_volume(request, *context, hooks);
-    progress.finish();
+    const rendering::RenderResult result =
+        render_with_progress(global, timer, [&](const rendering::RenderHooks& hooks) {
+          return rendering::render_volume(request, *context, hooks);
+        });
     timer.start("write");
     if (array_file) {
       write_npy(*array_file, result.values, 4);

@@ -1,5 +1,6 @@
 #include "imagery/cli/render_record.h"
 
+#include "imagery/cli/progress_bar.h"
 #include "imagery/core/atomic_file.h"
 #include "imagery/core/error.h"
 #include "imagery/figure/figure_spec.h"
@@ -49,6 +50,21 @@ nlohmann::ordered_json render_record(const rendering::RenderResult& r, const std
   }
   j["channels"] = channels;
   return j;
+}
+
+rendering::RenderResult render_with_progress(
+    const GlobalOptions& global, PhaseTimer& timer,
+    const std::function<rendering::RenderResult(const rendering::RenderHooks&)>& render) {
+  ProgressBar progress("chunks", global.quiet);
+  rendering::RenderHooks hooks;
+  hooks.max_memory_bytes = global.max_memory_bytes();
+  hooks.on_progress = [&progress](std::size_t done, std::size_t total, std::uint64_t bytes) {
+    progress.update(done, total, bytes);
+  };
+  timer.start("render");
+  rendering::RenderResult result = render(hooks);
+  progress.finish();
+  return result;
 }
 
 void write_rendered_picture(const rendering::RenderResult& result, const std::string& output,

@@ -7,7 +7,6 @@
 #include "imagery/cli/command_context.h"
 #include "imagery/cli/commands.h"
 #include "imagery/cli/phase_timer.h"
-#include "imagery/cli/progress_bar.h"
 #include "imagery/cli/render_options.h"
 #include "imagery/cli/render_record.h"
 #include "imagery/core/atomic_file.h"
@@ -74,15 +73,10 @@ CommandRunner add_thumbnail_command(CLI::App& app, const GlobalOptions& global) 
     for (const rendering::LayerSetting& l : request.render.layers)
       grant_token(*context, global, l.url);
     PhaseTimer timer(global);
-    ProgressBar progress("chunks", global.quiet);
-    rendering::RenderHooks hooks;
-    hooks.max_memory_bytes = global.max_memory_bytes();
-    hooks.on_progress = [&progress](std::size_t done, std::size_t total, std::uint64_t bytes) {
-      progress.update(done, total, bytes);
-    };
-    timer.start("render");
-    const rendering::RenderResult result = rendering::render_thumbnail(request, *context, hooks);
-    progress.finish();
+    const rendering::RenderResult result =
+        render_with_progress(global, timer, [&](const rendering::RenderHooks& hooks) {
+          return rendering::render_thumbnail(request, *context, hooks);
+        });
     timer.start("write");
     write_rendered_picture(result, a->output, "thumbnail", &context->pool());
     timer.stop();
