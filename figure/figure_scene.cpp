@@ -6,6 +6,7 @@
 #include <numbers>
 
 #include "imagery/core/error.h"
+#include "imagery/figure/image_rendering.h"
 #include "imagery/figure/vector_overlay.h"
 #include "imagery/graphics/text.h"
 
@@ -310,7 +311,13 @@ ElementsRecord add_panel(graphics::Scene& scene, const FigureSpec& spec,
   const double font = drawing.print.points(e.font_size);
   ElementsRecord record;
 
-  if (drawing.vector && has_vector_overlay(figure)) {
+  // Footprints through a slab and channel-model imagery are drawn by the compositor only: such
+  // panels go into SVG and PDF as their pixels.
+  const bool raster_only =
+      spec.rendering.projection != rendering::Projection::kNone ||
+      (figure.image.shape().count() > 0 &&
+       uses_channel_model(spec, static_cast<int>(figure.image.shape().c)));
+  if (drawing.vector && has_vector_overlay(figure) && !raster_only) {
     add_vector_overlay(scene, spec, figure, index, r.x, r.y, drawing.pool);
   } else {
     auto picture = std::make_shared<overlay::Image>(panel.picture);

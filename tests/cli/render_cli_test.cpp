@@ -218,6 +218,12 @@ TEST_CASE("figures of an RGB image, of layers and of a max projection", "[cli][f
   REQUIRE(run_imagery({"figure", "--from", dir.file("proj.json"), "-o", dir.file("again.png")})
               .exit_code == 0);
   CHECK(overlay::read_figure_png(dir.file("again.png")).pixels == pp.pixels);
+  // SVG: a projected figure goes in as its picture (the footprints are the compositor's), an
+  // ordinary one keeps its traced outlines.
+  REQUIRE(run_imagery({"figure", "--from", dir.file("proj.json"), "-o", dir.file("proj.svg")})
+              .exit_code == 0);
+  const std::string svg = testing::read_text(dir.file("proj.svg"));
+  CHECK_THAT(svg, Catch::Contains("class=\"picture\"") && !Catch::Contains("class=\"outline\""));
   // A projection cannot be stacked; a channel the image lacks is named.
   auto stacked =
       run_imagery({"figure", "--image", img, "--seg", seg, "--bounds", "150,100,16,250,180,24",
