@@ -215,6 +215,7 @@ struct Scratch {
   std::vector<std::uint8_t> boundary;
   std::vector<std::uint32_t> prov, final;
   std::vector<std::byte> labels;
+  SliceRuns runs;
   ProvisionalLabels uf;
 };
 
@@ -227,39 +228,57 @@ class SlabDecoder {
 
   // Decodes the slab into s_.labels (x fastest, slab_z slices).
   void decode(const Slab& slab) {
-    const std::int64_t sxy = h_.sx * h_.sy;
+    const std::int64_t sx = h_.sx, sxy = h_.sx * h_.sy;
     const std::int64_t d = slab.z1 - slab.z0;
     const auto n = static_cast<std::size_t>(sxy * d);
     s_.boundary.resize(n);
-    s_.prov.resize(n);
     s_.labels.resize(n * sizeof(T));
     for (std::int64_t z = slab.z0; z < slab.z1; ++z)
       expand_boundary(z, s_.boundary.data() + (z - slab.z0) * sxy);
     T* lab = reinterpret_cast<T*>(s_.labels.data());
     const std::uint8_t* bnd = s_.boundary.data();
-    auto member = [bnd](std::int64_t i) { return bnd[i] == 0; };
-    auto joined = [](std::int64_t) { return true; };
     std::uint64_t component = slab.first_component;
     if (h_.connectivity == 6) {
+      s_.prov.resize(n);
       s_.uf.clear();
-      provisional_labels_3d(h_.sx, h_.sy, d, member, joined, joined, joined, s_.prov.data(), s_.uf);
-      component = assign_ids(component, 0, n, lab);
+      provisional_labels_3d(
+          h_.sx, h_.sy, d, [bnd](std::int64_t i) { return bnd[i] == 0; }, s_.prov.data(), s_.uf);
+      const std::uint32_t count = number(component);
+      const std::uint32_t* prov = s_.prov.data();
+      for (std::size_t i = 0; i < n; ++i) lab[i] = value_of_[prov[i]];
+      component += count;
     } else {
+      // Per slice: runs of non-boundary voxels, joined to the runs above they touch.
       for (std::int64_t z = 0; z < d; ++z) {
+        const std::uint8_t* slice = bnd + z * sxy;
+        T* out = lab + z * sxy;
+        s_.runs.clear();
+        for (std::int64_t y = 0; y < h_.sy; ++y) {
+          const std::uint8_t* row = slice + y * sx;
+          for (std::int64_t x = 0;;) {
+            const std::int64_t begin = find_byte(row, x, sx, false);
+            if (begin == sx) break;
+            x = find_byte(row, begin, sx, true);
+            s_.runs.add(begin, x);
+          }
+          s_.runs.end_row();
+        }
         s_.uf.clear();
-        const auto at = static_cast<std::size_t>(z * sxy);
-        const std::uint8_t* slice = bnd + at;
-        provisional_labels_2d(
-            h_.sx, h_.sy, [slice](std::int64_t i) { return slice[i] == 0; }, joined, joined,
-            s_.prov.data() + at, s_.uf);
-        const std::uint64_t next =
-            assign_ids(component, at, at + static_cast<std::size_t>(sxy), lab);
-        if (slab.counts &&
-            next - component != (*slab.counts)[static_cast<std::size_t>(slab.z0 + z)])
-          in_.corrupt("slice " + std::to_string(slab.z0 + z) + " has " +
-                      std::to_string(next - component) + " components, its index says " +
-                      std::to_string((*slab.counts)[static_cast<std::size_t>(slab.z0 + z)]));
-        component = next;
+        label_runs(s_.runs, s_.uf, [](std::int64_t, std::int64_t, std::int64_t) { return true; });
+        const std::uint32_t count = number(component);
+        const auto zu = static_cast<std::size_t>(slab.z0 + z);
+        if (slab.counts && count != (*slab.counts)[zu])
+          in_.corrupt("slice " + std::to_string(zu) + " has " + std::to_string(count) +
+                      " components, its index says " + std::to_string((*slab.counts)[zu]));
+        component += count;
+        // Boundary voxels hold 0 until resolved.
+        std::fill(out, out + sxy, T{0});
+        for (std::int64_t y = 0; y < h_.sy; ++y)
+          for (std::size_t r = s_.runs.row_begin[static_cast<std::size_t>(y)];
+               r < s_.runs.row_begin[static_cast<std::size_t>(y) + 1]; ++r) {
+            const Run& run = s_.runs.runs[r];
+            std::fill(out + y * sx + run.begin, out + y * sx + run.end, value_of_[run.label]);
+          }
       }
     }
     if (slab.z0 == 0 && slab.z1 == h_.sz && component != h_.ids)
@@ -294,23 +313,19 @@ class SlabDecoder {
     }
   }
 
-  // Numbers the provisional labels of voxels [from, to) from `component` + 1 on and gives each
-  // non-boundary voxel its id (boundary voxels get 0 until resolved). Returns the next number.
-  std::uint64_t assign_ids(std::uint64_t component, std::size_t from, std::size_t to, T* lab) {
+  // Numbers the provisional labels from `component` + 1 on; value_of_[p] becomes the id of
+  // provisional label p (0 for none). Returns the number of components.
+  std::uint32_t number(std::uint64_t component) {
     const std::uint32_t count = s_.uf.number(1, s_.final);
     if (count > h_.ids - component)
       in_.corrupt("it has more components than its " + std::to_string(h_.ids) + " ids");
-    // value_of[p]: the id of provisional label p.
-    std::vector<T>& value_of = value_of_;
-    value_of.resize(s_.final.size());
-    value_of[0] = 0;
+    value_of_.resize(s_.final.size());
+    value_of_[0] = 0;
     const std::byte* ids = in_.data() + l_.ids_at;
     for (std::size_t p = 1; p < s_.final.size(); ++p)
-      value_of[p] = static_cast<T>(
+      value_of_[p] = static_cast<T>(
           load_le(ids + (component + s_.final[p] - 1) * sizeof(T), static_cast<int>(sizeof(T))));
-    const std::uint32_t* prov = s_.prov.data();
-    for (std::size_t i = from; i < to; ++i) lab[i] = value_of[prov[i]];
-    return component + count;
+    return count;
   }
 
   void resolve_boundaries(const Slab& slab, T* lab) {
@@ -328,9 +343,10 @@ class SlabDecoder {
     for (std::int64_t z = 0; z < d; ++z)
       for (std::int64_t y = 0; y < sy; ++y) {
         const std::int64_t row = z * sxy + y * sx;
-        for (std::int64_t x = 0; x < sx; ++x) {
+        // Jump from boundary voxel to boundary voxel.
+        for (std::int64_t x = find_byte(bnd + row, 0, sx, true); x < sx;
+             x = find_byte(bnd + row, x + 1, sx, true)) {
           const std::int64_t i = row + x;
-          if (!bnd[i]) continue;
           if (x > 0 && !bnd[i - 1]) {
             lab[i] = lab[i - 1];
           } else if (y > 0 && !bnd[i - sx]) {
@@ -391,7 +407,7 @@ class SlabDecoder {
   const ChunkBytes& in_;
   std::uint64_t block_z0_;
   Scratch& s_;
-  std::vector<T> value_of_;
+  std::vector<T> value_of_;  // id of each provisional label
 };
 
 template <class T>

@@ -253,7 +253,8 @@ Labels<T> read_labels(const Header& h, const Layout& l, const ChunkBytes& in) {
 
 struct Scratch {
   std::vector<std::uint8_t> joined_left, joined_up;
-  std::vector<std::uint32_t> prov, final;
+  std::vector<std::uint32_t> cc, final;
+  SliceRuns runs;
   ProvisionalLabels uf;
 };
 
@@ -268,7 +269,7 @@ void decode_typed(const Header& h, const Layout& l, const ChunkBytes& in, const 
   Scratch s;
   s.joined_left.resize(static_cast<std::size_t>(sxy));
   s.joined_up.resize(static_cast<std::size_t>(sxy));
-  s.prov.resize(static_cast<std::size_t>(sxy));
+  s.cc.resize(static_cast<std::size_t>(sxy));
   std::vector<T> map;  // component -> label, for one slice
   std::vector<typename Labels<T>::Pin> active;
   std::size_t next_pin = 0;
@@ -282,21 +283,40 @@ void decode_typed(const Header& h, const Layout& l, const ChunkBytes& in, const 
     const std::byte* code = in.data() + l.code_at[zu];
     draw_crack_code({code, static_cast<std::size_t>(l.code_at[zu + 1] - l.code_at[zu])}, sx, sy,
                     model, crack, s.joined_left.data(), s.joined_up.data(), in, z);
-    s.uf.clear();
+    // Runs of pixels joined left to right, joined to the runs above where a pixel is.
     const std::uint8_t* jl = s.joined_left.data();
     const std::uint8_t* ju = s.joined_up.data();
-    provisional_labels_2d(
-        sx, sy, [](std::int64_t) { return true; }, [jl](std::int64_t i) { return jl[i] != 0; },
-        [ju](std::int64_t i) { return ju[i] != 0; }, s.prov.data(), s.uf);
+    s.runs.clear();
+    for (std::int64_t y = 0; y < sy; ++y) {
+      const std::uint8_t* row = jl + y * sx;
+      for (std::int64_t x = 0; x < sx;) {
+        const std::int64_t end = find_byte(row, x + 1, sx, false);
+        s.runs.add(x, end);
+        x = end;
+      }
+      s.runs.end_row();
+    }
+    s.uf.clear();
+    label_runs(s.runs, s.uf, [ju, sx](std::int64_t y, std::int64_t x0, std::int64_t x1) {
+      return find_byte(ju + y * sx, x0, x1, true) < x1;
+    });
     const std::uint32_t count = s.uf.number(0, s.final);
     const std::uint64_t first = labels.first_component[zu];
     if (count != labels.first_component[zu + 1] - first)
       in.corrupt("slice " + std::to_string(z) + " has " + std::to_string(count) +
                  " components, its label section says " +
                  std::to_string(labels.first_component[zu + 1] - first));
-    std::uint32_t* cc = s.prov.data();
     const std::uint32_t* final = s.final.data();
-    for (std::int64_t i = 0; i < sxy; ++i) cc[i] = final[cc[i]];
+    // The component image: its CRC (version 1), and pins look components up by pixel.
+    std::uint32_t* cc = s.cc.data();
+    const bool need_image = h.version == 1 || h.labels == LabelFormat::kPins;
+    if (need_image)
+      for (std::int64_t y = 0; y < sy; ++y)
+        for (std::size_t r = s.runs.row_begin[static_cast<std::size_t>(y)];
+             r < s.runs.row_begin[static_cast<std::size_t>(y) + 1]; ++r) {
+          const Run& run = s.runs.runs[r];
+          std::fill(cc + y * sx + run.begin, cc + y * sx + run.end, final[run.label]);
+        }
     if (h.version == 1) {
       const std::uint64_t stored = load_le(in.data() + l.crc_at + 4 * (zu + 1), 4);
       if (crc32c({reinterpret_cast<const std::byte*>(cc), static_cast<std::size_t>(sxy) * 4}) !=
@@ -323,13 +343,18 @@ void decode_typed(const Header& h, const Layout& l, const ChunkBytes& in, const 
       for (const auto& p : active)
         map[cc[p.pixel]] = labels.unique[static_cast<std::size_t>(p.label)];
     }
-    // The slice's rows inside the cutout.
-    const std::int64_t x0 = o.min.x - t.chunk_box.min.x, n = o.max.x - o.min.x;
-    for (std::int64_t y = o.min.y; y < o.max.y; ++y) {
-      const std::uint32_t* src = cc + (y - t.chunk_box.min.y) * sx + x0;
-      T* dst = out + (o.min.x - t.out_box.min.x) +
-               os.x * ((y - t.out_box.min.y) + os.y * (z + t.chunk_box.min.z - t.out_box.min.z));
-      for (std::int64_t x = 0; x < n; ++x) dst[x] = map[src[x]];
+    // The slice's rows inside the cutout, run by run.
+    const std::int64_t x0 = o.min.x - t.chunk_box.min.x, x1 = o.max.x - t.chunk_box.min.x;
+    for (std::int64_t y = o.min.y - t.chunk_box.min.y; y < o.max.y - t.chunk_box.min.y; ++y) {
+      T* dst = out + (o.min.x - t.out_box.min.x) - x0 +
+               os.x * ((y + t.chunk_box.min.y - t.out_box.min.y) +
+                       os.y * (z + t.chunk_box.min.z - t.out_box.min.z));
+      for (std::size_t r = s.runs.row_begin[static_cast<std::size_t>(y)];
+           r < s.runs.row_begin[static_cast<std::size_t>(y) + 1]; ++r) {
+        const Run& run = s.runs.runs[r];
+        const std::int64_t b = std::max(run.begin, x0), e = std::min(run.end, x1);
+        if (b < e) std::fill(dst + b, dst + e, map[final[run.label]]);
+      }
     }
   }
 }
