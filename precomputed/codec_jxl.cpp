@@ -30,6 +30,13 @@ void decode_jxl_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, in
   thread_local std::vector<std::byte> scratch;
   JxlDecoder* dec = decoder.get();
   if (!dec) fail(ErrorCode::kInternal, "cannot create a JPEG XL decoder");
+  // libjxl prints some refusals (a wrong signature, input closed too early) on stderr: those are
+  // caught before it sees them, so that a bad chunk stays one line of error.
+  const JxlSignature signature =
+      JxlSignatureCheck(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
+  if (signature != JXL_SIG_CODESTREAM && signature != JXL_SIG_CONTAINER)
+    corrupt(name, signature == JXL_SIG_NOT_ENOUGH_BYTES ? "truncated JPEG XL data"
+                                                        : "not JPEG XL data (no JPEG XL signature)");
   JxlDecoderReset(dec);
   const int want_bits = static_cast<int>(t.out->element_size()) * 8;
   if (JxlDecoderSubscribeEvents(dec, JXL_DEC_BASIC_INFO | JXL_DEC_FRAME | JXL_DEC_FULL_IMAGE) !=
@@ -38,7 +45,8 @@ void decode_jxl_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, in
       JxlDecoderSetInput(dec, reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()) !=
           JXL_DEC_SUCCESS)
     fail(ErrorCode::kInternal, name + ": cannot set up the JPEG XL decoder");
-  JxlDecoderCloseInput(dec);
+  // The input is left open: at its end the decoder asks for more, which is how a truncated
+  // chunk shows.
 
   const std::int64_t voxels = t.chunk_box.size().volume();
   JxlPixelFormat format{1, want_bits == 8 ? JXL_TYPE_UINT8 : JXL_TYPE_UINT16, JXL_NATIVE_ENDIAN, 0};
