@@ -1,72 +1,40 @@
-// fuzz_compresso: the compresso decoder directly, on the chunk its stream's header describes
-// (so that hostile bytes reach past the shape check; a header claiming more than 2^18 voxels gets
-// a small chunk instead) or one of another shape, whole or a part of it; and a round trip: the
-// input's bytes as labels of a small chunk, encoded with the tests' encoder under options from the
-// input, must decode to themselves.
+// fuzz_compresso: the compresso decoder directly (fuzz_label_codec.h: the stream's own chunk or
+// another, whole or in part) and round trips through the tests' encoder with window steps of 1 to
+// 64 voxels, connectivity 4 or 6 and format versions 0 and 1.
 #pragma once
 
-#include <cstdint>
-#include <cstring>
-
 #include "compresso_encoder.h"
-#include "fuzz/fuzz_input.h"
-#include "imagery/core/error.h"
+#include "fuzz/fuzz_label_codec.h"
 #include "imagery/precomputed/internal/compresso.h"
 
 namespace imagery::fuzz {
 
 inline void fuzz_compresso(const std::uint8_t* data, std::size_t size) {
-  using namespace imagery::precomputed;
-  InputReader in(data, size);
-  const std::uint8_t flags = in.byte();
-  const DataType dtypes[] = {DataType::kUint8, DataType::kUint16, DataType::kUint32,
-                             DataType::kUint64};
-  const DataType dtype = dtypes[flags & 3];
-  const Vec3 part_min{in.range(0, 8), in.range(0, 8), in.range(0, 4)};
-  const Vec3 part_size{in.range(1, 16), in.range(1, 16), in.range(1, 4)};
-  const std::uint8_t options = in.byte();
-  auto bytes = in.rest();
-  // The chunk: the stream's own dimensions when it has a header, else (or when bit 2 is set, or
-  // the header is huge) a small one of its own.
-  Vec3 chunk{1 + (flags >> 4 & 7), 1 + (flags >> 3 & 3), 1 + (flags >> 7)};
-  if (bytes.size() >= 12 && !(flags & 4)) {
-    auto u16 = [&](std::size_t at) {
-      return static_cast<std::int64_t>(std::to_integer<int>(bytes[at]) |
-                                       std::to_integer<int>(bytes[at + 1]) << 8);
-    };
-    const Vec3 header{u16(6), u16(8), u16(10)};
-    if (header.x > 0 && header.y > 0 && header.z > 0 && header.volume() <= (1 << 18))
-      chunk = header;
-  }
-  const Bbox chunk_box{{0, 0, 0}, chunk};
-  Bbox out_box = chunk_box;
-  if (flags & 8) out_box = Bbox{part_min, part_min + part_size};
-  try {
-    Array out = Array::zeros(dtype, {out_box.size().x, out_box.size().y, out_box.size().z, 1});
-    decode_compresso_chunk(bytes, ChunkTarget{&out, out_box, chunk_box}, "fuzz");
-  } catch (const Error&) {
-  }
-  // Round trip: the bytes as labels (few distinct values, so that windows can be numbered).
-  const Vec3 shape = part_size;
-  Array labels = Array::zeros(dtype, {shape.x, shape.y, shape.z, 1});
-  const std::size_t es = dtype_size(dtype);
-  for (std::size_t i = 0; i < static_cast<std::size_t>(shape.volume()) && i < bytes.size(); ++i) {
-    const std::uint64_t v = std::to_integer<std::uint64_t>(bytes[i]) % 5 * 0x0101010101010101ull;
-    std::memcpy(labels.bytes() + i * es, &v, es);
-  }
-  testing::CompressoOptions o;
-  const int steps[][3] = {{4, 4, 1}, {8, 8, 1}, {1, 1, 1}, {2, 3, 2}, {4, 4, 4}, {8, 8, 1}};
-  const int* st = steps[options % 6];
-  o.xstep = st[0];
-  o.ystep = st[1];
-  o.zstep = st[2];
-  o.connectivity = options & 8 ? 6 : 4;
-  o.version = o.connectivity == 6 ? 0 : (options >> 4 & 1);
-  const auto encoded = testing::encode_compresso(labels, o);
-  Array back(dtype, labels.shape());
-  const Bbox whole{{0, 0, 0}, shape};
-  decode_compresso_chunk(encoded, ChunkTarget{&back, whole, whole}, "round trip");
-  if (std::memcmp(back.bytes(), labels.bytes(), labels.size_bytes()) != 0) __builtin_trap();
+  static const LabelCodec codec{
+      [](std::span<const std::byte> b) -> std::optional<Vec3> {
+        if (b.size() < 12) return std::nullopt;
+        auto u16 = [&](std::size_t at) {
+          return static_cast<std::int64_t>(std::to_integer<int>(b[at]) |
+                                           std::to_integer<int>(b[at + 1]) << 8);
+        };
+        return Vec3{u16(6), u16(8), u16(10)};
+      },
+      [](std::span<const std::byte> b, const precomputed::ChunkTarget& t) {
+        precomputed::decode_compresso_chunk(b, t, "fuzz");
+      },
+      [](const Array& labels, std::uint8_t options) {
+        testing::CompressoOptions o;
+        const int steps[][3] = {{4, 4, 1}, {8, 8, 1}, {1, 1, 1}, {2, 3, 2}, {4, 4, 4}, {8, 4, 2}};
+        const int* st = steps[options % 6];
+        o.xstep = st[0];
+        o.ystep = st[1];
+        o.zstep = st[2];
+        o.connectivity = options & 8 ? 6 : 4;
+        o.version = o.connectivity == 6 ? 0 : (options >> 4 & 1);
+        return testing::encode_compresso(labels, o);
+      },
+      5};
+  fuzz_label_codec(data, size, codec);
 }
 
 }  // namespace imagery::fuzz

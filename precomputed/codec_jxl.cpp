@@ -35,8 +35,9 @@ void decode_jxl_chunk(std::span<const std::byte> bytes, const ChunkTarget& t, in
   const JxlSignature signature =
       JxlSignatureCheck(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size());
   if (signature != JXL_SIG_CODESTREAM && signature != JXL_SIG_CONTAINER)
-    corrupt(name, signature == JXL_SIG_NOT_ENOUGH_BYTES ? "truncated JPEG XL data"
-                                                        : "not JPEG XL data (no JPEG XL signature)");
+    corrupt(name, signature == JXL_SIG_NOT_ENOUGH_BYTES
+                      ? "truncated JPEG XL data"
+                      : "not JPEG XL data (no JPEG XL signature)");
   JxlDecoderReset(dec);
   const int want_bits = static_cast<int>(t.out->element_size()) * 8;
   if (JxlDecoderSubscribeEvents(dec, JXL_DEC_BASIC_INFO | JXL_DEC_FRAME | JXL_DEC_FULL_IMAGE) !=

@@ -39,10 +39,7 @@ Header read_header(const ChunkBytes& in, const ChunkTarget& t) {
   if (std::memcmp(p, "cpso", 4) != 0) in.corrupt("it does not start with \"cpso\"");
   Header h;
   h.version = static_cast<int>(load_le(p + 4, 1));
-  if (h.version > 1)
-    fail(ErrorCode::kDataLoss, in.name() + ": compresso format version " +
-                                   std::to_string(h.version) +
-                                   " is not supported (imagery reads versions 0 and 1)");
+  check_version(in, h.version);
   h.width = static_cast<int>(load_le(p + 5, 1));
   h.sx = static_cast<std::int64_t>(load_le(p + 6, 2));
   h.sy = static_cast<std::int64_t>(load_le(p + 8, 2));
@@ -62,16 +59,7 @@ Header read_header(const ChunkBytes& in, const ChunkTarget& t) {
   if (p_steps < 1 || p_steps > 64)
     in.corrupt("window steps " + std::to_string(h.xs) + "x" + std::to_string(h.ys) + "x" +
                std::to_string(h.zs) + " (each at least 1, at most 64 voxels a window)");
-  const Vec3 cs = t.chunk_box.size();
-  if (h.sx != cs.x || h.sy != cs.y || h.sz != cs.z)
-    fail(ErrorCode::kDataLoss, in.name() + ": compresso stream is " + std::to_string(h.sx) + "x" +
-                                   std::to_string(h.sy) + "x" + std::to_string(h.sz) +
-                                   " voxels, the chunk " + cs.to_string());
-  if (static_cast<std::size_t>(h.width) != t.out->element_size())
-    fail(ErrorCode::kDataLoss, in.name() + ": compresso labels are " + std::to_string(h.width) +
-                                   " bytes wide, the volume's " +
-                                   std::string(dtype_name(t.out->dtype())) + " " +
-                                   std::to_string(t.out->element_size()));
+  check_fits_chunk(in, {h.sx, h.sy, h.sz}, h.width, t);
   return h;
 }
 
@@ -459,16 +447,7 @@ void decode_compresso_chunk(std::span<const std::byte> bytes, const ChunkTarget&
   const ChunkBytes in(bytes, name, "compresso");
   const Header h = read_header(in, t);
   const Layout l = lay_out(h, in);
-  switch (h.width) {
-    case 1:
-      return decode_typed<std::uint8_t>(h, l, in, t);
-    case 2:
-      return decode_typed<std::uint16_t>(h, l, in, t);
-    case 4:
-      return decode_typed<std::uint32_t>(h, l, in, t);
-    default:
-      return decode_typed<std::uint64_t>(h, l, in, t);
-  }
+  with_label_type(h.width, [&](auto label) { decode_typed<decltype(label)>(h, l, in, t); });
 }
 
 }  // namespace imagery::precomputed

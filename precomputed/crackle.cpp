@@ -33,9 +33,7 @@ Header read_header(const ChunkBytes& in, const ChunkTarget& t) {
   if (std::memcmp(p, "crkl", 4) != 0) in.corrupt("it does not start with \"crkl\"");
   Header h;
   h.version = static_cast<int>(load_le(p + 4, 1));
-  if (h.version > 1)
-    fail(ErrorCode::kDataLoss, in.name() + ": crackle format version " + std::to_string(h.version) +
-                                   " is not supported (imagery reads versions 0 and 1)");
+  check_version(in, h.version);
   h.header_bytes = h.version == 0 ? 24 : 29;
   if (in.size() < h.header_bytes)
     in.corrupt(std::to_string(in.size()) + " bytes, shorter than its " +
@@ -62,16 +60,7 @@ Header read_header(const ChunkBytes& in, const ChunkTarget& t) {
              (label_format == 1 ? " (fixed-width pins)" : "") +
              " is not supported (imagery reads flat labels and condensed pins)");
   h.labels = label_format == 0 ? LabelFormat::kFlat : LabelFormat::kPins;
-  const Vec3 cs = t.chunk_box.size();
-  if (h.sx != cs.x || h.sy != cs.y || h.sz != cs.z)
-    fail(ErrorCode::kDataLoss, in.name() + ": crackle stream is " + std::to_string(h.sx) + "x" +
-                                   std::to_string(h.sy) + "x" + std::to_string(h.sz) +
-                                   " voxels, the chunk " + cs.to_string());
-  if (static_cast<std::size_t>(h.width) != t.out->element_size())
-    fail(ErrorCode::kDataLoss, in.name() + ": crackle labels are " + std::to_string(h.width) +
-                                   " bytes wide, the volume's " +
-                                   std::string(dtype_name(t.out->dtype())) + " " +
-                                   std::to_string(t.out->element_size()));
+  check_fits_chunk(in, {h.sx, h.sy, h.sz}, h.width, t);
   // Writers make one grid per slice; smaller grids would split the component counts per grid.
   if (grid_log2 < 32 && (std::int64_t{1} << grid_log2) < std::max(h.sx, h.sy))
     fail(ErrorCode::kDataLoss, in.name() + ": crackle grid size 2^" + std::to_string(grid_log2) +
@@ -376,16 +365,7 @@ void decode_crackle_chunk(std::span<const std::byte> bytes, const ChunkTarget& t
   const ChunkBytes in(bytes, name, "crackle");
   const Header h = read_header(in, t);
   const Layout l = lay_out(h, in);
-  switch (h.width) {
-    case 1:
-      return decode_typed<std::uint8_t>(h, l, in, t);
-    case 2:
-      return decode_typed<std::uint16_t>(h, l, in, t);
-    case 4:
-      return decode_typed<std::uint32_t>(h, l, in, t);
-    default:
-      return decode_typed<std::uint64_t>(h, l, in, t);
-  }
+  with_label_type(h.width, [&](auto label) { decode_typed<decltype(label)>(h, l, in, t); });
 }
 
 }  // namespace imagery::precomputed

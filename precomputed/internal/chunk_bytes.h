@@ -8,6 +8,7 @@
 #include <string>
 
 #include "imagery/core/error.h"
+#include "imagery/precomputed/internal/chunk_copy.h"
 
 namespace imagery::precomputed {
 
@@ -28,6 +29,7 @@ class ChunkBytes {
   std::size_t size() const { return bytes_.size(); }
   const std::byte* data() const { return bytes_.data(); }
   const std::string& name() const { return name_; }
+  const char* format() const { return format_; }
 
   [[noreturn]] void corrupt(const std::string& what) const {
     fail(ErrorCode::kDataLoss, name_ + ": corrupt " + format_ + " stream: " + what);
@@ -54,6 +56,43 @@ class ChunkBytes {
   const std::string& name_;
   const char* format_;
 };
+
+// The checks the label formats share: a format version imagery reads (0 or 1), and a stream of
+// the chunk's own dimensions whose labels are as wide as the volume's data type.
+inline void check_version(const ChunkBytes& in, int version) {
+  if (version > 1)
+    fail(ErrorCode::kDataLoss, in.name() + ": " + in.format() + " format version " +
+                                   std::to_string(version) +
+                                   " is not supported (imagery reads versions 0 and 1)");
+}
+inline void check_fits_chunk(const ChunkBytes& in, const Vec3& dims, int width,
+                             const ChunkTarget& t) {
+  const Vec3 cs = t.chunk_box.size();
+  if (dims != cs)
+    fail(ErrorCode::kDataLoss, in.name() + ": " + in.format() + " stream is " +
+                                   std::to_string(dims.x) + "x" + std::to_string(dims.y) + "x" +
+                                   std::to_string(dims.z) + " voxels, the chunk " + cs.to_string());
+  if (static_cast<std::size_t>(width) != t.out->element_size())
+    fail(ErrorCode::kDataLoss, in.name() + ": " + in.format() + " labels are " +
+                                   std::to_string(width) + " bytes wide, the volume's " +
+                                   std::string(dtype_name(t.out->dtype())) + " " +
+                                   std::to_string(t.out->element_size()));
+}
+
+// Calls f(T{}) with T the unsigned integer of `width` (1, 2, 4 or 8) bytes.
+template <class F>
+void with_label_type(int width, F&& f) {
+  switch (width) {
+    case 1:
+      return f(std::uint8_t{});
+    case 2:
+      return f(std::uint16_t{});
+    case 4:
+      return f(std::uint32_t{});
+    default:
+      return f(std::uint64_t{});
+  }
+}
 
 // a + b and a * b for sizes read from a stream: a sum or product past 2^64 is corruption.
 inline std::uint64_t add_sizes(std::uint64_t a, std::uint64_t b, const ChunkBytes& in,

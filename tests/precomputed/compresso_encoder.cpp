@@ -5,6 +5,7 @@
 #include <limits>
 
 #include "imagery/core/error.h"
+#include "imagery/precomputed/internal/chunk_bytes.h"
 
 namespace imagery::testing {
 
@@ -178,16 +179,11 @@ std::vector<std::byte> encode_compresso(const Array& labels, const CompressoOpti
   if (!dtype_is_integer(labels.dtype()) || s.c != 1)
     fail(ErrorCode::kInvalidArgument, "compresso encodes integer labels of one channel");
   const std::byte* b = labels.bytes();
-  switch (labels.element_size()) {
-    case 1:
-      return encode(reinterpret_cast<const std::uint8_t*>(b), s.x, s.y, s.z, options);
-    case 2:
-      return encode(reinterpret_cast<const std::uint16_t*>(b), s.x, s.y, s.z, options);
-    case 4:
-      return encode(reinterpret_cast<const std::uint32_t*>(b), s.x, s.y, s.z, options);
-    default:
-      return encode(reinterpret_cast<const std::uint64_t*>(b), s.x, s.y, s.z, options);
-  }
+  std::vector<std::byte> out;
+  precomputed::with_label_type(static_cast<int>(labels.element_size()), [&](auto label) {
+    out = encode(reinterpret_cast<const decltype(label)*>(b), s.x, s.y, s.z, options);
+  });
+  return out;
 }
 
 }  // namespace imagery::testing

@@ -7,6 +7,7 @@
 
 #include "imagery/core/crc32c.h"
 #include "imagery/core/error.h"
+#include "imagery/precomputed/internal/chunk_bytes.h"
 
 namespace imagery::testing {
 
@@ -445,16 +446,11 @@ std::vector<std::byte> encode_crackle(const Array& labels, const CrackleOptions&
     fail(ErrorCode::kInvalidArgument, "crackle encodes integer labels of one channel");
   const bool is_signed = dtype_is_signed(labels.dtype());
   const std::byte* b = labels.bytes();
-  switch (labels.element_size()) {
-    case 1:
-      return encode(reinterpret_cast<const std::uint8_t*>(b), s.x, s.y, s.z, is_signed, options);
-    case 2:
-      return encode(reinterpret_cast<const std::uint16_t*>(b), s.x, s.y, s.z, is_signed, options);
-    case 4:
-      return encode(reinterpret_cast<const std::uint32_t*>(b), s.x, s.y, s.z, is_signed, options);
-    default:
-      return encode(reinterpret_cast<const std::uint64_t*>(b), s.x, s.y, s.z, is_signed, options);
-  }
+  std::vector<std::byte> out;
+  precomputed::with_label_type(static_cast<int>(labels.element_size()), [&](auto label) {
+    out = encode(reinterpret_cast<const decltype(label)*>(b), s.x, s.y, s.z, is_signed, options);
+  });
+  return out;
 }
 
 }  // namespace imagery::testing
