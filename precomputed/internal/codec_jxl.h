@@ -20,7 +20,9 @@
 // such chunks do not come out as described and are refused by the channel checks. libjxl would
 // turn the picture by its orientation field and scale samples of another bit depth: imagery keeps
 // the stored orientation and refuses a bit depth other than the volume's, alpha and extra
-// channels, floating-point samples, and more frames than channels.
+// channels, floating-point samples, and more frames than channels. Debian's libjxl prints its
+// own diagnostics on stderr for corrupt data (no switch silences them): a missing signature and a
+// truncated chunk are refused before libjxl sees them, so those stay one line of error.
 //
 // The picture's size is checked against the chunk before any pixel is decoded; decoding writes
 // into one buffer of the chunk's size.
