@@ -135,25 +135,27 @@ SliceIndex read_slice_index(const Header& h, const Layout& l, const ChunkBytes& 
   s.first_component.assign(sz + 1, 0);
   s.first_location.assign(sz + 1, 0);
   const std::byte* counts = in.range(l.tail_at, sz, static_cast<std::uint64_t>(iw), "slice index");
-  const std::byte* shifts = counts + sz * static_cast<std::uint64_t>(iw);
-  // Location entry z is the count of slice z - 1: entry 0 (always 0) adds nothing.
-  std::uint64_t location = load_le(shifts, iw);
+  // Entry z of the second half is the location count of slice z - 1; entry 0 is 0.
+  const std::byte* shifted = counts + sz * static_cast<std::uint64_t>(iw);
+  auto entry = [iw](const std::byte* table, std::uint64_t z) {
+    return load_le(table + z * static_cast<std::uint64_t>(iw), iw);
+  };
+  if (entry(shifted, 0) != 0) in.corrupt("its slice index does not start at location 0");
   for (std::uint64_t z = 0; z < sz; ++z) {
-    const std::uint64_t count = load_le(counts + z * static_cast<std::uint64_t>(iw), iw);
-    s.first_component[z + 1] = s.first_component[z] + count;  // counts < 2^64 / 2^16 each
-    if (s.first_component[z + 1] > h.ids)
+    const std::uint64_t components = entry(counts, z);
+    if (components > h.ids - s.first_component[z])
       in.corrupt("its slice index lists more components than its " + std::to_string(h.ids) +
                  " ids");
-    if (z + 1 < sz) location += load_le(shifts + (z + 1) * static_cast<std::uint64_t>(iw), iw);
-    s.first_location[z + 1] = location;
-    if (location > h.locations)
+    s.first_component[z + 1] = s.first_component[z] + components;
+    if (z + 1 == sz) break;
+    const std::uint64_t locations = entry(shifted, z + 1);
+    if (locations > h.locations - s.first_location[z])
       in.corrupt("its slice index lists more locations than its " + std::to_string(h.locations));
+    s.first_location[z + 1] = s.first_location[z] + locations;
   }
   if (s.first_component[sz] != h.ids)
     in.corrupt("its slice index lists " + std::to_string(s.first_component[sz]) +
                " components, the header " + std::to_string(h.ids));
-  s.first_location[0] = load_le(shifts, iw);
-  if (s.first_location[0] != 0) in.corrupt("its slice index does not start at location 0");
   s.first_location[sz] = h.locations;
   return s;
 }

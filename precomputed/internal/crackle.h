@@ -43,7 +43,9 @@
 //
 // Traps: the header length depends on the version; the crack bit's meaning is as written here
 // (crackle's README has it the other way round); key widths follow the count N (256 labels need
-// 2-byte keys), component-count widths sx*sy, pin-index widths sx*sy*sz; stored labels may be
+// 2-byte keys), component-count widths sx*sy, pin-index widths sx*sy*sz (which crackle computes
+// in 32 bits: for chunks of 2^32 voxels or more, which nobody writes, it would differ from
+// imagery's); stored labels may be
 // narrower than the data type (and are sign-extended when signed); the grid size must cover the
 // slice (smaller grids are refused: no writer makes them); a Markov model of order k takes
 // ceil(5*4^k/8) bytes (crackle's Python helper floors it).
