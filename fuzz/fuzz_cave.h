@@ -44,9 +44,8 @@ inline void fuzz_cave(const std::uint8_t* data, std::size_t size) {
       }
       case 4: {
         if (text.size() < 2) return;
-        const long status =
-            100 +
-            (static_cast<unsigned char>(text[0]) * 256 + static_cast<unsigned char>(text[1])) % 500;
+        const long status = 100 + (static_cast<unsigned char>(text[0]) * 256 +
+                                   static_cast<unsigned char>(text[1])) % 500;
         const std::string body = text.substr(2);
         Bytes bytes(body.size());
         for (std::size_t i = 0; i < body.size(); ++i) bytes[i] = std::byte(body[i]);

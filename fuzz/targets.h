@@ -5,7 +5,6 @@
 #include <cstdint>
 #include <string_view>
 
-#include "fuzz/fuzz_annotation_file.h"
 #include "fuzz/fuzz_annotation_source.h"
 #include "fuzz/fuzz_cave.h"
 #include "fuzz/fuzz_chunk.h"
@@ -17,6 +16,7 @@
 #include "fuzz/fuzz_info.h"
 #include "fuzz/fuzz_jxl.h"
 #include "fuzz/fuzz_manifest.h"
+#include "fuzz/fuzz_annotation_file.h"
 #include "fuzz/fuzz_neuroglancer_state.h"
 #include "fuzz/fuzz_npy.h"
 #include "fuzz/fuzz_png.h"
