@@ -1,7 +1,7 @@
 # Imported targets for the libraries imagery links that ship no CMake package of their own
-# (Debian's libmurmurhash-dev, libdeflate-dev, libblosc-dev, libzstd-dev, liblz4-dev):
-# imagery_deps::murmurhash, imagery_deps::deflate, imagery_deps::blosc, imagery_deps::zstd and
-# imagery_deps::lz4; and cairo, which has only pkg-config files: imagery_deps::cairo.
+# (Debian's libmurmurhash-dev, libdeflate-dev, libblosc-dev, libzstd-dev, liblz4-dev, libjxl-dev):
+# imagery_deps::murmurhash, imagery_deps::deflate, imagery_deps::blosc, imagery_deps::zstd,
+# imagery_deps::lz4 and imagery_deps::jxl; and cairo, which has only pkg-config files: imagery_deps::cairo.
 # Included by the build and, installed beside imageryConfig.cmake, by every project that finds
 # the package, so the installed targets name these targets, never a path on the machine that
 # built them.
@@ -32,6 +32,8 @@ _imagery_import(deflate libdeflate.h deflate libdeflate-dev)
 _imagery_import(blosc blosc.h blosc libblosc-dev)
 _imagery_import(zstd zstd.h zstd libzstd-dev)
 _imagery_import(lz4 lz4.h lz4 liblz4-dev)
+# precomputed/: the `jxl` chunk encoding (JPEG XL).
+_imagery_import(jxl jxl/decode.h jxl libjxl-dev)
 
 # cairo draws scenes (graphics/): its image surfaces, FreeType fonts and PDF surface. pkg-config
 # runs where the package is used, so the installed targets name no path of the building machine.

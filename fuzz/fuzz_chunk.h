@@ -1,7 +1,7 @@
 // fuzz_chunk: the whole read path of chunks with the geometry the info declares: transport
-// gzip (declared or sniffed) and every chunk encoding, for a data type, volume size, chunk
-// grid (with clipped edge chunks), compressed_segmentation block size and cutout box taken from
-// the input. Every chunk of the grid holds the same stored bytes.
+// gzip (declared or sniffed) and every chunk encoding (compresso, crackle and jxl included), for a
+// data type, volume size, chunk grid (with clipped edge chunks), compressed_segmentation block size
+// and cutout box taken from the input. Every chunk of the grid holds the same stored bytes.
 #pragma once
 
 #include <cstdint>
@@ -33,6 +33,12 @@ inline void fuzz_chunk(const std::uint8_t* data, std::size_t size) {
       {Encoding::kPng, DataType::kUint8, 4, "image"},
       {Encoding::kCompressedSegmentation, DataType::kUint32, 1, "segmentation"},
       {Encoding::kCompressedSegmentation, DataType::kUint64, 1, "segmentation"},
+      {Encoding::kCompresso, DataType::kUint32, 1, "segmentation"},
+      {Encoding::kCompresso, DataType::kUint8, 1, "segmentation"},
+      {Encoding::kCrackle, DataType::kUint64, 1, "segmentation"},
+      {Encoding::kCrackle, DataType::kUint16, 1, "segmentation"},
+      {Encoding::kJxl, DataType::kUint8, 1, "image"},
+      {Encoding::kJxl, DataType::kUint16, 3, "image"},
   };
   const Kind& k = kinds[in.byte() % (sizeof kinds / sizeof kinds[0])];
   VolumeInfo info;

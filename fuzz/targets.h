@@ -9,9 +9,12 @@
 #include "fuzz/fuzz_cave.h"
 #include "fuzz/fuzz_chunk.h"
 #include "fuzz/fuzz_compressed_segmentation.h"
+#include "fuzz/fuzz_compresso.h"
+#include "fuzz/fuzz_crackle.h"
 #include "fuzz/fuzz_figure_spec.h"
 #include "fuzz/fuzz_gzip.h"
 #include "fuzz/fuzz_info.h"
+#include "fuzz/fuzz_jxl.h"
 #include "fuzz/fuzz_manifest.h"
 #include "fuzz/fuzz_annotation_file.h"
 #include "fuzz/fuzz_neuroglancer_state.h"
@@ -37,6 +40,9 @@ inline constexpr Target kTargets[] = {
     {"fuzz_annotation_source", fuzz_annotation_source},
     {"fuzz_chunk", fuzz_chunk},
     {"fuzz_compressed_segmentation", fuzz_compressed_segmentation},
+    {"fuzz_compresso", fuzz_compresso},
+    {"fuzz_crackle", fuzz_crackle},
+    {"fuzz_jxl", fuzz_jxl},
     {"fuzz_gzip", fuzz_gzip},
     {"fuzz_shard", fuzz_shard},
     {"fuzz_shard_index", fuzz_shard_index},

@@ -28,12 +28,12 @@ constexpr EncodingEntry kEncodings[] = {
     {Encoding::kJpeg, "jpeg", true},
     {Encoding::kPng, "png", true},
     {Encoding::kCompressedSegmentation, "compressed_segmentation", true},
-    {Encoding::kCompresso, "compresso", false},
-    {Encoding::kJxl, "jxl", false},
+    {Encoding::kCompresso, "compresso", true},
+    {Encoding::kCrackle, "crackle", true},
+    {Encoding::kJxl, "jxl", true},
     {Encoding::kFpzip, "fpzip", false},
     {Encoding::kKempressed, "kempressed", false},
     {Encoding::kZfpc, "zfpc", false},
-    {Encoding::kCrackle, "crackle", false},
 };
 
 std::string lower(std::string_view s) {
@@ -212,6 +212,19 @@ Scale parse_scale(const json& s, const std::string& f, const Validator& v, DataT
       if (dtype != DataType::kUint32 && dtype != DataType::kUint64)
         v.error(p + "encoding",
                 "compressed_segmentation needs uint32 or uint64, the volume has " + dtype_str);
+      break;
+    case Encoding::kCompresso:
+    case Encoding::kCrackle:
+      if (!dtype_is_integer(dtype) || channels != 1)
+        v.error(p + "encoding", std::string(encoding_name(scale.encoding)) +
+                                    " needs integer labels with 1 channel, the volume has " +
+                                    dtype_str + " with " + std::to_string(channels));
+      break;
+    case Encoding::kJxl:
+      if ((dtype != DataType::kUint8 && dtype != DataType::kUint16) ||
+          (channels != 1 && channels != 3))
+        v.error(p + "encoding", "jxl needs uint8 or uint16 with 1 or 3 channels, the volume has " +
+                                    dtype_str + " with " + std::to_string(channels));
       break;
     default:
       break;

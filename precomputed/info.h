@@ -19,13 +19,13 @@ enum class Encoding {
   kJpeg,
   kPng,
   kCompressedSegmentation,
-  // Recognised but not decoded (yet): reading such a scale fails with a clear error.
   kCompresso,
+  kCrackle,
   kJxl,
+  // Recognised but not decoded (yet): reading such a scale fails with a clear error.
   kFpzip,
   kKempressed,
   kZfpc,
-  kCrackle,
 };
 std::string_view encoding_name(Encoding e);
 bool encoding_is_supported(Encoding e);

@@ -15,9 +15,12 @@
 #include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/precomputed/internal/chunk_source.h"
 #include "imagery/precomputed/internal/codec_jpeg.h"
+#include "imagery/precomputed/internal/codec_jxl.h"
 #include "imagery/precomputed/internal/codec_png.h"
 #include "imagery/precomputed/internal/codec_raw.h"
 #include "imagery/precomputed/internal/compressed_segmentation.h"
+#include "imagery/precomputed/internal/compresso.h"
+#include "imagery/precomputed/internal/crackle.h"
 #include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/precomputed/source_url.h"
 
@@ -75,6 +78,12 @@ void decode_chunk(const Scale& scale, int channels, std::span<const std::byte> p
     case Encoding::kCompressedSegmentation:
       return decode_compressed_segmentation_chunk(payload, target, channels,
                                                   scale.compressed_segmentation_block_size, name);
+    case Encoding::kCompresso:
+      return decode_compresso_chunk(payload, target, name);
+    case Encoding::kCrackle:
+      return decode_crackle_chunk(payload, target, name);
+    case Encoding::kJxl:
+      return decode_jxl_chunk(payload, target, channels, name);
     default:
       fail(ErrorCode::kInvalidArgument, name + ": encoding '" +
                                             std::string(encoding_name(scale.encoding)) +

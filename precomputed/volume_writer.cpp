@@ -10,6 +10,7 @@
 #include "imagery/io/gzip.h"
 #include "imagery/precomputed/internal/chunk_grid.h"
 #include "imagery/precomputed/internal/codec_jpeg.h"
+#include "imagery/precomputed/internal/codec_jxl.h"
 #include "imagery/precomputed/internal/codec_png.h"
 #include "imagery/precomputed/internal/compressed_segmentation.h"
 
@@ -76,6 +77,9 @@ void VolumeWriter::write(const Array& data, const Bbox& bounds, int mip,
         break;
       case Encoding::kPng:
         encoded = encode_png_chunk(chunk.bytes(), data.dtype(), s, info_.num_channels);
+        break;
+      case Encoding::kJxl:  // lossless, CloudVolume's layout
+        encoded = encode_jxl_chunk(chunk.bytes(), data.dtype(), s, info_.num_channels);
         break;
       case Encoding::kCompressedSegmentation:
         encoded = encode_compressed_segmentation(chunk.bytes(), data.dtype(), s, info_.num_channels,

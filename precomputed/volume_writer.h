@@ -1,6 +1,6 @@
 // VolumeWriter: writes unsharded precomputed volumes to local disk (info and
-// chunks in raw, jpeg, png or compressed_segmentation, optionally gzip'd as
-// NAME.gz like CloudVolume). Used for the demo volume, benchmarks and tests.
+// chunks in raw, jpeg, png, jxl (lossless) or compressed_segmentation, optionally
+// gzip'd as NAME.gz like CloudVolume). Used for the demo volume, benchmarks and tests.
 #pragma once
 
 #include <string>

@@ -10,7 +10,7 @@
 
 #include "imagery/core/error.h"
 #include "imagery/io/gzip.h"
-#include "imagery/zarr/crc32c.h"
+#include "imagery/core/crc32c.h"
 
 namespace imagery::zarr {
 

@@ -11,6 +11,14 @@
 // printed with the results. Image chunks are 128x128x16 uint8 with the content
 // of the benchmark volumes (bench_volumes.h) and the volumes' codec settings (jpeg quality 85,
 // gzip level 6), label chunks 64^3. Each case checks its output once before it is timed.
+//
+// The codecs of issue 19 on chunks of 256x256x64 (CloudVolume's usual segmentation chunk): the
+// synthetic segmentation's uint32 ids and, when ../shared/fixtures is beside the checkout, a real
+// pinky40 compresso chunk, each in compressed_segmentation, compresso and crackle (as CloudVolume
+// writes them: 8^3 blocks; 4x4x1 windows, version 1; flat labels, no Markov model), decoded whole
+// and one z-section at a time; and a uint8 image chunk in jxl (lossless, and at CloudVolume's
+// default quality 85) beside libjxl's own decoder and jpeg.
+#include <jxl/decode.h>
 #include <libdeflate.h>
 #include <png.h>
 #include <turbojpeg.h>
@@ -29,6 +37,8 @@
 
 #include "bench/common/bench_context.h"
 #include "bench/common/bench_volumes.h"
+#include "compresso_encoder.h"
+#include "crackle_encoder.h"
 #include "examples/synthetic/synthetic_em.h"
 #include "imagery/client/resample.h"
 #include "imagery/core/array.h"
@@ -37,10 +47,14 @@
 #include "imagery/overlay/object_labels.h"
 #include "imagery/overlay/style.h"
 #include "imagery/precomputed/internal/codec_jpeg.h"
+#include "imagery/precomputed/internal/codec_jxl.h"
 #include "imagery/precomputed/internal/codec_png.h"
 #include "imagery/precomputed/internal/codec_raw.h"
 #include "imagery/precomputed/internal/compressed_segmentation.h"
+#include "imagery/precomputed/internal/compresso.h"
+#include "imagery/precomputed/internal/crackle.h"
 #include "imagery/precomputed/internal/jpeg_rows.h"
+#include "tests/support/test_support.h"
 
 using namespace imagery;
 using namespace imagery::precomputed;
@@ -148,6 +162,10 @@ std::span<const std::byte> span_of(const std::vector<std::byte>& b) {
   return {b.data(), b.size()};
 }
 
+bool same_bytes(const Array& a, const Array& b) {
+  return a.size_bytes() == b.size_bytes() && std::memcmp(a.bytes(), b.bytes(), a.size_bytes()) == 0;
+}
+
 struct TjDecompressor {
   tjhandle handle = tjInitDecompress();
   ~TjDecompressor() { tjDestroy(handle); }
@@ -170,8 +188,44 @@ void libpng_decode_grey(const std::vector<std::byte>& png, std::uint8_t* pixels)
     fail(ErrorCode::kInternal, "libpng cannot decode the benchmark's PNG");
 }
 
+// libjxl's own decoder on a grey picture, into `pixels` (the floor of the jxl cases).
+void libjxl_decode_grey(const std::vector<std::byte>& jxl, std::uint8_t* pixels, std::size_t n) {
+  static JxlDecoder* dec = JxlDecoderCreate(nullptr);
+  JxlDecoderReset(dec);
+  JxlDecoderSubscribeEvents(dec, JXL_DEC_FULL_IMAGE);
+  JxlDecoderSetInput(dec, reinterpret_cast<const std::uint8_t*>(jxl.data()), jxl.size());
+  JxlDecoderCloseInput(dec);
+  const JxlPixelFormat format{1, JXL_TYPE_UINT8, JXL_NATIVE_ENDIAN, 0};
+  for (;;) {
+    const JxlDecoderStatus st = JxlDecoderProcessInput(dec);
+    if (st == JXL_DEC_NEED_IMAGE_OUT_BUFFER)
+      JxlDecoderSetImageOutBuffer(dec, &format, pixels, n);
+    else if (st == JXL_DEC_SUCCESS || st == JXL_DEC_FULL_IMAGE)
+      return;
+    else
+      fail(ErrorCode::kInternal, "libjxl cannot decode the benchmark's chunk");
+  }
+}
+
+constexpr std::int64_t kBig = 256, kBigZ = 64;
+const Vec3 kBigChunk{kBig, kBig, kBigZ};
+const Bbox kBigBox{{0, 0, 0}, kBigChunk};
+
+// One 256x256x64 uint32 label chunk in the three label encodings.
+struct BigLabels {
+  std::string name;
+  Array labels;
+  std::vector<std::byte> cseg, compresso, crackle;
+};
+
 // Shared state of the cases (they capture references to it).
 struct Data {
+  std::vector<BigLabels> big;
+  Array big_out;
+  std::vector<std::uint8_t> grey_big;  // the image chunk of the jxl cases
+  std::vector<std::byte> jxl_lossless, jxl_q85, jpeg_big;
+  Array grey_out;
+  std::vector<std::uint8_t> grey_scratch;
   // Image chunks, their voxels and the cutout they decode into.
   std::vector<std::vector<std::uint8_t>> voxels;
   std::vector<std::vector<std::byte>> raw, gzip, jpeg, png;
@@ -281,12 +335,61 @@ void make_data(Data& d) {
     for (std::int64_t y = 0; y < 512; ++y)
       for (std::int64_t x = 0; x < 512; ++x)
         d.resample_src.at<std::uint64_t>(x, y, z) = bench::volume_label_at(x, y, z);
+
+  // The 256x256x64 label chunks.
+  auto add_big = [&d](std::string name, Array labels) {
+    BigLabels b;
+    b.name = std::move(name);
+    b.cseg =
+        encode_compressed_segmentation(labels.bytes(), DataType::kUint32, kBigChunk, 1, {8, 8, 8});
+    try {
+      b.compresso = testing::encode_compresso(labels);
+    } catch (const Error&) {  // CloudVolume's fallback when 4x4x1 windows cannot be numbered
+      testing::CompressoOptions o;
+      o.xstep = o.ystep = 8;
+      b.compresso = testing::encode_compresso(labels, o);
+    }
+    b.crackle = testing::encode_crackle(labels);
+    b.labels = std::move(labels);
+    d.big.push_back(std::move(b));
+  };
+  Array synthetic_labels(DataType::kUint32, {kBig, kBig, kBigZ, 1});
+  for (std::int64_t z = 0; z < kBigZ; ++z)
+    for (std::int64_t y = 0; y < kBig; ++y)
+      for (std::int64_t x = 0; x < kBig; ++x)
+        synthetic_labels.at<std::uint32_t>(x, y, z) =
+            static_cast<std::uint32_t>(bench::volume_label_at(x, y, z));
+  add_big("synthetic", std::move(synthetic_labels));
+#ifdef IMAGERY_BENCH_PINKY40_CHUNK
+  {
+    const Bytes stored = io::gunzip(testing::read_file(IMAGERY_BENCH_PINKY40_CHUNK), "pinky40");
+    Array real(DataType::kUint32, {kBig, kBig, kBigZ, 1});
+    decode_compresso_chunk(stored, ChunkTarget{&real, kBigBox, kBigBox}, "pinky40");
+    add_big("pinky40", std::move(real));
+    d.big.back().compresso.assign(stored.begin(), stored.end());  // the real stream itself
+  }
+#endif
+  d.big_out = touched(DataType::kUint32, {kBig, kBig, kBigZ, 1});
+
+  d.grey_big.resize(static_cast<std::size_t>(kBigChunk.volume()));
+  for (std::int64_t z = 0, i = 0; z < kBigZ; ++z)
+    for (std::int64_t y = 0; y < kBig; ++y)
+      for (std::int64_t x = 0; x < kBig; ++x, ++i)
+        d.grey_big[static_cast<std::size_t>(i)] = bench::volume_grey_at(x, y, z);
+  const auto* grey = reinterpret_cast<const std::byte*>(d.grey_big.data());
+  // CloudVolume's defaults: effort 5; level 85 -> distance 0.1 + 0.09 * (100 - 85) = 1.45.
+  d.jxl_lossless = encode_jxl_chunk(grey, DataType::kUint8, kBigChunk, 1, true, 0, 5);
+  d.jxl_q85 = encode_jxl_chunk(grey, DataType::kUint8, kBigChunk, 1, false, 1.45f, 5);
+  d.jpeg_big = encode_jpeg_chunk(d.grey_big.data(), kBigChunk, 1, 85);
+  d.grey_out = touched(DataType::kUint8, {kBig, kBig, kBigZ, 1});
+  d.grey_scratch.resize(d.grey_big.size());
 }
 
 // Fills the decoders' outputs with a pattern no case writes, so a check cannot pass on what an
 // earlier case left there.
 void poison_outputs(Data& d) {
-  for (Array* a : {&d.image_out, &d.labels32_out, &d.labels64_out, &d.seg_out})
+  for (Array* a :
+       {&d.image_out, &d.labels32_out, &d.labels64_out, &d.seg_out, &d.big_out, &d.grey_out})
     std::memset(a->bytes(), 0xab, a->size_bytes());
 }
 
@@ -466,6 +569,77 @@ std::vector<Case> make_cases(Data& d) {
                              return false;
                      return true;
                    }});
+
+  // The label codecs on 256x256x64 chunks, whole and one z-section (a figure's read).
+  const double big_voxels = static_cast<double>(kBigChunk.volume());
+  for (const BigLabels& b : d.big) {
+    auto whole_ok = [&d, &b] { return same_bytes(d.big_out, b.labels); };
+    const ChunkTarget whole{&d.big_out, kBigBox, kBigBox};
+    cases.push_back(
+        {"cseg uint32 256x256x64 " + b.name, "memcpy of the output", big_voxels,
+         [&b, whole] {
+           decode_compressed_segmentation_chunk(span_of(b.cseg), whole, 1, {8, 8, 8}, "cseg");
+         },
+         memcpy_floor(d.big_out.size_bytes()), whole_ok});
+    cases.push_back({"compresso uint32 256x256x64 " + b.name, "memcpy of the output", big_voxels,
+                     [&b, whole] { decode_compresso_chunk(span_of(b.compresso), whole, "cpso"); },
+                     memcpy_floor(d.big_out.size_bytes()), whole_ok});
+    cases.push_back({"crackle uint32 256x256x64 " + b.name, "memcpy of the output", big_voxels,
+                     [&b, whole] { decode_crackle_chunk(span_of(b.crackle), whole, "crkl"); },
+                     memcpy_floor(d.big_out.size_bytes()), whole_ok});
+    // One z-section (32) into a 256x256x1 cutout: what a figure reads of each chunk.
+    const Bbox section{{0, 0, 32}, {kBig, kBig, 33}};
+    const ChunkTarget one{&d.big_out, section, kBigBox};
+    auto section_ok = [&d, &b] {
+      for (std::int64_t y = 0; y < kBig; ++y)
+        for (std::int64_t x = 0; x < kBig; ++x)
+          if (d.big_out.data<std::uint32_t>()[x + kBig * y] != b.labels.at<std::uint32_t>(x, y, 32))
+            return false;
+      return true;
+    };
+    const double section_voxels = static_cast<double>(kBig * kBig);
+    cases.push_back(
+        {"cseg 1 z-section " + b.name, "memcpy of the output", section_voxels,
+         [&b, one] {
+           decode_compressed_segmentation_chunk(span_of(b.cseg), one, 1, {8, 8, 8}, "cseg");
+         },
+         memcpy_floor(kBig * kBig * 4), section_ok});
+    cases.push_back({"compresso 1 z-section " + b.name, "memcpy of the output", section_voxels,
+                     [&b, one] { decode_compresso_chunk(span_of(b.compresso), one, "cpso"); },
+                     memcpy_floor(kBig * kBig * 4), section_ok});
+    cases.push_back({"crackle 1 z-section " + b.name, "memcpy of the output", section_voxels,
+                     [&b, one] { decode_crackle_chunk(span_of(b.crackle), one, "crkl"); },
+                     memcpy_floor(kBig * kBig * 4), section_ok});
+  }
+  // jxl against libjxl alone, and jpeg q85 of the same chunk for comparison.
+  const ChunkTarget grey_whole{&d.grey_out, kBigBox, kBigBox};
+  auto grey_exact = [&d] {
+    return std::memcmp(d.grey_out.bytes(), d.grey_big.data(), d.grey_big.size()) == 0;
+  };
+  cases.push_back(
+      {"jxl lossless uint8 256x256x64", "libjxl JxlDecoder alone", big_voxels,
+       [&d, grey_whole] { decode_jxl_chunk(span_of(d.jxl_lossless), grey_whole, 1, "jxl"); },
+       [&d] { libjxl_decode_grey(d.jxl_lossless, d.grey_scratch.data(), d.grey_scratch.size()); },
+       grey_exact});
+  cases.push_back(
+      {"jxl q85 uint8 256x256x64", "libjxl JxlDecoder alone", big_voxels,
+       [&d, grey_whole] { decode_jxl_chunk(span_of(d.jxl_q85), grey_whole, 1, "jxl"); },
+       [&d] { libjxl_decode_grey(d.jxl_q85, d.grey_scratch.data(), d.grey_scratch.size()); },
+       [&d] {
+         // Lossy: the same pixels as libjxl's own decode.
+         libjxl_decode_grey(d.jxl_q85, d.grey_scratch.data(), d.grey_scratch.size());
+         return std::memcmp(d.grey_out.bytes(), d.grey_scratch.data(), d.grey_scratch.size()) == 0;
+       }});
+  cases.push_back(
+      {"jpeg q85 uint8 256x256x64", "tjDecompress2 (accurate DCT)", big_voxels,
+       [&d, grey_whole] { decode_jpeg_chunk(span_of(d.jpeg_big), grey_whole, 1, "jpeg"); },
+       [&d] {
+         if (tjDecompress2(tj.handle, reinterpret_cast<const unsigned char*>(d.jpeg_big.data()),
+                           d.jpeg_big.size(), d.grey_scratch.data(), kBig, 0, kBig * kBigZ,
+                           TJPF_GRAY, TJFLAG_ACCURATEDCT) != 0)
+           fail(ErrorCode::kInternal, tjGetErrorStr2(tj.handle));
+       },
+       nullptr});
   return cases;
 }
 
@@ -494,6 +668,15 @@ int main(int argc, char** argv) {
       bytes_per_voxel(data.seg_cseg_gz, kChunks * 262144.0).c_str());
   std::printf("compositor: 1024x1024 uint64 labels with %zu objects over uint8 imagery\n",
               data.objects);
+  for (const BigLabels& b : data.big)
+    std::printf("256x256x64 uint32 %s labels: cseg %s, compresso %s, crackle %s\n", b.name.c_str(),
+                bytes_per_voxel({b.cseg}, 4194304.0).c_str(),
+                bytes_per_voxel({b.compresso}, 4194304.0).c_str(),
+                bytes_per_voxel({b.crackle}, 4194304.0).c_str());
+  std::printf("256x256x64 uint8 image: jxl lossless %s, jxl q85 %s, jpeg q85 %s\n",
+              bytes_per_voxel({data.jxl_lossless}, 4194304.0).c_str(),
+              bytes_per_voxel({data.jxl_q85}, 4194304.0).c_str(),
+              bytes_per_voxel({data.jpeg_big}, 4194304.0).c_str());
   std::printf(
       "rates in megavoxels (or megapixels) of output per CPU second; spread = interquartile "
       "range / median of imagery's samples\n\n");

@@ -154,8 +154,8 @@ TEST_CASE("a scale with an encoding we cannot decode fails once, naming the scal
   imagery::testing::write_file(dir.file("info"),
                                std::string(R"({"type": "segmentation", "data_type": "uint32",
     "num_channels": 1, "scales": [{"key": "8_8_40", "size": [4,4,4], "resolution": [8,8,40],
-    "chunk_sizes": [[4,4,4]], "encoding": "compresso"}]})"));
+    "chunk_sizes": [[4,4,4]], "encoding": "zfpc"}]})"));
   auto volume = Volume::open(dir.path().string());
   CHECK_THROWS_WITH(volume.download({{0, 0, 0}, {4, 4, 4}}, 0),
-                    Catch::Contains("8_8_40") && Catch::Contains("compresso"));
+                    Catch::Contains("8_8_40") && Catch::Contains("zfpc"));
 }

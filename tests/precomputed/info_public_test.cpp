@@ -44,7 +44,7 @@ TEST_CASE("CloudVolume's compresso and sharded infos parse", "[precomputed][info
   CHECK(seg.data_type == DataType::kUint32);
   REQUIRE(seg.scales.size() == 3);
   CHECK(seg.scales[0].encoding == Encoding::kCompresso);
-  CHECK_FALSE(encoding_is_supported(seg.scales[0].encoding));
+  CHECK(encoding_is_supported(seg.scales[0].encoding));  // decoded since issue 19
   CHECK(seg.mesh == std::optional<std::string>("mesh_mip_2_err_40"));
   auto sharded = parse_info(
       read_text(shared_fixture_path("public/cloud-volume/test/test_cv_sharded/info")), "sharded");

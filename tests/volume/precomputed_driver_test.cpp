@@ -51,7 +51,7 @@ const char* kInfo = R"({
                   "preshift_bits": 2, "minishard_bits": 3, "shard_bits": 4,
                   "minishard_index_encoding": "gzip", "data_encoding": "raw"}},
     {"key": "64_64_40", "size": [16, 16, 16], "resolution": [64, 64, 40],
-     "chunk_sizes": [[16, 16, 16]], "encoding": "compresso"}
+     "chunk_sizes": [[16, 16, 16]], "encoding": "zfpc"}
   ]})";
 
 std::shared_ptr<const imagery::volume::Volume> open_info(const TempDir& dir,
@@ -112,7 +112,7 @@ TEST_CASE("the precomputed driver describes the volume as its info does", "[volu
         "murmurhash3, preshift 2, minishard 3, shard 4 bits, index gzip, data raw");
 
   // Recognised but not decoded: listed, usable in principle, but not readable.
-  CHECK(m.scales[4].encoding == "compresso");
+  CHECK(m.scales[4].encoding == "zfpc");
   CHECK_FALSE(m.scales[4].readable);
   CHECK(m.scales[4].usable);
 }

@@ -9,7 +9,6 @@
 #include "imagery/zarr/array_metadata.h"
 #include "imagery/zarr/chunk_codec.h"
 #include "imagery/zarr/compressors.h"
-#include "imagery/zarr/crc32c.h"
 #include "imagery/zarr/shard_index.h"
 #include "support/error_of.h"
 
@@ -156,14 +155,6 @@ TEST_CASE("invalid zarr array metadata fails naming the document and field", "[z
     CHECK_THAT(e.what(), Catch::Contains(row.message));
     CHECK_THAT(e.what(), Catch::Contains(row.v3 ? "x/zarr.json" : "x/.zarray"));
   }
-}
-
-TEST_CASE("CRC-32C of the standard check string", "[zarr][crc32c]") {
-  const std::string s = "123456789";
-  CHECK(crc32c(std::as_bytes(std::span(s.data(), s.size()))) == 0xE3069283u);
-  CHECK(crc32c({}) == 0);
-  std::vector<std::byte> zeros(32);
-  CHECK(crc32c(zeros) == 0x8A9136AAu);  // RFC 3720 B.4
 }
 
 TEST_CASE("codec pipelines round-trip every dtype", "[zarr][codec]") {
