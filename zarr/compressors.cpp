@@ -8,9 +8,9 @@
 #include <cstring>
 #include <mutex>
 
+#include "imagery/core/crc32c.h"
 #include "imagery/core/error.h"
 #include "imagery/io/gzip.h"
-#include "imagery/core/crc32c.h"
 
 namespace imagery::zarr {
 
