@@ -142,6 +142,88 @@ Array read_on_grid(const volume::Volume& v, const PhysicalGrid& grid,
   return area_average(read, grid.size.x, grid.size.y, x0, x1, y0, y1, pool);
 }
 
+void check_channel_indices(const std::vector<ChannelSetting>& channels, const volume::Metadata& m) {
+  for (const ChannelSetting& s : channels)
+    if (s.index >= m.channels)
+      fail(ErrorCode::kNotFound, "--channel " + std::to_string(s.index) + ": " + m.url + " has " +
+                                     std::to_string(m.channels) + " channel(s) (0.." +
+                                     std::to_string(m.channels - 1) + ")");
+}
+
+ResolvedChannels resolve_channels(const Array& values, const volume::Metadata& m,
+                                  const ChannelRequest& request,
+                                  const std::vector<LayerValues>& layers) {
+  check_channel_indices(request.channels, m);
+  std::vector<ChannelSetting> settings = request.channels;
+  // Three uint8 channels with nothing asked are RGB: full windows, red, green and blue.
+  const bool rgb_default =
+      settings.empty() && m.channels == 3 && m.dtype == DataType::kUint8 && layers.empty();
+  if (settings.empty())
+    for (int c = 0; c < m.channels; ++c) {
+      ChannelSetting s;
+      s.index = c;
+      settings.push_back(s);
+    }
+  const bool any_color = std::any_of(settings.begin(), settings.end(),
+                                     [](const ChannelSetting& s) { return s.color.has_value(); });
+  ResolvedChannels out;
+  out.model = request.model.value_or(settings.size() == 1 && layers.empty() && !any_color
+                                         ? ColorModel::kGreyscale
+                                         : ColorModel::kColor);
+  // Windows in numbers, worked out once over everything shown.
+  for (const ChannelSetting& s : settings) {
+    const overlay::DisplayWindow form =
+        s.window         ? *s.window
+        : request.window ? *request.window
+        : rgb_default    ? overlay::DisplayWindow{overlay::DisplayWindow::Mode::kFull}
+                         : default_window(m, s.index);
+    const auto [lo, hi] = overlay::window_range(form, {&values}, m.dtype, s.index);
+    ChannelDraw d;
+    d.data = &values;
+    d.channel = s.index;
+    d.low = lo;
+    d.high = hi;
+    if (s.color)
+      d.color = *s.color;
+    else if (m.channels == 1 && request.tint)
+      d.color.rgb = *request.tint;
+    else if (rgb_default)
+      d.color = standard_channel_color(s.index, 3);
+    else
+      d.color = default_channel_color(m, s.index);
+    d.invert = s.invert;
+    out.draws.push_back(d);
+    out.channels.push_back({"", s.index, lo, hi, d.color, s.invert, 1});
+  }
+  for (const LayerValues& layer : layers) {
+    const LayerSetting& l = *layer.setting;
+    const volume::Metadata& lm = *layer.metadata;
+    const overlay::DisplayWindow form = l.window ? *l.window
+                                        : request.window && request.window_for_layers
+                                            ? *request.window
+                                            : default_window(lm, l.channel);
+    const auto [lo, hi] = overlay::window_range(form, {layer.values}, lm.dtype, l.channel);
+    ChannelDraw d;
+    d.data = layer.values;
+    d.channel = l.channel;
+    d.low = lo;
+    d.high = hi;
+    d.color = l.color.value_or(ChannelColor{});
+    d.invert = l.invert;
+    d.opacity = l.opacity;
+    out.draws.push_back(d);
+    out.channels.push_back({lm.url, l.channel, lo, hi, d.color, l.invert, l.opacity});
+  }
+  if (out.model == ColorModel::kGreyscale) out.channels.resize(1);
+  return out;
+}
+
+Array draw_channels(const ResolvedChannels& resolved, ThreadPool* pool) {
+  if (resolved.model == ColorModel::kGreyscale)
+    return render_greyscale(resolved.draws.front(), pool);
+  return render_color(resolved.draws, pool);
+}
+
 RenderResult render_volume(const RenderRequest& request, io::Context& context,
                            const RenderHooks& hooks) {
   auto open = [&](const std::string& url) {
@@ -194,26 +276,8 @@ RenderResult render_volume(const RenderRequest& request, io::Context& context,
     return out;
   }
 
-  // Which channels, in which model.
-  std::vector<ChannelSetting> settings = request.channels;
-  const bool rgb_default =
-      settings.empty() && m.channels == 3 && m.dtype == DataType::kUint8 && request.layers.empty();
-  if (settings.empty())
-    for (int c = 0; c < m.channels; ++c) {
-      ChannelSetting s;
-      s.index = c;
-      settings.push_back(s);
-    }
-  for (const ChannelSetting& s : settings)
-    if (s.index >= m.channels)
-      fail(ErrorCode::kNotFound, "--channel " + std::to_string(s.index) + ": " + volume->url() +
-                                     " has " + std::to_string(m.channels) + " channel(s) (0.." +
-                                     std::to_string(m.channels - 1) + ")");
-  const bool any_color = std::any_of(settings.begin(), settings.end(),
-                                     [](const ChannelSetting& s) { return s.color.has_value(); });
-  out.model = request.model.value_or(settings.size() == 1 && request.layers.empty() && !any_color
-                                         ? ColorModel::kGreyscale
-                                         : ColorModel::kColor);
+  // A channel the volume lacks fails before anything is read.
+  check_channel_indices(request.channels, m);
 
   // The values shown: read, projected, averaged; the channels not shown are dropped only at
   // drawing (the saved array keeps them all).
@@ -246,52 +310,17 @@ RenderResult render_volume(const RenderRequest& request, io::Context& context,
     layer_volumes.push_back(lv);
   }
 
-  // Windows in numbers, worked out once over everything shown.
-  std::vector<ChannelDraw> draws;
-  for (const ChannelSetting& s : settings) {
-    const overlay::DisplayWindow form =
-        s.window         ? *s.window
-        : request.window ? *request.window
-        : rgb_default    ? overlay::DisplayWindow{overlay::DisplayWindow::Mode::kFull}
-                         : default_window(m, s.index);
-    const auto [lo, hi] = overlay::window_range(form, {&out.values}, m.dtype, s.index);
-    ChannelDraw d;
-    d.data = &out.values;
-    d.channel = s.index;
-    d.low = lo;
-    d.high = hi;
-    d.color = s.color       ? *s.color
-              : rgb_default ? standard_channel_color(s.index, 3)
-                            : default_channel_color(m, s.index);
-    d.invert = s.invert;
-    draws.push_back(d);
-    out.channels.push_back({"", s.index, lo, hi, d.color, s.invert, 1});
-  }
-  for (std::size_t i = 0; i < request.layers.size(); ++i) {
-    const LayerSetting& l = request.layers[i];
-    const volume::Metadata& lm = layer_volumes[i]->metadata();
-    const overlay::DisplayWindow form = l.window         ? *l.window
-                                        : request.window ? *request.window
-                                                         : default_window(lm, l.channel);
-    const auto [lo, hi] = overlay::window_range(form, {&layer_values[i]}, lm.dtype, l.channel);
-    ChannelDraw d;
-    d.data = &layer_values[i];
-    d.channel = l.channel;
-    d.low = lo;
-    d.high = hi;
-    d.color = l.color.value_or(ChannelColor{});
-    d.invert = l.invert;
-    d.opacity = l.opacity;
-    draws.push_back(d);
-    out.channels.push_back(
-        {layer_volumes[i]->url(), l.channel, lo, hi, d.color, l.invert, l.opacity});
-  }
-  if (out.model == ColorModel::kGreyscale) {
-    out.channels.resize(1);
-    out.picture = picture_of(render_greyscale(draws.front(), pool));
-  } else {
-    out.picture = picture_of(render_color(draws, pool));
-  }
+  ChannelRequest channels;
+  channels.channels = request.channels;
+  channels.model = request.model;
+  channels.window = request.window;
+  std::vector<LayerValues> layers;
+  for (std::size_t i = 0; i < request.layers.size(); ++i)
+    layers.push_back({&layer_values[i], &layer_volumes[i]->metadata(), &request.layers[i]});
+  ResolvedChannels resolved = resolve_channels(out.values, m, channels, layers);
+  out.model = resolved.model;
+  out.picture = picture_of(draw_channels(resolved, pool));
+  out.channels = std::move(resolved.channels);
   return out;
 }
 

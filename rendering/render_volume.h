@@ -101,6 +101,40 @@ overlay::DisplayWindow default_window(const volume::Metadata& metadata, int chan
 // the standard colour of its index (standard_channel_color).
 ChannelColor default_channel_color(const volume::Metadata& metadata, int channel);
 
+// How channels are asked for, beyond their own settings: what render_volume and figures share.
+struct ChannelRequest {
+  std::vector<ChannelSetting> channels;  // empty: the default (see RenderRequest)
+  std::optional<ColorModel> model;
+  // For channels without a window of their own (and layers, with window_for_layers).
+  std::optional<overlay::DisplayWindow> window;
+  bool window_for_layers = true;
+  std::optional<palettes::Rgb8> tint;  // a one-channel image's colour when none is asked
+};
+
+// A layer's values on the grid, with its volume's metadata and its setting.
+struct LayerValues {
+  const Array* values = nullptr;
+  const volume::Metadata* metadata = nullptr;
+  const LayerSetting* setting = nullptr;
+};
+
+struct ResolvedChannels {
+  ColorModel model = ColorModel::kGreyscale;
+  std::vector<ChannelDraw> draws;         // the image's active channels, then the layers
+  std::vector<RenderedChannel> channels;  // the same as recorded (layers named by URL)
+};
+
+// Throws kNotFound naming `--channel N` and `metadata.url` for a channel the volume lacks.
+void check_channel_indices(const std::vector<ChannelSetting>& channels,
+                           const volume::Metadata& metadata);
+// The channel model's choices for `values` (X, Y, Z, C of `metadata`'s volume) and `layers`:
+// which channels, which model, each window worked out once over the values shown, and colours.
+ResolvedChannels resolve_channels(const Array& values, const volume::Metadata& metadata,
+                                  const ChannelRequest& request,
+                                  const std::vector<LayerValues>& layers);
+// Greyscale ((X, Y, Z, 1) uint8, the first draw) or colour ((X, Y, Z, 3) uint8).
+Array draw_channels(const ResolvedChannels& resolved, ThreadPool* pool);
+
 // The picture of an (X, Y, 1, 1 or 3) uint8 array: grey or interleaved RGB, rows = y.
 overlay::Image picture_of(const Array& rendered);
 
