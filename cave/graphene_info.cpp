@@ -19,7 +19,7 @@ struct GrapheneInfoCache {
   std::map<std::string, GrapheneInfo> by_info_url;
 };
 
-std::string text_of(const Bytes& b) {
+std::string info_text(const Bytes& b) {
   return std::string(reinterpret_cast<const char*>(b.data()), b.size());
 }
 
@@ -46,7 +46,7 @@ GrapheneInfo fetch_graphene_info(const GrapheneUrl& url, io::Context& context) {
   try {
     io::HttpRequest request;
     request.url = url.info_url();
-    info.json = text_of(cave_fetch(context, std::move(request), url.original));
+    info.json = info_text(cave_fetch(context, std::move(request), url.original));
   } catch (...) {
     info_error = std::current_exception();
   }
@@ -61,7 +61,7 @@ GrapheneInfo fetch_graphene_info(const GrapheneUrl& url, io::Context& context) {
         body.clear();  // an unreadable version is no version
       }
     }
-    const auto doc = nlohmann::json::parse(text_of(body), nullptr, false);
+    const auto doc = nlohmann::json::parse(info_text(body), nullptr, false);
     if (doc.is_string() && doc.get<std::string>().size() <= 64)
       info.server_version = doc.get<std::string>();
   }

@@ -18,7 +18,7 @@ namespace imagery::figure {
 
 namespace {
 
-std::string plain(std::string_view field) {
+std::string field_as_written(std::string_view field) {
   return std::string(field);
 }
 
@@ -56,7 +56,7 @@ SourceProvenance provenance_of(const volume::Volume& v, int mip, const Vec3d& re
 
 FigurePlan plan_figure(const FigureSpec& given, io::Context& context, const RenderOptions& options,
                        const overlay::FieldNamer& namer) {
-  const overlay::FieldNamer name = namer ? namer : overlay::FieldNamer(plain);
+  const overlay::FieldNamer name = namer ? namer : overlay::FieldNamer(field_as_written);
   check_figure_spec(given, name);
   if (given.state) return plan_state_figure(given, context, options, name);
   FigurePlan plan;

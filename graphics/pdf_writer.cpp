@@ -29,7 +29,7 @@ constexpr double kPointsPerMm = 72 / 25.4;
 
 // Numbers as PDF writes them: integers bare, others with up to four decimals (1/10000 of a
 // scene unit is far below any device pixel), never in exponent form.
-void put_number(std::string& out, double v) {
+void put_pdf_number(std::string& out, double v) {
   char buf[48];
   if (v == std::floor(v) && std::abs(v) < 1e15) {
     const auto r = std::to_chars(buf, buf + sizeof buf, static_cast<long long>(v));
@@ -49,7 +49,7 @@ void put_number(std::string& out, double v) {
 
 void put_numbers(std::string& out, std::initializer_list<double> values) {
   for (double v : values) {
-    put_number(out, v);
+    put_pdf_number(out, v);
     out += ' ';
   }
 }
@@ -65,9 +65,9 @@ void put_subpaths(std::string& out, const std::vector<Polyline>& subpaths) {
     for (std::size_t i = 0; i < line.points.size(); ++i) {
       const Point& p = line.points[i];
       check_point(p);
-      put_number(out, p.x);
+      put_pdf_number(out, p.x);
       out += ' ';
-      put_number(out, p.y);
+      put_pdf_number(out, p.y);
       out += i == 0 ? " m\n" : " l\n";
     }
     if (line.closed) out += "h\n";
@@ -92,11 +92,11 @@ void put_alpha(std::string& out, Color c, char kind) {
 }
 
 void put_stroke_style(std::string& out, const Stroke& s) {
-  put_number(out, s.width);
+  put_pdf_number(out, s.width);
   out += " w ";
   out += s.join == LineJoin::kRound ? "1 j " : s.join == LineJoin::kBevel ? "2 j " : "0 j ";
   out += s.cap == LineCap::kRound ? "1 J " : s.cap == LineCap::kSquare ? "2 J " : "0 J ";
-  put_number(out, std::max(1.0, s.miter_limit));
+  put_pdf_number(out, std::max(1.0, s.miter_limit));
   out += " M\n";
 }
 
@@ -133,7 +133,7 @@ void put_path(std::string& out, const PathItem& path) {
 // ---- Fonts -------------------------------------------------------------------------------------
 
 // The DejaVu faces, read once per file and process.
-std::shared_ptr<const TrueTypeFont> load_font(bool bold) {
+std::shared_ptr<const TrueTypeFont> load_pdf_font(bool bold) {
   static std::mutex mutex;
   static std::map<std::string, std::shared_ptr<const TrueTypeFont>> fonts;
   const std::string path = font_path(bold);
@@ -209,7 +209,7 @@ void put_text(std::string& out, const TextItem& text, const PlacedText& placed,
     const double adjust = advance - wanted;
     if (std::abs(adjust) >= 0.001) {
       show += "> ";
-      put_number(show, adjust);
+      put_pdf_number(show, adjust);
       show += " <";
     }
   }
@@ -374,21 +374,21 @@ int write_font(PdfFile& pdf, const FontUse& use) {
   std::string d = "<< /Type /FontDescriptor /FontName /" + name + " /Flags 32 /FontBBox [";
   for (int i = 0; i < 4; ++i) {
     d += ' ';
-    put_number(d, std::round(font.bbox()[i] * scale));
+    put_pdf_number(d, std::round(font.bbox()[i] * scale));
   }
   d += " ] /ItalicAngle 0 /Ascent ";
-  put_number(d, std::round(font.ascent() * scale));
+  put_pdf_number(d, std::round(font.ascent() * scale));
   d += " /Descent ";
-  put_number(d, std::round(font.descent() * scale));
+  put_pdf_number(d, std::round(font.descent() * scale));
   d += " /CapHeight ";
-  put_number(d, std::round(font.ascent() * scale));
+  put_pdf_number(d, std::round(font.ascent() * scale));
   d += " /StemV 80 /FontFile2 " + ref(file) + " >>";
   pdf.object(descriptor, d);
 
   std::string widths = "[";
   for (std::uint16_t g : glyphs) {
     widths += ' ' + std::to_string(g) + " [";
-    put_number(widths, font.advance(g) * scale);
+    put_pdf_number(widths, font.advance(g) * scale);
     widths += ']';
   }
   widths += " ]";
@@ -478,7 +478,7 @@ std::vector<std::byte> write_pdf(const Scene& scene, const PhysicalSize& size, T
                 : text->anchor == TextAnchor::kEnd  ? text->x - p.layout.width
                                                     : text->x;
       FontUse& use = fonts[text->bold ? 1 : 0];
-      if (!use.font) use.font = load_font(text->bold);
+      if (!use.font) use.font = load_pdf_font(text->bold);
       std::size_t at = 0;
       for (const GlyphLayout::Glyph& g : p.layout.glyphs) {
         const std::string_view chars(p.layout.utf8.data() + at,
@@ -562,12 +562,12 @@ std::vector<std::byte> write_pdf(const Scene& scene, const PhysicalSize& size, T
   resources += " >> /ExtGState <<";
   for (int a : fill_alphas) {
     resources += " /Fa" + std::to_string(a) + " << /ca ";
-    put_number(resources, a / 255.0);
+    put_pdf_number(resources, a / 255.0);
     resources += " >>";
   }
   for (int a : stroke_alphas) {
     resources += " /Sa" + std::to_string(a) + " << /CA ";
-    put_number(resources, a / 255.0);
+    put_pdf_number(resources, a / 255.0);
     resources += " >>";
   }
   resources += " >> >>";
@@ -578,9 +578,9 @@ std::vector<std::byte> write_pdf(const Scene& scene, const PhysicalSize& size, T
     content_refs += ' ' + ref(number);
   }
   std::string box = "[0 0 ";
-  put_number(box, width_pt);
+  put_pdf_number(box, width_pt);
   box += ' ';
-  put_number(box, height_pt);
+  put_pdf_number(box, height_pt);
   box += ']';
   pdf.object(page, "<< /Type /Page /Parent " + ref(pages) + " /MediaBox " + box + " /Resources " +
                        resources + " /Contents [" + content_refs + " ] >>");

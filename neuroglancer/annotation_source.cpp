@@ -21,7 +21,7 @@
 namespace imagery::neuroglancer {
 
 // ordered_json: the order of the members of `dimensions` is the order of the dimensions.
-using json = nlohmann::ordered_json;
+using OrderedJson = nlohmann::ordered_json;
 
 namespace {
 
@@ -42,23 +42,24 @@ class Validator {
                           ErrorCode code = ErrorCode::kDataLoss) const {
     fail(code, "annotation info " + source_ + ": " + (field.empty() ? "" : field + ": ") + what);
   }
-  const json& require(const json& obj, const std::string& key, const std::string& prefix) const {
+  const OrderedJson& require(const OrderedJson& obj, const std::string& key,
+                             const std::string& prefix) const {
     auto it = obj.find(key);
     if (it == obj.end()) error(prefix + key, "missing required member");
     return *it;
   }
-  std::string string(const json& v, const std::string& field) const {
+  std::string string(const OrderedJson& v, const std::string& field) const {
     if (!v.is_string()) error(field, "expected a string, got " + shown(v));
     return v.get<std::string>();
   }
-  double finite(const json& v, const std::string& field) const {
+  double finite(const OrderedJson& v, const std::string& field) const {
     if (!v.is_number()) error(field, "expected a number, got " + shown(v));
     const double d = v.get<double>();
     if (!std::isfinite(d)) error(field, "expected a finite number, got " + shown(v));
     return d;
   }
   // An integer in [lo, hi]; integral floats such as 4.0 count (Python writers emit them).
-  std::int64_t integer(const json& v, const std::string& field, std::int64_t lo,
+  std::int64_t integer(const OrderedJson& v, const std::string& field, std::int64_t lo,
                        std::int64_t hi) const {
     const std::string range =
         "an integer in [" + std::to_string(lo) + ", " + std::to_string(hi) + "], got " + shown(v);
@@ -81,14 +82,14 @@ class Validator {
     }
     error(field, "expected " + range);
   }
-  const json& array(const json& v, const std::string& field, std::size_t n) const {
+  const OrderedJson& array(const OrderedJson& v, const std::string& field, std::size_t n) const {
     if (!v.is_array() || v.size() != n)
       error(field, "expected an array of " + std::to_string(n) + " elements, got " + shown(v));
     return v;
   }
   // A short rendering of a value for messages (hostile values can be long).
-  static std::string shown(const json& v) {
-    std::string s = v.dump(-1, ' ', false, json::error_handler_t::replace);
+  static std::string shown(const OrderedJson& v) {
+    std::string s = v.dump(-1, ' ', false, OrderedJson::error_handler_t::replace);
     if (s.size() > 80) s = s.substr(0, 77) + "...";
     return s;
   }
@@ -147,7 +148,8 @@ std::string normalised_key(const std::string& key, const std::string& field, con
   return out;
 }
 
-precomputed::ShardingSpec parse_sharding(const json& s, const std::string& f, const Validator& v) {
+precomputed::ShardingSpec parse_sharding(const OrderedJson& s, const std::string& f,
+                                         const Validator& v) {
   using precomputed::ShardEncoding;
   using precomputed::ShardHash;
   if (!s.is_object()) v.error(f, "expected an object, got " + Validator::shown(s));
@@ -185,14 +187,15 @@ precomputed::ShardingSpec parse_sharding(const json& s, const std::string& f, co
   return spec;
 }
 
-std::optional<precomputed::ShardingSpec> optional_sharding(const json& obj, const std::string& f,
+std::optional<precomputed::ShardingSpec> optional_sharding(const OrderedJson& obj,
+                                                           const std::string& f,
                                                            const Validator& v) {
   auto it = obj.find("sharding");
   if (it == obj.end() || it->is_null()) return std::nullopt;
   return parse_sharding(*it, f + ".sharding", v);
 }
 
-AnnotationIdIndex parse_id_index(const json& obj, const std::string& f, const Validator& v) {
+AnnotationIdIndex parse_id_index(const OrderedJson& obj, const std::string& f, const Validator& v) {
   if (!obj.is_object()) v.error(f, "expected an object, got " + Validator::shown(obj));
   AnnotationIdIndex index;
   index.key = normalised_key(v.string(v.require(obj, "key", f + "."), f + ".key"), f + ".key", v);
@@ -475,7 +478,7 @@ std::size_t AnnotationSourceInfo::record_bytes() const {
 AnnotationSourceInfo parse_annotation_source_info(std::string_view json_text,
                                                   const std::string& source) {
   const Validator v(source);
-  const json doc = json::parse(json_text, nullptr, /*allow_exceptions=*/false);
+  const OrderedJson doc = OrderedJson::parse(json_text, nullptr, /*allow_exceptions=*/false);
   if (doc.is_discarded()) v.error("", "not valid JSON");
   if (!doc.is_object()) v.error("", "expected a JSON object, got " + Validator::shown(doc));
   AnnotationSourceInfo info;
@@ -489,7 +492,7 @@ AnnotationSourceInfo parse_annotation_source_info(std::string_view json_text,
             ErrorCode::kInvalidArgument);
 
   // dimensions: {name: [scale, unit]} in dimension order.
-  const json& dims = v.require(doc, "dimensions", "");
+  const OrderedJson& dims = v.require(doc, "dimensions", "");
   if (!dims.is_object()) v.error("dimensions", "expected an object, got " + Validator::shown(dims));
   if (dims.size() != 3) {
     std::string names;
@@ -519,7 +522,7 @@ AnnotationSourceInfo parse_annotation_source_info(std::string_view json_text,
   }
 
   for (const char* key : {"lower_bound", "upper_bound"}) {
-    const json& b = v.array(v.require(doc, key, ""), key, 3);
+    const OrderedJson& b = v.array(v.require(doc, key, ""), key, 3);
     auto& out = std::string_view(key) == "lower_bound" ? info.lower_bound : info.upper_bound;
     for (int k = 0; k < 3; ++k)
       out[k] = v.finite(b[k], std::string(key) + "[" + std::to_string(k) + "]");
@@ -550,7 +553,7 @@ AnnotationSourceInfo parse_annotation_source_info(std::string_view json_text,
       v.error("properties", "more than " + std::to_string(kMaxProperties) + " properties");
     for (std::size_t i = 0; i < it->size(); ++i) {
       const std::string f = "properties[" + std::to_string(i) + "]";
-      const json& p = (*it)[i];
+      const OrderedJson& p = (*it)[i];
       if (!p.is_object()) v.error(f, "expected an object, got " + Validator::shown(p));
       AnnotationProperty prop;
       prop.id = v.string(v.require(p, "id", f + "."), f + ".id");
@@ -587,19 +590,19 @@ AnnotationSourceInfo parse_annotation_source_info(std::string_view json_text,
   if (auto it = doc.find("by_id"); it != doc.end() && !it->is_null())
     info.by_id = parse_id_index(*it, "by_id", v);
 
-  const json& spatial = v.require(doc, "spatial", "");
+  const OrderedJson& spatial = v.require(doc, "spatial", "");
   if (!spatial.is_array())
     v.error("spatial", "expected an array, got " + Validator::shown(spatial));
   if (spatial.size() > kMaxLevels)
     v.error("spatial", "more than " + std::to_string(kMaxLevels) + " levels");
   for (std::size_t i = 0; i < spatial.size(); ++i) {
     const std::string f = "spatial[" + std::to_string(i) + "]";
-    const json& l = spatial[i];
+    const OrderedJson& l = spatial[i];
     if (!l.is_object()) v.error(f, "expected an object, got " + Validator::shown(l));
     AnnotationSpatialLevel level;
     level.key = normalised_key(v.string(v.require(l, "key", f + "."), f + ".key"), f + ".key", v);
-    const json& grid = v.array(v.require(l, "grid_shape", f + "."), f + ".grid_shape", 3);
-    const json& chunk = v.array(v.require(l, "chunk_size", f + "."), f + ".chunk_size", 3);
+    const OrderedJson& grid = v.array(v.require(l, "grid_shape", f + "."), f + ".grid_shape", 3);
+    const OrderedJson& chunk = v.array(v.require(l, "chunk_size", f + "."), f + ".chunk_size", 3);
     for (int k = 0; k < 3; ++k) {
       const std::string ks = "[" + std::to_string(k) + "]";
       level.grid_shape[k] = v.integer(grid[k], f + ".grid_shape" + ks, 1, kMaxGridShape);

@@ -15,7 +15,7 @@ namespace {
 
 enum class LabelFormat { kFlat, kPins };
 
-struct Header {
+struct CrackleHeader {
   int version = 0;
   std::uint64_t header_bytes = 0;
   int width = 0, stored_width = 0;
@@ -27,11 +27,11 @@ struct Header {
   std::uint64_t label_bytes = 0;
 };
 
-Header read_header(const ChunkBytes& in, const ChunkTarget& t) {
+CrackleHeader read_crackle_header(const ChunkBytes& in, const ChunkTarget& t) {
   if (in.size() < 5) in.corrupt(std::to_string(in.size()) + " bytes, shorter than its header");
   const std::byte* p = in.data();
   if (std::memcmp(p, "crkl", 4) != 0) in.corrupt("it does not start with \"crkl\"");
-  Header h;
+  CrackleHeader h;
   h.version = static_cast<int>(load_le(p + 4, 1));
   check_version(in, h.version);
   h.header_bytes = h.version == 0 ? 24 : 29;
@@ -70,14 +70,14 @@ Header read_header(const ChunkBytes& in, const ChunkTarget& t) {
 }
 
 // Where the sections are, all checked against the stream.
-struct Layout {
+struct CrackleLayout {
   std::uint64_t index_at = 0, labels_at = 0, model_at = 0;
   std::vector<std::uint64_t> code_at;  // sz + 1: slice z's crack code is [code_at[z], code_at[z+1])
   std::uint64_t crc_at = 0;            // version 1: labels CRC, then the slices' CRCs
 };
 
-Layout lay_out(const Header& h, const ChunkBytes& in) {
-  Layout l;
+CrackleLayout lay_out_crackle(const CrackleHeader& h, const ChunkBytes& in) {
+  CrackleLayout l;
   const auto sz = static_cast<std::uint64_t>(h.sz);
   l.index_at = h.header_bytes;
   const std::byte* index = in.range(l.index_at, sz, 4, "slice index");
@@ -133,7 +133,7 @@ struct Labels {
 };
 
 template <class T>
-T stored_label(const std::byte* p, const Header& h) {
+T stored_label(const std::byte* p, const CrackleHeader& h) {
   std::uint64_t v = load_le(p, h.stored_width);
   if (h.is_signed && h.stored_width < 8) {
     const unsigned bits = 8 * static_cast<unsigned>(h.stored_width);
@@ -143,7 +143,7 @@ T stored_label(const std::byte* p, const Header& h) {
 }
 
 template <class T>
-Labels<T> read_labels(const Header& h, const Layout& l, const ChunkBytes& in) {
+Labels<T> read_labels(const CrackleHeader& h, const CrackleLayout& l, const ChunkBytes& in) {
   Labels<T> out;
   const auto sz = static_cast<std::uint64_t>(h.sz);
   const std::uint64_t sxy = static_cast<std::uint64_t>(h.sx) * static_cast<std::uint64_t>(h.sy);
@@ -240,7 +240,7 @@ Labels<T> read_labels(const Header& h, const Layout& l, const ChunkBytes& in) {
   return out;
 }
 
-struct Scratch {
+struct CrackleScratch {
   std::vector<std::uint8_t> joined_left, joined_up;
   std::vector<std::uint32_t> cc, final;
   SliceRuns runs;
@@ -248,14 +248,15 @@ struct Scratch {
 };
 
 template <class T>
-void decode_typed(const Header& h, const Layout& l, const ChunkBytes& in, const ChunkTarget& t) {
+void decode_crackle_typed(const CrackleHeader& h, const CrackleLayout& l, const ChunkBytes& in,
+                          const ChunkTarget& t) {
   const Bbox o = t.overlap();
   if (o.empty()) return;
   const Labels<T> labels = read_labels<T>(h, l, in);
   const CrackMarkovModel model = read_crack_markov_model(in, l.model_at, h.markov_order);
   const std::int64_t sx = h.sx, sy = h.sy, sxy = sx * sy;
   const std::int64_t z0 = o.min.z - t.chunk_box.min.z, z1 = o.max.z - t.chunk_box.min.z;
-  Scratch s;
+  CrackleScratch s;
   s.joined_left.resize(static_cast<std::size_t>(sxy));
   s.joined_up.resize(static_cast<std::size_t>(sxy));
   s.cc.resize(static_cast<std::size_t>(sxy));
@@ -363,9 +364,9 @@ std::uint8_t crackle_crc8(std::span<const std::byte> bytes) {
 void decode_crackle_chunk(std::span<const std::byte> bytes, const ChunkTarget& t,
                           const std::string& name) {
   const ChunkBytes in(bytes, name, "crackle");
-  const Header h = read_header(in, t);
-  const Layout l = lay_out(h, in);
-  with_label_type(h.width, [&](auto label) { decode_typed<decltype(label)>(h, l, in, t); });
+  const CrackleHeader h = read_crackle_header(in, t);
+  const CrackleLayout l = lay_out_crackle(h, in);
+  with_label_type(h.width, [&](auto label) { decode_crackle_typed<decltype(label)>(h, l, in, t); });
 }
 
 }  // namespace imagery::precomputed

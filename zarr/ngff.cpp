@@ -13,28 +13,28 @@ namespace {
 
 using nlohmann::json;
 
-[[noreturn]] void malformed(const std::string& where, const std::string& what) {
+[[noreturn]] void malformed_ngff(const std::string& where, const std::string& what) {
   fail(ErrorCode::kDataLoss, where + ": " + what);
 }
 
 json parse_object(const std::string& text, const std::string& where) {
   json doc = json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) malformed(where, "not valid JSON");
-  if (!doc.is_object()) malformed(where, "not a JSON object");
+  if (doc.is_discarded()) malformed_ngff(where, "not valid JSON");
+  if (!doc.is_object()) malformed_ngff(where, "not a JSON object");
   return doc;
 }
 
 std::vector<double> number_list(const json& v, std::size_t n, const std::string& what,
                                 const std::string& where) {
-  if (!v.is_array()) malformed(where, what + " is not a list of numbers");
+  if (!v.is_array()) malformed_ngff(where, what + " is not a list of numbers");
   if (v.size() != n)
-    malformed(where, what + " has " + std::to_string(v.size()) + " values for " +
-                         std::to_string(n) + " axes");
+    malformed_ngff(where, what + " has " + std::to_string(v.size()) + " values for " +
+                              std::to_string(n) + " axes");
   std::vector<double> out;
   for (const json& e : v) {
-    if (!e.is_number()) malformed(where, what + " is not a list of numbers");
+    if (!e.is_number()) malformed_ngff(where, what + " is not a list of numbers");
     const double d = e.get<double>();
-    if (!std::isfinite(d)) malformed(where, what + " has a value that is not finite");
+    if (!std::isfinite(d)) malformed_ngff(where, what + " has a value that is not finite");
     out.push_back(d);
   }
   return out;
@@ -45,39 +45,39 @@ void apply_transforms(const json& list, std::size_t n, std::vector<double>& scal
                       std::vector<double>& translation, bool required, const std::string& what,
                       const std::string& where) {
   if (!list.is_array()) {
-    if (required) malformed(where, what + " has no coordinateTransformations");
+    if (required) malformed_ngff(where, what + " has no coordinateTransformations");
     return;
   }
   bool have_scale = false;
   for (const json& t : list) {
     if (!t.is_object() || !t.contains("type") || !t["type"].is_string())
-      malformed(where, what + " has a transform without a type");
+      malformed_ngff(where, what + " has a transform without a type");
     const std::string type = t["type"].get<std::string>();
     if (type == "scale") {
-      if (have_scale) malformed(where, what + " has more than one scale transform");
+      if (have_scale) malformed_ngff(where, what + " has more than one scale transform");
       if (!t.contains("scale"))
-        malformed(where,
-                  what + " has a scale transform without 'scale' (a 'path' is not supported)");
+        malformed_ngff(where,
+                       what + " has a scale transform without 'scale' (a 'path' is not supported)");
       const auto s = number_list(t["scale"], n, what + " 'scale'", where);
       for (std::size_t d = 0; d < n; ++d) {
-        if (s[d] <= 0) malformed(where, what + " 'scale' has a value that is not positive");
+        if (s[d] <= 0) malformed_ngff(where, what + " 'scale' has a value that is not positive");
         // A later scale scales the translation before it as well.
         scale[d] *= s[d];
         translation[d] *= s[d];
       }
       have_scale = true;
     } else if (type == "translation") {
-      if (!have_scale) malformed(where, what + " has a translation before its scale");
+      if (!have_scale) malformed_ngff(where, what + " has a translation before its scale");
       if (!t.contains("translation"))
-        malformed(where, what + " has a translation transform without 'translation'");
+        malformed_ngff(where, what + " has a translation transform without 'translation'");
       const auto v = number_list(t["translation"], n, what + " 'translation'", where);
       for (std::size_t d = 0; d < n; ++d) translation[d] += v[d];
     } else if (type != "identity") {
-      malformed(where,
-                what + " has a transform of type '" + type + "' (scale, translation, identity)");
+      malformed_ngff(
+          where, what + " has a transform of type '" + type + "' (scale, translation, identity)");
     }
   }
-  if (required && !have_scale) malformed(where, what + " has no scale transform");
+  if (required && !have_scale) malformed_ngff(where, what + " has no scale transform");
 }
 
 std::optional<std::array<std::uint8_t, 3>> hex_color(const json& v) {
@@ -102,7 +102,8 @@ std::optional<std::array<std::uint8_t, 3>> hex_color(const json& v) {
 }
 
 void parse_axes(const json& axes, ImageMetadata& m, const std::string& where) {
-  if (!axes.is_array() || axes.empty()) malformed(where, "multiscales 'axes' is missing or empty");
+  if (!axes.is_array() || axes.empty())
+    malformed_ngff(where, "multiscales 'axes' is missing or empty");
   std::set<std::string> seen;
   int space = 0;
   for (const json& a : axes) {
@@ -114,21 +115,22 @@ void parse_axes(const json& axes, ImageMetadata& m, const std::string& where) {
       if (a.contains("type") && a["type"].is_string()) axis.type = a["type"].get<std::string>();
       if (a.contains("unit") && a["unit"].is_string()) axis.unit = a["unit"].get<std::string>();
     } else {
-      malformed(where, "an axis has no name: " + a.dump());
+      malformed_ngff(where, "an axis has no name: " + a.dump());
     }
     const std::string& n = axis.name;
     if (n != "t" && n != "c" && n != "z" && n != "y" && n != "x")
       fail(ErrorCode::kInvalidArgument,
            where + ": axis '" + n + "' is not one imagery reads (t, c, z, y, x)");
-    if (!seen.insert(n).second) malformed(where, "axis '" + n + "' appears twice");
+    if (!seen.insert(n).second) malformed_ngff(where, "axis '" + n + "' appears twice");
     const std::string expected = n == "t" ? "time" : n == "c" ? "channel" : "space";
     if (!axis.type.empty() && axis.type != expected)
-      malformed(where,
-                "axis '" + n + "' has type '" + axis.type + "', expected '" + expected + "'");
+      malformed_ngff(where,
+                     "axis '" + n + "' has type '" + axis.type + "', expected '" + expected + "'");
     if (expected == "space") {
       ++space;
       if (!nanometers_per_unit(axis.unit))
-        malformed(where, "axis '" + n + "' has unit '" + axis.unit + "', which is not a length");
+        malformed_ngff(where,
+                       "axis '" + n + "' has unit '" + axis.unit + "', which is not a length");
     }
     m.axes.push_back(std::move(axis));
   }
@@ -206,8 +208,8 @@ std::string ngff_attributes(const std::string& group_document, int zarr_format,
       fail(ErrorCode::kInvalidArgument,
            where + ": a Zarr array, not an OME-Zarr group (give the group above it)");
     if (node == doc.end() || *node != "group")
-      malformed(where, "not a Zarr group ('node_type' is " +
-                           (node == doc.end() ? std::string("missing") : node->dump()) + ")");
+      malformed_ngff(where, "not a Zarr group ('node_type' is " +
+                                (node == doc.end() ? std::string("missing") : node->dump()) + ")");
   }
   return ome_object(doc, zarr_format).dump();
 }
@@ -220,32 +222,34 @@ ImageMetadata parse_ngff(const std::string& attributes_json, int zarr_format,
   if (const auto v = doc.find("version"); v != doc.end() && v->is_string()) m.version = *v;
   const auto ms = doc.find("multiscales");
   if (ms == doc.end() || !ms->is_array() || ms->empty())
-    malformed(where, "no 'multiscales' (not an OME-Zarr image)");
+    malformed_ngff(where, "no 'multiscales' (not an OME-Zarr image)");
   const json& multiscale = (*ms)[0];
-  if (!multiscale.is_object()) malformed(where, "multiscales[0] is not an object");
+  if (!multiscale.is_object()) malformed_ngff(where, "multiscales[0] is not an object");
   if (m.version.empty())
     if (const auto v = multiscale.find("version"); v != multiscale.end() && v->is_string())
       m.version = *v;
   if (const auto n = multiscale.find("name"); n != multiscale.end() && n->is_string()) m.name = *n;
   const auto axes = multiscale.find("axes");
   if (axes == multiscale.end())
-    malformed(where, "multiscales[0] has no 'axes' (NGFF 0.3 and older are not read)");
+    malformed_ngff(where, "multiscales[0] has no 'axes' (NGFF 0.3 and older are not read)");
   parse_axes(*axes, m, where);
   const std::size_t n = m.axes.size();
   const auto datasets = multiscale.find("datasets");
   if (datasets == multiscale.end() || !datasets->is_array() || datasets->empty())
-    malformed(where, "multiscales[0] has no 'datasets'");
+    malformed_ngff(where, "multiscales[0] has no 'datasets'");
   std::set<std::string> paths;
   for (std::size_t i = 0; i < datasets->size(); ++i) {
     const json& d = (*datasets)[i];
     const std::string what = "dataset " + std::to_string(i);
     if (!d.is_object() || !d.contains("path") || !d["path"].is_string())
-      malformed(where, what + " has no 'path'");
+      malformed_ngff(where, what + " has no 'path'");
     Dataset ds;
     ds.path = d["path"].get<std::string>();
     if (ds.path.empty() || ds.path.front() == '/' || ds.path.find("..") != std::string::npos)
-      malformed(where, what + " has path '" + ds.path + "' (a relative path inside the group)");
-    if (!paths.insert(ds.path).second) malformed(where, "two datasets have path '" + ds.path + "'");
+      malformed_ngff(where,
+                     what + " has path '" + ds.path + "' (a relative path inside the group)");
+    if (!paths.insert(ds.path).second)
+      malformed_ngff(where, "two datasets have path '" + ds.path + "'");
     ds.scale.assign(n, 1.0);
     ds.translation.assign(n, 0.0);
     apply_transforms(
