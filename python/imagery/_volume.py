@@ -8,7 +8,7 @@ import numpy as np
 
 from . import _native
 from ._common import PerProcess, id_pattern, unix_seconds
-from .errors import InvalidArgumentError
+from .errors import InvalidArgumentError, NotFoundError
 
 __all__ = ["Volume", "open"]
 
@@ -150,6 +150,10 @@ class Volume:
         segids: keep only these ids (others read 0); on graphene, root ids found through their
         leaves. agglomerate/timestamp: graphene root ids at that time (default: the volume's)."""
         mip = self.mip if mip is None else int(mip)
+        if not 0 <= mip < len(self.scales):
+            raise NotFoundError(
+                "%s has no mip %d (mips 0 to %d)" % (self._url, mip, len(self.scales) - 1)
+            )
         lo, hi = self._box(bbox, mip)
         agglomerate = self.agglomerate if agglomerate is None else agglomerate
         timestamp = self.timestamp if timestamp is None else timestamp

@@ -218,7 +218,10 @@ void register_figure(py::module_& m) {
   m.def(
       "render_figure",
       [](const std::string& spec_json, py::object progress, std::optional<std::uint64_t> max_bytes) {
-        const figure::FigureSpec spec = spec_of(spec_json);
+        figure::FigureSpec spec = spec_of(spec_json);
+        // Drawn in memory: no file is written, but the spec's checks want an output, and one
+        // with {i} lets a 3-D figure give every slice.
+        if (spec.output.path.empty()) spec.output.path = "in_memory_{i}.png";
         PythonProgress p(std::move(progress));
         figure::RenderOptions options;
         options.on_progress = p.callback();

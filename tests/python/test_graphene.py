@@ -62,6 +62,11 @@ def test_aligned_cutouts_and_a_composite_from_graphene(client, output_dir):
 
 
 def test_a_wrong_token_is_permission_error(fake_cave):
-    with pytest.raises(PermissionError):
-        imagery.ImageryClient(datastack_name="imagery_demo", server_address=fake_cave.url,
-                              auth_token="0123456789abcdef0123456789abcdef")
+    try:
+        with pytest.raises(PermissionError):
+            c = imagery.ImageryClient(datastack_name="imagery_demo", server_address=fake_cave.url,
+                                      auth_token="0123456789abcdef0123456789abcdef")
+            c.segmentation_cutout(BOUNDS)
+    finally:
+        # Tokens are granted per origin for the whole process: give the right one back.
+        imagery._native.grant_token(fake_cave.url, fake_cave.TOKEN)

@@ -79,17 +79,25 @@ def rss_kb():
     raise RuntimeError("no VmRSS")
 
 
-def test_a_thousand_calls_leave_memory_flat(demo_image, demo_segmentation):
-    client = make_client(demo_image, demo_segmentation)
-    vol = imagery.open(demo_image)
-    for _ in range(100):  # warm up caches and allocator pools
-        client.image_and_segmentation_cutout(BOUNDS)
-        vol.download(BOUNDS)
+def test_a_thousand_calls_leave_memory_flat(test_data):
+    # CloudVolume's raw fixtures: their small gzip chunks decode fast, so the loop takes seconds.
+    image = str(test_data / "cloudvolume" / "image_raw")
+    client = imagery.ImageryClient(image_source=image,
+                                   segmentation_source=str(test_data / "cloudvolume" / "seg_cseg"))
+    vol = imagery.open(image)
+    small = [[110, 40, 20], [170, 100, 21]]
+
+    def calls():
+        img, seg = client.image_and_segmentation_cutout(small)
+        imagery.composite_overlay(seg, imagery=img, alpha=0.5)
+        vol.download(small)
+
+    for _ in range(50):  # warm up caches and allocator pools
+        calls()
     before = rss_kb()
     for _ in range(1000):
-        img, seg = client.image_and_segmentation_cutout(BOUNDS)
-        imagery.composite_overlay(seg, imagery=img, outline=True, width=3)
-        vol.download(BOUNDS)
+        calls()
     grown = rss_kb() - before
-    # One iteration holds ~0.8 MB of arrays; a leak of any of them would add ~800 MB.
-    assert grown < 20 * 1024, "resident memory grew by %d kB over 1,000 calls" % grown
+    # One round holds ~70 kB of arrays and pictures; leaking any one of them 1,000 times would
+    # add 3.6 MB or more.
+    assert grown < 2 * 1024, "resident memory grew by %d kB over 1,000 calls" % grown
