@@ -22,6 +22,13 @@ from .utils import bounds_from_center, colors_to_uint8, segmentation_masks
 
 __version__ = _native.__version__
 
+
+def clear_caches():
+    """Forgets the bytes this process has fetched (chunks, shard indices): the next read fetches
+    again, e.g. to see a source that changed, or to time a cold read."""
+    _native.clear_caches()
+
+
 __all__ = [
     "ImageryClient",
     "Volume",
@@ -41,4 +48,5 @@ __all__ = [
     "save_image_slices",
     "errors",
     "ImageryError",
+    "clear_caches",
 ]

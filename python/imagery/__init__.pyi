@@ -12,6 +12,8 @@ from .errors import ImageryError as ImageryError
 
 __version__: str
 
+def clear_caches() -> None: ...
+
 ArrayLike = npt.ArrayLike
 Progress = Callable[[int, int, int], Any]
 Timestamp = Union[None, float, int, str, datetime]

@@ -10,6 +10,7 @@
 
 #include "imagery/core/allocator.h"
 #include "imagery/core/error.h"
+#include "imagery/precomputed/internal/shard_cache.h"
 #include "imagery/volume/open_volume.h"
 #include "imagery/version.h"
 #include "native.h"
@@ -248,6 +249,10 @@ void register_volume(py::module_& m) {
       },
       py::arg("url"), py::arg("token") = "");
   m.def("grant_token", &grant_token, py::arg("url"), py::arg("token"));
+  m.def("clear_caches", [] {
+    context().memory_cache().clear();
+    context().resource<precomputed::ShardCaches>().clear();
+  });
 
   py::class_<NativeVolume>(m, "NativeVolume")
       .def_property_readonly("url", [](const NativeVolume& v) { return v.volume->url(); })
