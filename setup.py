@@ -1,7 +1,9 @@
 """The build of the extension module imagery._native for pip: setuptools runs the project's CMake
 build (the libraries and the module only) and puts the module into the wheel beside the package's
 .py files. Configure with $IMAGERY_CMAKE_ARGS (e.g. "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache") and
-$IMAGERY_PIP_BUILD_DIR (default: build-pip in the source tree, kept for quick rebuilds)."""
+$IMAGERY_PIP_BUILD_DIR (default: build-pip in the source tree, kept for quick rebuilds).
+$IMAGERY_PREBUILT_MODULE names a module already built by CMake (build/python/imagery/_native*.so)
+to package instead of building one (the packaging test uses it)."""
 
 import glob
 import os
@@ -23,6 +25,12 @@ class CMakeExtension(Extension):
 
 class CMakeBuild(build_ext):
     def build_extension(self, ext):
+        target = self.get_ext_fullpath(ext.name)
+        os.makedirs(os.path.dirname(target), exist_ok=True)
+        prebuilt = os.environ.get("IMAGERY_PREBUILT_MODULE")
+        if prebuilt:
+            shutil.copyfile(prebuilt, target)
+            return
         build_dir = os.environ.get("IMAGERY_PIP_BUILD_DIR", os.path.join(ROOT, "build-pip"))
         package_dir = os.path.join(build_dir, "python-package")
         configure = [
@@ -42,8 +50,6 @@ class CMakeBuild(build_ext):
         built = glob.glob(os.path.join(package_dir, "_native*.so"))
         if len(built) != 1:
             raise RuntimeError("the CMake build made no imagery/_native module in " + package_dir)
-        target = self.get_ext_fullpath(ext.name)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
         shutil.copyfile(built[0], target)
 
 

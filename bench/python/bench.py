@@ -79,6 +79,7 @@ def main():
         platform.machine(), platform.python_version(), np.__version__, imagery.__version__,
         os.cpu_count(), os.getloadavg()[0]))
 
+    imagery.tune_allocator()  # as the imagery program runs (docs/python.md)
     seg, img = reference_arrays()
     objects = len([i for i in np.unique(seg) if i != 0])
     np.save(os.path.join(out, "python_bench_seg.npy"), seg)

@@ -13,6 +13,7 @@ from .errors import ImageryError as ImageryError
 __version__: str
 
 def clear_caches() -> None: ...
+def tune_allocator() -> bool: ...
 
 ArrayLike = npt.ArrayLike
 Progress = Callable[[int, int, int], Any]

@@ -249,6 +249,9 @@ void register_volume(py::module_& m) {
       },
       py::arg("url"), py::arg("token") = "");
   m.def("grant_token", &grant_token, py::arg("url"), py::arg("token"));
+  // glibc's allocator kept from mapping and unmapping large buffers on every use, as the imagery
+  // program runs; process-wide, so only when the user asks (imagery.tune_allocator()).
+  m.def("tune_allocator", [] { return tune_allocator_for_large_buffers(); });
   m.def("clear_caches", [] {
     context().memory_cache().clear();
     context().resource<precomputed::ShardCaches>().clear();
@@ -323,7 +326,6 @@ void register_volume(py::module_& m) {
 PYBIND11_MODULE(_native, m) {
   using namespace imagery::python;
   m.doc() = "imagery's native core: volumes, cutouts, overlays and figures in C++";
-  imagery::tune_allocator_for_large_buffers();
   m.attr("__version__") = std::string(IMAGERY_VERSION);
   register_errors(m);
   register_volume(m);
