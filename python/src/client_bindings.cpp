@@ -22,7 +22,6 @@ namespace imagery::python {
 
 namespace {
 
-
 // A region as the Python layer hands it over: ("corners", lo, hi), ("centered", center, size)
 // or ("image_pixels" | "segmentation_pixels", center, pixels).
 struct RegionArgs {
@@ -84,8 +83,8 @@ void register_client(py::module_& m) {
         out["server"] = d.server;
         out["local_server"] = d.local_server;
         if (d.viewer_resolution)
-          out["viewer_resolution"] = py::make_tuple(
-              d.viewer_resolution->x, d.viewer_resolution->y, d.viewer_resolution->z);
+          out["viewer_resolution"] = py::make_tuple(d.viewer_resolution->x, d.viewer_resolution->y,
+                                                    d.viewer_resolution->z);
         else
           out["viewer_resolution"] = py::none();
         return out;
@@ -116,8 +115,8 @@ void register_client(py::module_& m) {
           [](const NativeClient& self, const py::tuple& region, std::optional<int> mip,
              const py::object& resolution, bool scale_to_bounds, py::object progress) {
             PythonProgress p(std::move(progress));
-            const client::Client c = self.make(vec3d_of(resolution, "resolution"), false, {},
-                                               p.callback());
+            const client::Client c =
+                self.make(vec3d_of(resolution, "resolution"), false, {}, p.callback());
             const client::Region r = region_of(c, region_args(region), mip);
             client::Cutout out;
             {
@@ -136,8 +135,8 @@ void register_client(py::module_& m) {
              std::optional<int> mip, const py::object& resolution, std::optional<double> timestamp,
              bool scale_to_bounds, py::object progress) {
             PythonProgress p(std::move(progress));
-            const client::Client c = self.make(vec3d_of(resolution, "resolution"), mapped,
-                                               timestamp, p.callback());
+            const client::Client c =
+                self.make(vec3d_of(resolution, "resolution"), mapped, timestamp, p.callback());
             const client::Region r = region_of(c, region_args(region), mip);
             client::Cutout out;
             {
@@ -157,8 +156,8 @@ void register_client(py::module_& m) {
              std::optional<int> image_mip, std::optional<int> segmentation_mip,
              const py::object& resolution, std::optional<double> timestamp, py::object progress) {
             PythonProgress p(std::move(progress));
-            const client::Client c = self.make(vec3d_of(resolution, "resolution"), mapped,
-                                               timestamp, p.callback());
+            const client::Client c =
+                self.make(vec3d_of(resolution, "resolution"), mapped, timestamp, p.callback());
             const client::Region r = region_of(c, region_args(region), image_mip);
             client::AlignedCutout out;
             {
@@ -199,7 +198,8 @@ figure::FigureSpec spec_of(const std::string& json_text) {
 void register_figure(py::module_& m) {
   m.def(
       "make_figure",
-      [](const std::string& spec_json, py::object progress, std::optional<std::uint64_t> max_bytes) {
+      [](const std::string& spec_json, py::object progress,
+         std::optional<std::uint64_t> max_bytes) {
         const figure::FigureSpec spec = spec_of(spec_json);
         PythonProgress p(std::move(progress));
         figure::MakeOptions options;
@@ -217,7 +217,8 @@ void register_figure(py::module_& m) {
 
   m.def(
       "render_figure",
-      [](const std::string& spec_json, py::object progress, std::optional<std::uint64_t> max_bytes) {
+      [](const std::string& spec_json, py::object progress,
+         std::optional<std::uint64_t> max_bytes) {
         figure::FigureSpec spec = spec_of(spec_json);
         // Drawn in memory: no file is written, but the spec's checks want an output, and one
         // with {i} lets a 3-D figure give every slice.
@@ -233,7 +234,8 @@ void register_figure(py::module_& m) {
         }
         p.rethrow();
         py::list pictures;
-        for (auto& panel : rendered.panels) pictures.append(picture_to_numpy(std::move(panel.picture)));
+        for (auto& panel : rendered.panels)
+          pictures.append(picture_to_numpy(std::move(panel.picture)));
         py::dict out;
         out["pictures"] = pictures;
         out["image"] = rendered.image.size_bytes() ? py::object(to_numpy(std::move(rendered.image)))
@@ -301,8 +303,7 @@ void register_figure(py::module_& m) {
             if (!(region.max[i] > region.min[i]))
               fail(ErrorCode::kInvalidArgument, "bounds: each max must exceed its min");
         } else if (center) {
-          if (center->size() != 3)
-            fail(ErrorCode::kInvalidArgument, "center: expected [x, y, z]");
+          if (center->size() != 3) fail(ErrorCode::kInvalidArgument, "center: expected [x, y, z]");
           if (!size || (size->size() != 2 && size->size() != 3))
             fail(ErrorCode::kInvalidArgument, "center needs size=[w, h] or [w, h, d]");
           for (double v : *size)
@@ -373,9 +374,9 @@ void register_figure(py::module_& m) {
       py::arg("size") = py::none(), py::arg("units") = "voxels", py::arg("mip") = py::none(),
       py::arg("max_size") = py::none(), py::arg("pixel_size") = py::none(),
       py::arg("channels") = std::vector<std::string>{},
-      py::arg("layers") = std::vector<std::string>{}, py::arg("model") = "",
-      py::arg("window") = "", py::arg("projection") = "", py::arg("palette") = "",
-      py::arg("time_point") = 0, py::arg("progress") = py::none());
+      py::arg("layers") = std::vector<std::string>{}, py::arg("model") = "", py::arg("window") = "",
+      py::arg("projection") = "", py::arg("palette") = "", py::arg("time_point") = 0,
+      py::arg("progress") = py::none());
 }
 
 }  // namespace imagery::python

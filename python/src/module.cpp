@@ -11,8 +11,8 @@
 #include "imagery/core/allocator.h"
 #include "imagery/core/error.h"
 #include "imagery/precomputed/internal/shard_cache.h"
-#include "imagery/volume/open_volume.h"
 #include "imagery/version.h"
+#include "imagery/volume/open_volume.h"
 #include "native.h"
 
 namespace imagery::python {
@@ -23,16 +23,26 @@ io::Context& context() {
 
 py::dtype numpy_dtype(DataType dtype) {
   switch (dtype) {
-    case DataType::kUint8: return py::dtype::of<std::uint8_t>();
-    case DataType::kInt8: return py::dtype::of<std::int8_t>();
-    case DataType::kUint16: return py::dtype::of<std::uint16_t>();
-    case DataType::kInt16: return py::dtype::of<std::int16_t>();
-    case DataType::kUint32: return py::dtype::of<std::uint32_t>();
-    case DataType::kInt32: return py::dtype::of<std::int32_t>();
-    case DataType::kUint64: return py::dtype::of<std::uint64_t>();
-    case DataType::kInt64: return py::dtype::of<std::int64_t>();
-    case DataType::kFloat32: return py::dtype::of<float>();
-    case DataType::kFloat64: return py::dtype::of<double>();
+    case DataType::kUint8:
+      return py::dtype::of<std::uint8_t>();
+    case DataType::kInt8:
+      return py::dtype::of<std::int8_t>();
+    case DataType::kUint16:
+      return py::dtype::of<std::uint16_t>();
+    case DataType::kInt16:
+      return py::dtype::of<std::int16_t>();
+    case DataType::kUint32:
+      return py::dtype::of<std::uint32_t>();
+    case DataType::kInt32:
+      return py::dtype::of<std::int32_t>();
+    case DataType::kUint64:
+      return py::dtype::of<std::uint64_t>();
+    case DataType::kInt64:
+      return py::dtype::of<std::int64_t>();
+    case DataType::kFloat32:
+      return py::dtype::of<float>();
+    case DataType::kFloat64:
+      return py::dtype::of<double>();
   }
   fail(ErrorCode::kInternal, "unknown data type");
 }
@@ -43,12 +53,10 @@ DataType data_type_of(const py::dtype& dtype, const std::string& what) {
   const auto size = static_cast<std::size_t>(dtype.itemsize());
   const std::pair<char, std::size_t> key{kind, size};
   static const std::pair<std::pair<char, std::size_t>, DataType> table[] = {
-      {{'u', 1}, DataType::kUint8},   {{'i', 1}, DataType::kInt8},
-      {{'u', 2}, DataType::kUint16},  {{'i', 2}, DataType::kInt16},
-      {{'u', 4}, DataType::kUint32},  {{'i', 4}, DataType::kInt32},
-      {{'u', 8}, DataType::kUint64},  {{'i', 8}, DataType::kInt64},
-      {{'f', 4}, DataType::kFloat32}, {{'f', 8}, DataType::kFloat64},
-      {{'b', 1}, DataType::kUint8}};
+      {{'u', 1}, DataType::kUint8},   {{'i', 1}, DataType::kInt8},   {{'u', 2}, DataType::kUint16},
+      {{'i', 2}, DataType::kInt16},   {{'u', 4}, DataType::kUint32}, {{'i', 4}, DataType::kInt32},
+      {{'u', 8}, DataType::kUint64},  {{'i', 8}, DataType::kInt64},  {{'f', 4}, DataType::kFloat32},
+      {{'f', 8}, DataType::kFloat64}, {{'b', 1}, DataType::kUint8}};
   for (const auto& [k, t] : table)
     if (k == key) return t;
   fail(ErrorCode::kInvalidArgument,
@@ -70,8 +78,9 @@ py::array to_numpy(Array&& array) {
 Array from_numpy(const py::array& input, const std::string& what) {
   const auto ndim = input.ndim();
   if (ndim < 2 || ndim > 4)
-    fail(ErrorCode::kInvalidArgument, what + ": expected an array of 2 to 4 dimensions ([x, y], "
-                                             "[x, y, z] or [x, y, z, c]), got " +
+    fail(ErrorCode::kInvalidArgument, what +
+                                          ": expected an array of 2 to 4 dimensions ([x, y], "
+                                          "[x, y, z] or [x, y, z, c]), got " +
                                           std::to_string(ndim));
   const DataType dtype = data_type_of(input.dtype(), what);
   Shape4 shape{input.shape(0), input.shape(1), ndim > 2 ? input.shape(2) : 1,
@@ -146,11 +155,16 @@ namespace {
 // What the user can do, in the words of the Python API (keyword arguments).
 std::string remedy_in_python(Remedy remedy) {
   switch (remedy) {
-    case Remedy::kNone: return "";
-    case Remedy::kReadOutside: return " (pass bounded=False to read the outside as 0)";
-    case Remedy::kFillMissing: return " (pass fill_missing=True to read missing chunks as 0)";
-    case Remedy::kRaiseMemoryBudget: return " (pass a larger max_memory= in bytes)";
-    case Remedy::kGiveToken: return " (pass auth_token= or set up a CAVE secret file)";
+    case Remedy::kNone:
+      return "";
+    case Remedy::kReadOutside:
+      return " (pass bounded=False to read the outside as 0)";
+    case Remedy::kFillMissing:
+      return " (pass fill_missing=True to read missing chunks as 0)";
+    case Remedy::kRaiseMemoryBudget:
+      return " (pass a larger max_memory= in bytes)";
+    case Remedy::kGiveToken:
+      return " (pass auth_token= or set up a CAVE secret file)";
     case Remedy::kSkipTlsVerification:
       return " (set IMAGERY_INSECURE=1 to skip the certificate check, insecure)";
   }
@@ -160,15 +174,24 @@ std::string remedy_in_python(Remedy remedy) {
 // The class in imagery.errors raised for each code.
 const char* error_class_name(ErrorCode code) {
   switch (code) {
-    case ErrorCode::kInvalidArgument: return "InvalidArgumentError";
-    case ErrorCode::kNotFound: return "NotFoundError";
-    case ErrorCode::kUnavailable: return "UnavailableError";
-    case ErrorCode::kDataLoss: return "DataLossError";
-    case ErrorCode::kPermissionDenied: return "PermissionDeniedError";
-    case ErrorCode::kResourceExhausted: return "ResourceExhaustedError";
-    case ErrorCode::kIoError: return "IoError";
-    case ErrorCode::kInternal: return "InternalError";
-    case ErrorCode::kCancelled: return "CancelledError";
+    case ErrorCode::kInvalidArgument:
+      return "InvalidArgumentError";
+    case ErrorCode::kNotFound:
+      return "NotFoundError";
+    case ErrorCode::kUnavailable:
+      return "UnavailableError";
+    case ErrorCode::kDataLoss:
+      return "DataLossError";
+    case ErrorCode::kPermissionDenied:
+      return "PermissionDeniedError";
+    case ErrorCode::kResourceExhausted:
+      return "ResourceExhaustedError";
+    case ErrorCode::kIoError:
+      return "IoError";
+    case ErrorCode::kInternal:
+      return "InternalError";
+    case ErrorCode::kCancelled:
+      return "CancelledError";
   }
   return "InternalError";
 }
@@ -186,19 +209,19 @@ void register_errors(py::module_& m) {
     }
   });
   m.def("error_class_name", [](const std::string& code) -> std::string {
-    for (ErrorCode c : {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kUnavailable,
-                        ErrorCode::kDataLoss, ErrorCode::kPermissionDenied,
-                        ErrorCode::kResourceExhausted, ErrorCode::kIoError, ErrorCode::kInternal,
-                        ErrorCode::kCancelled})
+    for (ErrorCode c :
+         {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kUnavailable,
+          ErrorCode::kDataLoss, ErrorCode::kPermissionDenied, ErrorCode::kResourceExhausted,
+          ErrorCode::kIoError, ErrorCode::kInternal, ErrorCode::kCancelled})
       if (error_code_name(c) == code) return error_class_name(c);
     fail(ErrorCode::kInvalidArgument, "unknown error code '" + code + "'");
   });
   // Raises the error of a code, for the tests of the mapping.
   m.def("_raise_error", [](const std::string& code, const std::string& message) {
-    for (ErrorCode c : {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kUnavailable,
-                        ErrorCode::kDataLoss, ErrorCode::kPermissionDenied,
-                        ErrorCode::kResourceExhausted, ErrorCode::kIoError, ErrorCode::kInternal,
-                        ErrorCode::kCancelled})
+    for (ErrorCode c :
+         {ErrorCode::kInvalidArgument, ErrorCode::kNotFound, ErrorCode::kUnavailable,
+          ErrorCode::kDataLoss, ErrorCode::kPermissionDenied, ErrorCode::kResourceExhausted,
+          ErrorCode::kIoError, ErrorCode::kInternal, ErrorCode::kCancelled})
       if (error_code_name(c) == code) fail(c, message);
     fail(ErrorCode::kInvalidArgument, "unknown error code '" + code + "'");
   });
@@ -315,10 +338,9 @@ void register_volume(py::module_& m) {
             return to_numpy(std::move(a));
           },
           py::arg("lo"), py::arg("hi"), py::arg("mip"), py::arg("fill_missing") = false,
-          py::arg("bounded") = true, py::arg("mapped") = false,
-          py::arg("timestamp") = py::none(), py::arg("mapped_ids") = py::none(),
-          py::arg("progress") = py::none(), py::arg("max_bytes") = py::none(),
-          py::arg("time_point") = 0);
+          py::arg("bounded") = true, py::arg("mapped") = false, py::arg("timestamp") = py::none(),
+          py::arg("mapped_ids") = py::none(), py::arg("progress") = py::none(),
+          py::arg("max_bytes") = py::none(), py::arg("time_point") = 0);
 }
 
 }  // namespace imagery::python

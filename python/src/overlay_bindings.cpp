@@ -57,8 +57,7 @@ void register_overlay(py::module_& m) {
          bool outline, bool merge_outline, bool overlap, int width, const std::string& side,
          int dim, const std::string& palette, double h, double l, double s,
          const std::optional<std::vector<std::vector<int>>>& colors_by_rank,
-         const std::optional<std::vector<std::pair<std::uint64_t, std::vector<int>>>>&
-             colors_by_id,
+         const std::optional<std::vector<std::pair<std::uint64_t, std::vector<int>>>>& colors_by_id,
          bool three_d, const std::string& window, bool include_zero,
          const std::optional<std::vector<std::uint64_t>>& root_ids,
          const std::optional<std::string>& stack, int spacing) {
@@ -96,8 +95,7 @@ void register_overlay(py::module_& m) {
         if (imagery) {
           img = from_numpy(*imagery, "imagery");
           if (img->shape().xyz() != seg.shape().xyz())
-            fail(ErrorCode::kInvalidArgument,
-                 "imagery: its shape differs from the segmentation's");
+            fail(ErrorCode::kInvalidArgument, "imagery: its shape differs from the segmentation's");
         }
         std::vector<overlay::Image> pictures;
         {
