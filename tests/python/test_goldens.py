@@ -117,3 +117,12 @@ def test_bounds_from_center_is_imageryclients(test_data):
         "ctr=[100, 200, 10], w/h/d=(400.0, 255.0, 1)"]
     assert ic.bounds_from_center([100, 200, 10], 4, 4).tolist() == cases[
         "ctr=[100, 200, 10], w/h/d=(4, 4, 1)"]
+
+
+def test_without_pillow_pictures_are_numpy_arrays(monkeypatch, test_data, manifest, inputs):
+    seg, img = inputs["256"]
+    entry = next(e for e in manifest["files"] if e["file"] == "fill_256_husl_a0.4.png")
+    monkeypatch.setattr(ic.composite, "_PILImage", None)  # as if Pillow were not installed
+    arr = ic.composite_overlay(seg, imagery=img, palette="husl", alpha=0.4)
+    assert isinstance(arr, np.ndarray) and arr.shape == (256, 256, 4) and arr.dtype == np.uint8
+    assert hashlib.sha256(arr.tobytes()).hexdigest() == entry["pixel_sha256"]
