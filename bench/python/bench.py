@@ -15,6 +15,7 @@ Usage: bench.py DATA_DIR BASE_URL IMAGERY_CLI OUT_DIR [RUNS]
 
 import os
 import platform
+import resource
 import shutil
 import statistics
 import subprocess
@@ -28,25 +29,37 @@ import imagery
 IMAGERYCLIENT_MS = {"fill": 3570.0, "outline out width 3": 5630.0}
 
 
-def median_ms(runs, fn):
-    fn()  # warm up
-    times = []
-    for _ in range(runs):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+def timed(fn):
+    """(wall ms, CPU ms of this process's threads and of the children it waited for)."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    c0 = time.process_time()
+    t0 = time.perf_counter()
+    fn()
+    wall = (time.perf_counter() - t0) * 1000
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    child = (r1.ru_utime + r1.ru_stime) - (r0.ru_utime + r0.ru_stime)
+    return wall, (time.process_time() - c0 + child) * 1000
 
 
-def command_ms(runs, args, before=None):
-    times = []
+def interleaved(runs, cases):
+    """Median wall and CPU ms of each case, the cases alternating run by run so that the load of
+    the shared machine falls on all of them alike."""
+    for fn in cases.values():
+        fn()  # warm up
+    samples = {name: [] for name in cases}
     for _ in range(runs):
+        for name, fn in cases.items():
+            samples[name].append(timed(fn))
+    return {name: (statistics.median(w for w, _ in v), statistics.median(c for _, c in v))
+            for name, v in samples.items()}
+
+
+def run_command(args, before=None):
+    def fn():
         if before:
             before()
-        t0 = time.perf_counter()
         subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
-        times.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(times)
+    return fn
 
 
 def reference_arrays(size=1024):
@@ -75,9 +88,12 @@ def main():
     data, base, cli, out = sys.argv[1:5]
     runs = int(sys.argv[5]) if len(sys.argv) > 5 else 7
     os.makedirs(out, exist_ok=True)
-    print("python bench: %s, Python %s, numpy %s, imagery %s, %d CPUs, load %.2f" % (
-        platform.machine(), platform.python_version(), np.__version__, imagery.__version__,
-        os.cpu_count(), os.getloadavg()[0]))
+    commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)),
+                             "rev-parse", "--short", "HEAD"], capture_output=True, text=True)
+    print("python bench: commit %s, %s, Python %s, numpy %s, imagery %s, %d CPUs, load %.2f, %s"
+          % (commit.stdout.strip() or "?", platform.machine(), platform.python_version(),
+             np.__version__, imagery.__version__, os.cpu_count(), os.getloadavg()[0],
+             time.strftime("%Y-%m-%d %H:%M")))
 
     imagery.tune_allocator()  # as the imagery program runs (docs/python.md)
     seg, img = reference_arrays()
@@ -86,51 +102,51 @@ def main():
     np.save(os.path.join(out, "python_bench_img.npy"), img)
     print("\n1. composite_overlay, 1024x1024 uint64, %d objects, alpha 0.4; median of %d runs"
           % (objects, runs))
-    print("%-22s %12s %14s %12s %16s %14s" % ("case", "in-process", "+ PNG write", "CLI",
-                                              "ImageryClient", "vs ImageryClient"))
+    print("%-22s %18s %18s %18s %14s %12s" % ("case (wall / CPU ms)", "in-process",
+                                                "+ PNG (Pillow)", "CLI (process)",
+                                                "ImageryClient", "speed-up"))
     for name, kwargs, flags in [
         ("fill", {}, []),
         ("outline out width 3", {"outline": True, "width": 3}, ["--outline", "--width", "3"]),
     ]:
         png = os.path.join(out, "python_bench_%s.png" % name.split()[0])
-        inproc = median_ms(runs, lambda: imagery.composite_overlay(
-            seg, imagery=img, alpha=0.4, **kwargs))
-        written = median_ms(runs, lambda: imagery.composite_overlay(
-            seg, imagery=img, alpha=0.4, **kwargs).save(png, compress_level=1))
-        via_cli = command_ms(runs, [cli, "--quiet", "composite", "--seg",
-                                    os.path.join(out, "python_bench_seg.npy"), "--imagery",
-                                    os.path.join(out, "python_bench_img.npy"), "--alpha", "0.4",
-                                    *flags, "-o", png])
+        r = interleaved(runs, {
+            "in": lambda: imagery.composite_overlay(seg, imagery=img, alpha=0.4, **kwargs),
+            "png": lambda: imagery.composite_overlay(seg, imagery=img, alpha=0.4, **kwargs).save(
+                png, compress_level=1),
+            "cli": run_command([cli, "--quiet", "composite", "--seg",
+                                os.path.join(out, "python_bench_seg.npy"), "--imagery",
+                                os.path.join(out, "python_bench_img.npy"), "--alpha", "0.4",
+                                *flags, "-o", png]),
+        })
         ref = IMAGERYCLIENT_MS[name]
-        print("%-22s %9.1f ms %11.1f ms %9.1f ms %13.0f ms %13.0fx" % (
-            name, inproc, written, via_cli, ref, ref / inproc))
+        print("%-22s %8.1f / %7.1f %8.1f / %7.1f %8.1f / %7.1f %11.0f ms %11.0fx" % (
+            name, *r["in"], *r["png"], *r["cli"], ref, ref / r["in"][0]))
 
     print("\n2. figure from HTTP (nginx on loopback): 1024x1024, image_jpeg + seg_cseg "
-          "[512,512,32]..[1536,1536,33], outline width 2, PNG written; median of %d runs" % runs)
+          "[512,512,32]..[1536,1536,33], outline width 2, PNG + sidecar written; median of %d "
+          "runs" % runs)
     spec = {"image": base + "/image_jpeg", "seg": base + "/seg_cseg",
             "bounds": [[512, 512, 32], [1536, 1536, 33]], "outline": True, "width": 2,
             "alpha": 1, "output": os.path.join(out, "python_bench_figure.png")}
-    imagery.figure(spec)  # opens the volumes and connections once
-
-    def cold():
-        imagery.clear_caches()
-        imagery.figure(spec)
-
-    cold_ms = median_ms(runs, cold)
-    warm_ms = median_ms(runs, lambda: imagery.figure(spec))
-    memory = median_ms(runs, lambda: (imagery.clear_caches(), imagery.figure(
-        {k: v for k, v in spec.items() if k != "output"})))
+    in_memory = {k: v for k, v in spec.items() if k != "output"}
     cache = os.path.join(out, "python-bench-cache")
-    cli_ms = command_ms(runs, [cli, "--quiet", "--cache", cache, "figure", "--image",
-                               spec["image"], "--seg", spec["seg"], "--bounds",
-                               "512,512,32,1536,1536,33", "--outline", "--width", "2",
-                               "--alpha", "1", "-o", os.path.join(out, "cli_bench_figure.png")],
-                        before=lambda: shutil.rmtree(cache, ignore_errors=True))
+    r = interleaved(runs, {
+        "imagery.figure in-process, cold": lambda: (imagery.clear_caches(), imagery.figure(spec)),
+        "imagery.figure in-process, warm": lambda: imagery.figure(spec),
+        "imagery.figure in memory (no file), cold":
+            lambda: (imagery.clear_caches(), imagery.figure(in_memory)),
+        "imagery figure CLI, fresh process, cold": run_command(
+            [cli, "--quiet", "--cache", cache, "figure", "--image", spec["image"], "--seg",
+             spec["seg"], "--bounds", "512,512,32,1536,1536,33", "--outline", "--width", "2",
+             "--alpha", "1", "-o", os.path.join(out, "cli_bench_figure.png")],
+            before=lambda: shutil.rmtree(cache, ignore_errors=True)),
+    })
     shutil.rmtree(cache, ignore_errors=True)
-    print("%-40s %9.1f ms" % ("imagery.figure in-process, cold", cold_ms))
-    print("%-40s %9.1f ms" % ("imagery.figure in-process, warm", warm_ms))
-    print("%-40s %9.1f ms" % ("imagery.figure in memory (no file), cold", memory))
-    print("%-40s %9.1f ms" % ("imagery figure CLI, fresh process, cold", cli_ms))
+    print("%-42s %9s %9s" % ("case", "wall ms", "CPU ms"))
+    for name, (wall, cpu) in r.items():
+        print("%-42s %9.1f %9.1f" % (name, wall, cpu))
+    print("load after: %.2f" % os.getloadavg()[0])
 
 
 if __name__ == "__main__":
