@@ -127,6 +127,9 @@ struct Server::Impl {
     http.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
     http.set_payload_max_length(options.limits.max_body_bytes);
     http.set_keep_alive_timeout(5);
+    // Headers and body go out in separate writes: without TCP_NODELAY the body waits for the
+    // client's delayed ACK of the headers (tens of milliseconds a tile on loopback).
+    http.set_tcp_nodelay(true);
     http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
       request_start = Clock::now();
       return httplib::Server::HandlerResponse::Unhandled;
