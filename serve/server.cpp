@@ -1,6 +1,7 @@
 #include "imagery/serve/server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <chrono>
 #include <filesystem>
@@ -107,6 +108,7 @@ struct Server::Impl {
   httplib::Server http;
   std::unique_ptr<Prefetcher> prefetcher;
   int port = 0;
+  int listening_socket = -1;
 
   Impl(const ServerOptions& o, io::Context& c)
       : options(o),
@@ -130,6 +132,13 @@ struct Server::Impl {
     // Headers and body go out in separate writes: without TCP_NODELAY the body waits for the
     // client's delayed ACK of the headers (tens of milliseconds a tile on loopback).
     http.set_tcp_nodelay(true);
+    // SO_REUSEADDR only (cpp-httplib's default SO_REUSEPORT would let a second server share the
+    // port silently), and the listening socket kept to raise its backlog after bind().
+    http.set_socket_options([this](int sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+      listening_socket = sock;
+    });
     http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
       request_start = Clock::now();
       return httplib::Server::HandlerResponse::Unhandled;
@@ -403,6 +412,9 @@ int Server::bind() {
     fail(ErrorCode::kUnavailable, "cannot listen on " + impl_->options.bind + ":" +
                                       std::to_string(impl_->options.port) +
                                       " (in use, or not an address of this machine)");
+  // cpp-httplib listens with a backlog of 5: 64 clients connecting at once would see their SYNs
+  // dropped and retried a second later. Linux takes a new backlog from a second listen().
+  if (impl_->listening_socket >= 0) ::listen(impl_->listening_socket, SOMAXCONN);
   return impl_->port;
 }
 

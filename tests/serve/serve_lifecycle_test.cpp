@@ -89,3 +89,13 @@ TEST_CASE("serve refuses bad flags in one line before listening", "[serve]") {
     CHECK(r.out.find("listening") == std::string::npos);
   }
 }
+
+TEST_CASE("serve refuses a port another server holds instead of sharing it", "[serve]") {
+  ServeProcess first({"--source", "em=" + demo_image_path()});
+  const testing::CommandResult second = testing::run_imagery(
+      {"serve", "--port", std::to_string(first.port()), "--source", "em=" + demo_image_path()});
+  CHECK(second.exit_code == exit_code_for(ErrorCode::kUnavailable));
+  CHECK(second.err.find("cannot listen on 127.0.0.1:" + std::to_string(first.port())) !=
+        std::string::npos);
+  CHECK(first.get("/api/sources")->status == 200);
+}
