@@ -24,6 +24,7 @@ std::int64_t TileGrid::rows(int level) const {
 TileGrid tile_grid(const volume::Metadata& metadata) {
   TileGrid g;
   g.section = metadata.scale(0).bounds;
+  g.resolution = metadata.scale(0).resolution;
   const std::int64_t longest = std::max(g.section.size().x, g.section.size().y);
   // The smallest n with 256 * 2^n >= longest: integer arithmetic, no log2 rounding.
   int n = 0;
@@ -63,6 +64,11 @@ nlohmann::ordered_json tile_grid_json(const TileGrid& g) {
   j["size_y"] = g.section.size().y;
   j["size_z"] = g.section.size().z;
   j["offset"] = {g.section.min.x, g.section.min.y, g.section.min.z};
+  j["origin_nm"] = {static_cast<double>(g.section.min.x) * g.resolution.x,
+                    static_cast<double>(g.section.min.y) * g.resolution.y,
+                    static_cast<double>(g.section.min.z) * g.resolution.z};
+  const double coarsest = static_cast<double>(g.scale(0));
+  j["level0_pixel_nm"] = {g.resolution.x * coarsest, g.resolution.y * coarsest};
   return j;
 }
 

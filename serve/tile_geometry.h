@@ -19,6 +19,7 @@ inline constexpr std::int64_t kTileSize = 256;
 struct TileGrid {
   Bbox section;  // mip-0 voxels of the whole volume (its z range included)
   int levels = 1;
+  Vec3d resolution;  // nm per mip-0 voxel
   // Mip-0 voxels per tile pixel at `level` (2^(levels - 1 - level)).
   std::int64_t scale(int level) const;
   // Tiles across and down at `level`.
@@ -37,7 +38,10 @@ struct TileBox {
 // outside the grid and kInvalidArgument for a z outside the volume.
 TileBox tile_box(const TileGrid& grid, int level, std::int64_t x, std::int64_t y, std::int64_t z);
 
-// {"tile_size": 256, "levels": N, "size_x", "size_y", "size_z", "offset": [x, y, z]}.
+// {"tile_size": 256, "levels": N, "size_x", "size_y", "size_z", "offset": [x, y, z],
+//  "origin_nm": [x, y, z], "level0_pixel_nm": [x, y]}: the last two let a viewer lay the tiles of
+// sources on different voxel grids over each other (a tile pixel of level L is
+// level0_pixel_nm / 2^L).
 nlohmann::ordered_json tile_grid_json(const TileGrid& grid);
 
 }  // namespace imagery::serve

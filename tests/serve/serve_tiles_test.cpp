@@ -63,6 +63,13 @@ TEST_CASE("serve lists its sources and describes each with its tiling", "[serve]
   CHECK(summary["tiles"]["tile_size"] == 256);
   CHECK(summary["tiles"]["levels"] == 3);
   CHECK(summary["tiles"]["offset"] == nlohmann::json::array({2000, 1600, 100}));
+  // 4 nm voxels, 4 of them a pixel at level 0; the segmentation (8 nm, 2 levels) lines up.
+  CHECK(summary["tiles"]["origin_nm"] == nlohmann::json::array({8000.0, 6400.0, 4000.0}));
+  CHECK(summary["tiles"]["level0_pixel_nm"] == nlohmann::json::array({16.0, 16.0}));
+  const auto seg = nlohmann::json::parse(server.get("/api/sources/seg")->body);
+  CHECK(seg["tiles"]["levels"] == 2);
+  CHECK(seg["tiles"]["origin_nm"] == summary["tiles"]["origin_nm"]);
+  CHECK(seg["tiles"]["level0_pixel_nm"] == summary["tiles"]["level0_pixel_nm"]);
   // The same summary `imagery info --json` prints.
   const auto info = testing::run_imagery({"info", "--json", demo_image_path()});
   REQUIRE(info.exit_code == 0);
