@@ -417,7 +417,10 @@
     }
     const box = viewBounds();
     if (!box) return null;
-    const url = sourceUrl(state.image) + '/histogram?' + query({bounds: box.join(','), bins: 256});
+    // Read at the mip the screen shows, so a zoomed-out view costs what its pixels cost.
+    const mip = figureMip(geometry(state.image), Math.pow(2, -map.getZoom()), 0).index;
+    const url = sourceUrl(state.image) + '/histogram?' +
+                query({bounds: box.join(','), bins: 256, mip: mip});
     try {
       state.histogram = await fetchJson(url);
     } catch (error) {
@@ -829,6 +832,7 @@
     });
     $('outline-toggle').addEventListener('change', () => {
       state.outline = $('outline-toggle').checked;
+      $('outline-width').disabled = !state.outline;
       refreshSeg();
     });
     $('outline-width').addEventListener('input', () => {
