@@ -557,18 +557,22 @@
 
   // ---------------------------------------------------------------- figure
 
-  // The FigureSpec of the view: its centre and size in the reference's mip-0 voxels, the image
-  // mip nearest the screen's scale (coarser when the view would exceed FIGURE_MAX_PIXELS), the
-  // window and overlay as shown.
+  // The FigureSpec of the view: the part of the section in view (its centre and size in the
+  // reference's mip-0 voxels), the image mip nearest the screen's scale (coarser when the figure
+  // would exceed FIGURE_MAX_PIXELS), the window and overlay as shown.
   function figureParams() {
     const ref = reference();
-    const size = map.getSize();
-    const bounds = map.getBounds();
     const zoom = map.getZoom();
-    const centerX = Math.floor((bounds.getWest() + bounds.getEast()) / 2) + ref.offset[0];
-    const centerY = Math.floor((bounds.getNorth() + bounds.getSouth()) / 2) + ref.offset[1];
-    const width = Math.max(1, Math.round(size.x * Math.pow(2, -zoom)));
-    const height = Math.max(1, Math.round(size.y * Math.pow(2, -zoom)));
+    const bounds = map.getBounds();
+    const x0 = Math.max(0, Math.floor(bounds.getWest()));
+    const x1 = Math.min(ref.size[0], Math.ceil(bounds.getEast()));
+    const y0 = Math.max(0, Math.floor(Math.min(bounds.getNorth(), bounds.getSouth())));
+    const y1 = Math.min(ref.size[1], Math.ceil(Math.max(bounds.getNorth(), bounds.getSouth())));
+    if (x1 <= x0 || y1 <= y0) return null;
+    const width = x1 - x0;
+    const height = y1 - y0;
+    const centerX = x0 + Math.floor(width / 2) + ref.offset[0];
+    const centerY = y0 + Math.floor(height / 2) + ref.offset[1];
     const params = {
       center: centerX + ',' + centerY + ',' + state.z,
       size: width + ',' + height,
@@ -629,7 +633,12 @@
     const ref = reference();
     if (!ref) return;
     const format = $('figure-format').value;
-    const url = '/api/figure.' + format + '?' + query(figureParams());
+    const params = figureParams();
+    if (!params) {
+      setFigureStatus('The section is not in view.', true);
+      return;
+    }
+    const url = '/api/figure.' + format + '?' + query(params);
     const button = $('figure-button');
     button.disabled = true;
     setFigureStatus('Rendering…', false);

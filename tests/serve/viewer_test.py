@@ -114,7 +114,7 @@ def browser(server):
     options.binary_location = "/usr/bin/chromium"
     for flag in ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                 "--disable-extensions", "--disable-dev-shm-usage", "--window-size=1280,800",
+                 "--disable-extensions", "--disable-dev-shm-usage", "--window-size=1280,960",
                  "--force-device-scale-factor=1", "--user-data-dir=" + profile,
                  # Nothing but the server on loopback: every other host name fails to resolve.
                  "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]:
@@ -122,6 +122,9 @@ def browser(server):
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=options)
     driver.set_page_load_timeout(WAIT_SECONDS)
+    # The page's own size, whatever the headless window's frame takes.
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                           {"width": 1280, "height": 800, "deviceScaleFactor": 1, "mobile": False})
     driver.execute_cdp_cmd("Browser.setDownloadBehavior",
                            {"behavior": "allow", "downloadPath": downloads})
     driver.downloads = downloads
@@ -182,18 +185,15 @@ def fetch_png(url):
 
 
 def visible_pixels(tile, rect):
-    """The screen pixels of a tile drawn at its own size that lie inside the map: (sx, sy, tx, ty)."""
-    assert abs(tile["width"] - 256) < 1e-6 and abs(tile["height"] - 256) < 1e-6, tile
+    """The screen pixels of a tile that lie inside the map: (sx, sy, tx, ty). A tile is drawn at
+    its own pixels or, from a coarser level, enlarged a whole number of times (pixelated)."""
+    scale = tile["width"] / 256
+    assert scale == int(scale) and tile["height"] == tile["width"], tile
     assert tile["left"] == int(tile["left"]) and tile["top"] == int(tile["top"]), tile
-    left, top = int(tile["left"]), int(tile["top"])
-    for ty in range(256):
-        sy = top + ty
-        if sy < rect["top"] or sy >= rect["bottom"]:
-            continue
-        for tx in range(256):
-            sx = left + tx
-            if rect["left"] <= sx < rect["right"]:
-                yield sx, sy, tx, ty
+    scale, left, top = int(scale), int(tile["left"]), int(tile["top"])
+    for sy in range(max(top, int(rect["top"])), min(top + 256 * scale, int(rect["bottom"]))):
+        for sx in range(max(left, int(rect["left"])), min(left + 256 * scale, int(rect["right"]))):
+            yield sx, sy, (sx - left) // scale, (sy - top) // scale
 
 
 def over_background(rgba, background=STAGE_BACKGROUND):
@@ -275,28 +275,23 @@ def test_the_overlay_toggle_lays_the_segmentation_over_the_image(server, browser
     toggle_overlay(browser, True)
     rect = map_rect(browser)
     alpha = float(browser.find_element(By.ID, "overlay-alpha").get_attribute("value"))
-    image_tiles = {tile_box(t["src"])[:3]: fetch_png(t["src"]) for t in
-                   shown_tiles(browser, "image-tile")}
     seg_tiles = shown_tiles(browser, "seg-tile")
     assert seg_tiles, "no segmentation tiles on the page with the overlay on"
     shot = screenshot(browser, "overlay")
     # Where an object is, the screen shows its colour at the slider's opacity over the image;
-    # elsewhere the image alone. Compared through the screen position of both tiles.
-    image_by_screen = {}
-    for t in shown_tiles(browser, "image-tile"):
-        image_by_screen[(int(t["left"]), int(t["top"]))] = image_tiles[tile_box(t["src"])[:3]]
+    # elsewhere the image alone. The image's pixel under each screen pixel, from its tiles:
+    under_screen = {}
+    for tile in shown_tiles(browser, "image-tile"):
+        png = fetch_png(tile["src"])
+        for sx, sy, tx, ty in visible_pixels(tile, rect):
+            under_screen[(sx, sy)] = over_background(png.getpixel((tx, ty)))
     covered = changed = close = 0
     for tile in seg_tiles:
         png = fetch_png(tile["src"])
         for sx, sy, tx, ty in visible_pixels(tile, rect):
             r, g, b, a = png.getpixel((tx, ty))
-            if a == 0:
-                continue
-            under = None
-            for (left, top), image in image_by_screen.items():
-                if left <= sx < left + 256 and top <= sy < top + 256:
-                    under = over_background(image.getpixel((sx - left, sy - top)))
-            if under is None:
+            under = under_screen.get((sx, sy))
+            if a == 0 or under is None:
                 continue
             covered += 1
             got = shot.getpixel((sx, sy))
