@@ -419,8 +419,11 @@
     if (!box) return null;
     // Read at the mip the screen shows, so a zoomed-out view costs what its pixels cost.
     const mip = figureMip(geometry(state.image), Math.pow(2, -map.getZoom()), 0).index;
+    // 8-bit imagery on its whole range, a bin a value; other types on the data's own range.
+    const dtype = geometry(state.image).dtype;
+    const range = dtype === 'uint8' ? '0,256' : dtype === 'int8' ? '-128,128' : null;
     const url = sourceUrl(state.image) + '/histogram?' +
-                query({bounds: box.join(','), bins: 256, mip: mip});
+                query({bounds: box.join(','), bins: 256, mip: mip, range: range});
     try {
       state.histogram = await fetchJson(url);
     } catch (error) {
@@ -869,7 +872,16 @@
   }
 
   // For tests and the console: the state and the map.
-  window.imageryViewer = {state: state, get map() { return map; }, setZ: setZ, reference: reference};
+  // idle(): no zoom animation and every shown layer's tiles loaded, the old layers gone.
+  window.imageryViewer = {
+    state: state,
+    get map() { return map; },
+    setZ: setZ,
+    reference: reference,
+    idle: () => Boolean(map) && !map._animatingZoom && imageLayers.length <= 1 &&
+                segLayers.length <= 1 &&
+                imageLayers.concat(segLayers).every((layer) => !layer.isLoading()),
+  };
 
   start();
 })();

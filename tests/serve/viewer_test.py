@@ -146,8 +146,7 @@ def wait_for(driver, script, what):
 
 
 def wait_tiles_loaded(driver):
-    wait_for(driver, "document.getElementById('map').dataset.imageLoaded === 'true' && "
-                     "document.getElementById('map').dataset.segLoaded === 'true' && "
+    wait_for(driver, "window.imageryViewer && imageryViewer.idle() && "
                      "document.querySelectorAll('.image-tile img.leaflet-tile-loaded').length > 0",
              "the tiles to load")
     # Two animation frames: Leaflet places and shows loaded tiles in the next frame.
@@ -166,9 +165,13 @@ def shown_tiles(driver, layer_class):
 
 
 def map_rect(driver):
-    return driver.execute_script(
-        "const r = document.getElementById('map').getBoundingClientRect();"
-        "return {left: r.left, top: r.top, right: r.right, bottom: r.bottom};")
+    """The map's box on the screen, and the boxes of the controls drawn over it."""
+    return driver.execute_script("""
+        const box = (e) => { const r = e.getBoundingClientRect();
+                             return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+        const rect = box(document.getElementById('map'));
+        rect.controls = Array.from(document.querySelectorAll('#map .leaflet-control')).map(box);
+        return rect;""")
 
 
 def screenshot(driver, name):
@@ -193,6 +196,9 @@ def visible_pixels(tile, rect):
     scale, left, top = int(scale), int(tile["left"]), int(tile["top"])
     for sy in range(max(top, int(rect["top"])), min(top + 256 * scale, int(rect["bottom"]))):
         for sx in range(max(left, int(rect["left"])), min(left + 256 * scale, int(rect["right"]))):
+            if any(c["left"] <= sx < c["right"] and c["top"] <= sy < c["bottom"]
+                   for c in rect["controls"]):
+                continue  # under the zoom buttons
             yield sx, sy, (sx - left) // scale, (sy - top) // scale
 
 
@@ -423,6 +429,40 @@ def test_the_figure_button_downloads_the_servers_figure_of_the_view(server, brow
         if fmt == "png":
             with open(os.path.join(OUT, "figure.png"), "wb") as f:
                 f.write(downloaded)
+
+
+def test_zooming_in_enlarges_the_finest_tiles_pixel_for_pixel(server, browser):
+    toggle_overlay(browser, False)
+    levels = server.json("/api/sources/image")["tiles"]["levels"]
+    zoom = browser.execute_script("return imageryViewer.map.getZoom()")
+    browser.find_element(By.CSS_SELECTOR, ".leaflet-control-zoom-in").click()
+    wait_for(browser, "imageryViewer.map.getZoom() === %d" % (zoom + 1), "the map to zoom in")
+    wait_tiles_loaded(browser)
+    tiles = shown_tiles(browser, "image-tile")
+    # Past the finest level the finest tiles are drawn 2^(zoom - finest) times their size.
+    finest_zoom = 0
+    want_scale = 2 ** max(0, zoom + 1 - finest_zoom)
+    assert tiles and all(t["width"] == 256 * want_scale for t in tiles), tiles
+    assert all(tile_box(t["src"])[0] == min(levels - 1, zoom + 1 + levels - 1) for t in tiles)
+    rect = map_rect(browser)
+    shot = screenshot(browser, "zoomed-in")
+    compared, differing, first = compare_tiles(shot, tiles, rect, image_pixels_only)
+    assert compared > 100000, "only %d tile pixels on the screen" % compared
+    assert differing == 0, "%d of %d screen pixels differ from the enlarged tiles (first: %s)" % (
+        differing, compared, first)
+    # The view for the README (docs/viewer.png): outlined objects, a segment under the cursor.
+    toggle_overlay(browser, True)
+    browser.find_element(By.ID, "outline-toggle").click()
+    wait_for(browser, "document.getElementById('map').dataset.segUrl.indexOf('outline=true') >= 0",
+             "outlined segmentation tiles")
+    wait_tiles_loaded(browser)
+    actions = ActionBuilder(browser)
+    actions.pointer_action.move_to_location(int((rect["left"] + rect["right"]) / 2) + 120,
+                                            int((rect["top"] + rect["bottom"]) / 2) - 60)
+    actions.perform()
+    wait_for(browser, "document.getElementById('cursor-segment').textContent !== '\u2013'",
+             "the segment readout")
+    screenshot(browser, "viewer")
 
 
 def test_no_console_errors_after_using_the_page(server, browser):
