@@ -23,5 +23,6 @@ CommandRunner add_layout_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_render_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_histogram_command(CLI::App& app, const GlobalOptions& global);
 CommandRunner add_thumbnail_command(CLI::App& app, const GlobalOptions& global);
+CommandRunner add_serve_command(CLI::App& app, const GlobalOptions& global);
 
 }  // namespace imagery::cli

@@ -18,6 +18,7 @@
 #include "imagery/cli/render_options.h"
 #include "imagery/core/error.h"
 #include "imagery/rendering/histogram.h"
+#include "imagery/rendering/histogram_json.h"
 #include "imagery/volume/open_volume.h"
 
 namespace imagery::cli {
@@ -141,21 +142,10 @@ CommandRunner add_histogram_command(CLI::App& app, const GlobalOptions& global) 
     const std::vector<rendering::ChannelHistogram> hs = rendering::histogram(data, options);
     timer.stop();
     if (a->json) {
-      nlohmann::ordered_json j;
-      j["bins"] = a->bins;
-      j["source"] = volume->url();
-      j["mip"] = choice.mip;
-      j["voxels"] = {choice.read_box.min.x, choice.read_box.min.y, choice.read_box.min.z,
-                     choice.read_box.max.x, choice.read_box.max.y, choice.read_box.max.z};
-      nlohmann::ordered_json channels = nlohmann::ordered_json::array();
-      for (const rendering::ChannelHistogram& h : hs)
-        channels.push_back({{"channel", h.channel},
-                            {"min", h.min},
-                            {"max", h.max},
-                            {"edges", h.edges},
-                            {"counts", h.counts}});
-      j["channels"] = channels;
-      std::cout << j.dump() << "\n";
+      std::cout << rendering::histogram_json(hs, a->bins, volume->url(), choice.mip,
+                                             choice.read_box)
+                       .dump()
+                << "\n";
     } else {
       print_table(hs, volume->url(), choice.read_box, choice.mip);
     }

@@ -7,7 +7,7 @@
 #include "imagery/cli/command_context.h"
 #include "imagery/cli/commands.h"
 #include "imagery/cli/phase_timer.h"
-#include "imagery/cli/volume_summary.h"
+#include "imagery/rendering/volume_summary.h"
 #include "imagery/volume/open_volume.h"
 
 namespace imagery::cli {
@@ -97,7 +97,7 @@ CommandRunner add_info_command(CLI::App& app, const GlobalOptions& global) {
       // The format's own document with a summary in the field's usual words added.
       nlohmann::ordered_json doc = nlohmann::ordered_json::parse(volume->native_metadata_json());
       if (doc.is_object()) {
-        doc["summary"] = volume_summary(volume->metadata());
+        doc["summary"] = rendering::volume_summary(volume->metadata());
         std::cout << doc.dump(2) << "\n";
       } else {
         std::cout << volume->native_metadata_json() << "\n";

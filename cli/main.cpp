@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   add(cli::add_render_command(app, global));
   add(cli::add_histogram_command(app, global));
   add(cli::add_thumbnail_command(app, global));
+  add(cli::add_serve_command(app, global));
 
   try {
     app.parse(argc, argv);

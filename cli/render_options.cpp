@@ -2,6 +2,7 @@
 
 #include "imagery/cli/arguments.h"
 #include "imagery/core/error.h"
+#include "imagery/rendering/render_parameters.h"
 
 namespace imagery::cli {
 
@@ -96,26 +97,8 @@ rendering::LevelRequest level_of(const RenderArgs& a) {
 }
 
 void apply_channel_options(const RenderArgs& a, rendering::RenderRequest& request) {
-  for (const std::string& c : a.channels)
-    request.channels.push_back(rendering::parse_channel_setting(c, "--channel"));
-  for (const std::string& l : a.layers)
-    request.layers.push_back(rendering::parse_layer_setting(l, "--layer"));
-  if (!a.model.empty()) {
-    const auto model = rendering::parse_color_model(a.model);
-    if (!model)
-      fail(ErrorCode::kInvalidArgument,
-           "--model: expected greyscale or color, got '" + a.model + "'");
-    request.model = model;
-  }
-  if (!a.window.empty()) request.window = overlay::parse_display_window(a.window, "--window");
-  if (!a.projection.empty()) {
-    const auto p = rendering::parse_projection(a.projection);
-    if (!p)
-      fail(ErrorCode::kInvalidArgument,
-           "--projection: expected max, min, mean or sum, got '" + a.projection + "'");
-    request.projection = *p;
-  }
-  if (!a.palette.empty()) request.colors.palette = a.palette;
+  rendering::apply_render_parameters(
+      {a.channels, a.layers, a.model, a.window, a.projection, a.palette}, request, "--");
   request.time_point = a.time_point;
 }
 

@@ -55,6 +55,8 @@ volume::ReadOptions read_options(const RenderRequest& request, const RenderHooks
   o.on_progress = hooks.on_progress;
   o.stop = hooks.stop;
   o.time_point = request.time_point;
+  o.labels = request.labels;
+  o.timestamp = request.timestamp;
   return o;
 }
 

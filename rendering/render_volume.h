@@ -6,6 +6,7 @@
 // `imagery render`, `imagery thumbnail` and the server's tiles and regions all come here.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -42,6 +43,10 @@ struct RenderRequest {
   std::int64_t time_point = 0;
   bool fill_missing = true;
   overlay::ColorChoice colors;  // a segmentation's objects
+  // A segmentation with a label mapping (graphene): its labels as stored (supervoxels) or mapped
+  // to root ids as of `timestamp` (default: the context's pinned now).
+  volume::ReadOptions::Labels labels = volume::ReadOptions::Labels::kStored;
+  std::optional<std::chrono::system_clock::time_point> timestamp;
 };
 
 struct RenderHooks {

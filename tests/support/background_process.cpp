@@ -47,6 +47,11 @@ bool BackgroundProcess::running() {
   return !reaped_;
 }
 
+std::string BackgroundProcess::output_so_far() const {
+  const std::vector<std::byte> bytes = read_file(files_.file("stdout"));
+  return std::string(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
 CommandResult BackgroundProcess::wait() {
   while (!reaped_) {
     if (::waitpid(pid_, &status_, 0) == pid_) reaped_ = true;

@@ -23,6 +23,8 @@ class BackgroundProcess {
   // Waits for the end; the exit status (128 + signal when killed) with the captured output.
   CommandResult wait();
   bool running();
+  // What the program has written to stdout so far (it may still be running).
+  std::string output_so_far() const;
 
  private:
   TempDir files_;

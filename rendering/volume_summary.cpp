@@ -1,9 +1,9 @@
-#include "imagery/cli/volume_summary.h"
+#include "imagery/rendering/volume_summary.h"
 
 #include "imagery/palettes/color.h"
 #include "imagery/rendering/render_volume.h"
 
-namespace imagery::cli {
+namespace imagery::rendering {
 
 nlohmann::ordered_json volume_summary(const volume::Metadata& m) {
   using nlohmann::ordered_json;
@@ -30,8 +30,8 @@ nlohmann::ordered_json volume_summary(const volume::Metadata& m) {
     const auto index = static_cast<std::size_t>(c);
     if (index < m.channel_display.size() && !m.channel_display[index].label.empty())
       cj["label"] = m.channel_display[index].label;
-    cj["color"] = palettes::hex(rendering::default_channel_color(m, c).rgb);
-    const overlay::DisplayWindow w = rendering::default_window(m, c);
+    cj["color"] = palettes::hex(default_channel_color(m, c).rgb);
+    const overlay::DisplayWindow w = default_window(m, c);
     if (w.mode == overlay::DisplayWindow::Mode::kRange)
       cj["window"] = ordered_json::array({w.min, w.max});
     channels.push_back(cj);
@@ -62,4 +62,4 @@ nlohmann::ordered_json volume_summary(const volume::Metadata& m) {
   return j;
 }
 
-}  // namespace imagery::cli
+}  // namespace imagery::rendering

@@ -7,8 +7,8 @@
 
 #include "imagery/volume/volume.h"
 
-namespace imagery::cli {
+namespace imagery::rendering {
 
 nlohmann::ordered_json volume_summary(const volume::Metadata& metadata);
 
-}  // namespace imagery::cli
+}  // namespace imagery::rendering
