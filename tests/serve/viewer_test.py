@@ -312,6 +312,23 @@ def test_the_overlay_toggle_lays_the_segmentation_over_the_image(server, browser
         covered - changed, covered)
     assert close == covered, "%d of %d object pixels are not the colour at opacity %g" % (
         covered - close, covered, alpha)
+    # Outlines: the segmentation's tiles are asked again with outline=true and the width, and
+    # the objects' inside is no longer covered.
+    filled = sum(1 for tile in seg_tiles for (r, g, b, a) in fetch_png(tile["src"]).getdata()
+                 if a > 0)
+    browser.find_element(By.ID, "outline-toggle").click()
+    wait_for(browser, "document.getElementById('map').dataset.segUrl.indexOf("
+                      "'outline=true&width=2') >= 0", "outlined segmentation tiles")
+    wait_tiles_loaded(browser)
+    outlined = shown_tiles(browser, "seg-tile")
+    assert outlined and all("outline=true" in t["src"] for t in outlined), outlined
+    outline_pixels = sum(1 for tile in outlined for (r, g, b, a) in fetch_png(tile["src"]).getdata()
+                         if a > 0)
+    assert 0 < outline_pixels < filled / 2, (outline_pixels, filled)
+    screenshot(browser, "outlines")
+    browser.find_element(By.ID, "outline-toggle").click()
+    wait_for(browser, "document.getElementById('map').dataset.segUrl.indexOf('outline') < 0",
+             "filled segmentation tiles again")
     # And off again: the image alone, exactly.
     toggle_overlay(browser, False)
     shot = screenshot(browser, "overlay-off")
@@ -450,12 +467,8 @@ def test_zooming_in_enlarges_the_finest_tiles_pixel_for_pixel(server, browser):
     assert compared > 100000, "only %d tile pixels on the screen" % compared
     assert differing == 0, "%d of %d screen pixels differ from the enlarged tiles (first: %s)" % (
         differing, compared, first)
-    # The view for the README (docs/viewer.png): outlined objects, a segment under the cursor.
+    # The view for the README (docs/viewer.png): the objects, a segment under the cursor.
     toggle_overlay(browser, True)
-    browser.find_element(By.ID, "outline-toggle").click()
-    wait_for(browser, "document.getElementById('map').dataset.segUrl.indexOf('outline=true') >= 0",
-             "outlined segmentation tiles")
-    wait_tiles_loaded(browser)
     actions = ActionBuilder(browser)
     actions.pointer_action.move_to_location(int((rect["left"] + rect["right"]) / 2) + 120,
                                             int((rect["top"] + rect["bottom"]) / 2) - 60)
