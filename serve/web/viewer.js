@@ -849,7 +849,7 @@
     });
     $('outline-width').addEventListener('input', () => {
       state.outlineWidth = Number($('outline-width').value);
-      $('width-value').textContent = state.outlineWidth;
+      $('width-value').textContent = state.outlineWidth + ' px';
       if (state.outline) refreshSeg();
     });
     $('figure-button').addEventListener('click', downloadFigure);

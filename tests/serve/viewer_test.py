@@ -367,6 +367,46 @@ def test_moving_the_z_slider_changes_the_tiles(server, browser):
     toggle_overlay(browser, True)
 
 
+def test_the_window_controls_set_the_window_of_the_tiles(server, browser):
+    toggle_overlay(browser, False)
+    rect = map_rect(browser)
+    before = screenshot(browser, "window-default")
+    for field, value in [("window-min", "40"), ("window-max", "180")]:
+        box = browser.find_element(By.ID, field)
+        box.clear()
+        box.send_keys(value + Keys.ENTER)
+    wait_for(browser, "document.getElementById('map').dataset.imageUrl.indexOf("
+                      "'window=40%2C180') >= 0", "tiles with window=40,180")
+    wait_tiles_loaded(browser)
+    tiles = shown_tiles(browser, "image-tile")
+    assert all("window=40%2C180" in t["src"] for t in tiles), tiles
+    shot = screenshot(browser, "window-40-180")
+    compared, differing, first = compare_tiles(shot, tiles, rect, image_pixels_only)
+    assert differing == 0, "%d of %d pixels differ from the windowed tiles (first: %s)" % (
+        differing, compared, first)
+    changed = sum(1 for t in tiles for sx, sy, _, _ in visible_pixels(t, rect)
+                  if before.getpixel((sx, sy)) != shot.getpixel((sx, sy)))
+    assert changed > 0.5 * compared, "the window changed only %d of %d pixels" % (changed, compared)
+    # Auto: the 0.5 and 99.5 percentiles of the view's histogram, as numbers in the fields.
+    browser.find_element(By.ID, "window-auto").click()
+    wait_for(browser, "document.getElementById('window-min').value !== '40' && "
+                      "document.getElementById('map').dataset.imageUrl.indexOf('window=40') < 0",
+             "the automatic window")
+    low = float(browser.find_element(By.ID, "window-min").get_attribute("value"))
+    high = float(browser.find_element(By.ID, "window-max").get_attribute("value"))
+    assert 0 <= low < high <= 256, (low, high)
+    wait_tiles_loaded(browser)
+    # Default: no window parameter, the first screen again.
+    browser.find_element(By.ID, "window-reset").click()
+    wait_for(browser, "document.getElementById('map').dataset.imageUrl.indexOf('window') < 0",
+             "tiles without a window")
+    wait_tiles_loaded(browser)
+    again = screenshot(browser, "window-reset")
+    assert sum(1 for t in tiles for sx, sy, _, _ in visible_pixels(t, rect)
+               if before.getpixel((sx, sy)) != again.getpixel((sx, sy))) == 0
+    toggle_overlay(browser, True)
+
+
 def test_the_readout_shows_the_voxel_and_segment_under_the_cursor(server, browser):
     wait_tiles_loaded(browser)
     image = server.json("/api/sources/image")
