@@ -205,15 +205,20 @@
     });
   }
 
-  // Puts `layer` on the map above the older ones of `stack`, and removes those once it has
-  // loaded, so changing z or the window swaps whole views instead of blanking them.
-  function pushLayer(stack, layer, loadedFlag) {
-    $('map').dataset[loadedFlag] = 'false';
+  // Puts `layer` on the map above the shown one of `stack`, and removes that once the new one
+  // has loaded, so changing z or the window swaps whole views instead of blanking them. Layers
+  // still loading when a newer one comes are dropped at once (scrubbing through z asks only
+  // for the sections it rests on long enough).
+  function pushLayer(stack, layer) {
+    const shown = stack.filter((old) => old.imageryLoaded).pop();
+    stack.splice(0).forEach((old) => {
+      if (old !== shown) map.removeLayer(old);
+    });
+    if (shown) stack.push(shown);
     layer.on('load', () => {
+      layer.imageryLoaded = true;
       const index = stack.indexOf(layer);
-      if (index < 0) return;
-      stack.splice(0, index).forEach((old) => map.removeLayer(old));
-      if (stack[stack.length - 1] === layer) $('map').dataset[loadedFlag] = 'true';
+      if (index > 0) stack.splice(0, index).forEach((old) => map.removeLayer(old));
     });
     layer.on('tileerror', (event) => {
       showMessage('A tile failed: ' + (event.tile && event.tile.src ? event.tile.src : '?'));
@@ -231,14 +236,13 @@
     if (!state.image || !ref) {
       clearStack(imageLayers);
       $('map').dataset.imageUrl = '';
-      $('map').dataset.imageLoaded = 'true';
       return;
     }
     const g = geometry(state.image);
     const url = imageTileUrl(g);
     if ($('map').dataset.imageUrl === url && imageLayers.length) return;
     $('map').dataset.imageUrl = url;
-    pushLayer(imageLayers, makeLayer(g, ref, url, 'imagePane', 1), 'imageLoaded');
+    pushLayer(imageLayers, makeLayer(g, ref, url, 'imagePane', 1));
   }
 
   function refreshSeg() {
@@ -246,7 +250,6 @@
     if (!state.seg || !state.overlay || !ref) {
       clearStack(segLayers);
       $('map').dataset.segUrl = '';
-      $('map').dataset.segLoaded = 'true';
       return;
     }
     const g = geometry(state.seg);
@@ -261,7 +264,7 @@
       return;
     }
     $('map').dataset.segUrl = url;
-    pushLayer(segLayers, makeLayer(g, ref, url, 'segPane', state.alpha), 'segLoaded');
+    pushLayer(segLayers, makeLayer(g, ref, url, 'segPane', state.alpha));
   }
 
   function refreshLayers() {
@@ -301,7 +304,7 @@
   function fitSection(view) {
     const ref = reference();
     if (!ref) return;
-    map.setMinZoom(-(ref.levels - 1) - 2);
+    map.setMinZoom(-(ref.levels - 1) - 1);
     const extent = L.latLngBounds([0, 0], [ref.size[1], ref.size[0]]);
     if (view && isFinite(view.x) && isFinite(view.y) && isFinite(view.zoom)) {
       map.setView([view.y, view.x], view.zoom, {animate: false});

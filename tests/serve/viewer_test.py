@@ -12,6 +12,7 @@ names the `imagery` program (IMAGERY_CLI), the source tree (IMAGERY_SOURCE_DIR) 
 screenshots go (IMAGERY_VIEWER_OUT).
 """
 
+import functools
 import io
 import json
 import os
@@ -174,17 +175,36 @@ def map_rect(driver):
         return rect;""")
 
 
+class Pixels:
+    """A picture read pixel by pixel (PIL's pixel access, much faster than getpixel)."""
+
+    def __init__(self, image):
+        self.image = image
+        self.access = image.load()
+
+    def getpixel(self, xy):
+        return self.access[xy]
+
+    def getdata(self):
+        return self.image.getdata()
+
+    def crop(self, box):
+        return self.image.crop(box)
+
+
 def screenshot(driver, name):
     png = driver.get_screenshot_as_png()
     with open(os.path.join(OUT, name + ".png"), "wb") as f:
         f.write(png)
-    return Image.open(io.BytesIO(png)).convert("RGB")
+    return Pixels(Image.open(io.BytesIO(png)).convert("RGB"))
 
 
+@functools.lru_cache(maxsize=None)
 def fetch_png(url):
+    """A tile as the server sends it (each URL fetched once: tiles are immutable)."""
     with urllib.request.urlopen(url, timeout=WAIT_SECONDS) as response:
         assert response.headers.get("Content-Type", "").startswith("image/png"), url
-        return Image.open(io.BytesIO(response.read())).convert("RGBA")
+        return Pixels(Image.open(io.BytesIO(response.read())).convert("RGBA"))
 
 
 def visible_pixels(tile, rect):
@@ -194,11 +214,13 @@ def visible_pixels(tile, rect):
     assert scale == int(scale) and tile["height"] == tile["width"], tile
     assert tile["left"] == int(tile["left"]) and tile["top"] == int(tile["top"]), tile
     scale, left, top = int(scale), int(tile["left"]), int(tile["top"])
+    controls = rect["controls"]
     for sy in range(max(top, int(rect["top"])), min(top + 256 * scale, int(rect["bottom"]))):
+        # The zoom buttons cover some rows' pixels.
+        row_controls = [c for c in controls if c["top"] <= sy < c["bottom"]]
         for sx in range(max(left, int(rect["left"])), min(left + 256 * scale, int(rect["right"]))):
-            if any(c["left"] <= sx < c["right"] and c["top"] <= sy < c["bottom"]
-                   for c in rect["controls"]):
-                continue  # under the zoom buttons
+            if row_controls and any(c["left"] <= sx < c["right"] for c in row_controls):
+                continue
             yield sx, sy, (sx - left) // scale, (sy - top) // scale
 
 
