@@ -36,12 +36,24 @@ int serve_until_signal(Server& server, std::chrono::milliseconds drain_deadline)
     int sig = 0;
     sigwait(&set, &sig);
     received = sig;
-    server.stop();
     std::unique_lock lock(mutex);
-    if (!done_changed.wait_for(lock, drain_deadline, [&] { return done; })) {
+    // Asked again until serve() returns: a stop() that comes before the server runs is lost.
+    const auto deadline = std::chrono::steady_clock::now() + drain_deadline;
+    while (!done && std::chrono::steady_clock::now() < deadline) {
+      lock.unlock();
+      server.stop();
+      lock.lock();
+      done_changed.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; });
+    }
+    if (!done) {
       // Past the deadline: what still runs is cancelled and answers 503 at once.
       server.cancel_inflight();
-      done_changed.wait(lock, [&] { return done; });
+      while (!done) {
+        lock.unlock();
+        server.stop();
+        lock.lock();
+        done_changed.wait_for(lock, std::chrono::milliseconds(50), [&] { return done; });
+      }
     }
   });
   server.serve();

@@ -91,13 +91,13 @@ TEST_CASE("serve refuses every path that leaves its static folders", "[serve]") 
     CHECK(leaflet->body == bytes_of("/usr/share/javascript/leaflet/leaflet.js"));
   }
 
-  for (const std::string path :
-       {"/static/../secret.txt", "/static/sub/../../secret.txt", "/static/%2e%2e/secret.txt",
-        "/static/%2E%2E%2Fsecret.txt", "/static/..%2fsecret.txt", "/static/..%5csecret.txt",
-        "/static//etc/passwd", "/static/%2fetc%2fpasswd", "/static/link.txt",
-        "/static/out/secret.txt", "/static/sub/app.js%00.png", "/static/./sub/app.js",
-        "/leaflet/../../../../etc/passwd", "/leaflet/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
-        "/../secret.txt", "/%2e%2e/secret.txt"}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/static/../secret.txt", "/static/sub/../../secret.txt", "/static/%2e%2e/secret.txt",
+           "/static/%2E%2E%2Fsecret.txt", "/static/..%2fsecret.txt", "/static/..%5csecret.txt",
+           "/static//etc/passwd", "/static/%2fetc%2fpasswd", "/static/link.txt",
+           "/static/out/secret.txt", "/static/sub/app.js%00.png", "/static/./sub/app.js",
+           "/leaflet/../../../../etc/passwd", "/leaflet/%2e%2e/%2e%2e/%2e%2e/etc/passwd",
+           "/../secret.txt", "/%2e%2e/secret.txt"}) {
     INFO(path);
     auto res = server.get(path);
     REQUIRE(res);
@@ -111,11 +111,11 @@ TEST_CASE("serve admits no source URL in a request without --allow-remote-source
   SlowImage remote(0);
   ServeProcess server({"--source", "em=" + demo_image_path()});
   const std::string url = remote.url();
-  for (const std::string path :
-       {"/api/sources/" + url + "/thumbnail.png?size=16", "/api/sources/" + url,
-        "/api/figure.png?image=" + url + "&center=2272,1840,105&size=20,20",
-        "/api/sources/em/tiles/0/0/0.png?z=105&layer=" + url,
-        "/api/sources/file://" + demo_image_path() + "/thumbnail.png?size=16"}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/api/sources/" + url + "/thumbnail.png?size=16", "/api/sources/" + url,
+           "/api/figure.png?image=" + url + "&center=2272,1840,105&size=20,20",
+           "/api/sources/em/tiles/0/0/0.png?z=105&layer=" + url,
+           "/api/sources/file://" + demo_image_path() + "/thumbnail.png?size=16"}) {
     INFO(path);
     auto res = server.get(path);
     REQUIRE(res);
@@ -136,12 +136,12 @@ TEST_CASE("serve with --allow-remote-sources admits http(s) URLs but never file:
   CHECK(remote.server.requests() > 0);
   auto local = server.get("/api/sources/em/thumbnail.png?size=32&z=105");
   CHECK(res->body == local->body);
-  for (const std::string path :
-       {"/api/sources/file://" + demo_image_path() + "/thumbnail.png?size=16",
-        "/api/sources/precomputed://file://" + demo_image_path() + "/thumbnail.png?size=16",
-        "/api/figure.png?image=file://" + demo_image_path() + "&center=2272,1840,105&size=20,20",
-        "/api/sources/gs://bucket/em/thumbnail.png?size=16",
-        "/api/sources/em/tiles/0/0/0.png?z=105&layer=file://" + demo_image_path()}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/api/sources/file://" + demo_image_path() + "/thumbnail.png?size=16",
+           "/api/sources/precomputed://file://" + demo_image_path() + "/thumbnail.png?size=16",
+           "/api/figure.png?image=file://" + demo_image_path() + "&center=2272,1840,105&size=20,20",
+           "/api/sources/gs://bucket/em/thumbnail.png?size=16",
+           "/api/sources/em/tiles/0/0/0.png?z=105&layer=file://" + demo_image_path()}) {
     INFO(path);
     auto refused = server.get(path);
     CHECK(refused->status == 400);
@@ -154,15 +154,15 @@ TEST_CASE("serve refuses requests over its size limits with 413", "[serve]") {
   testing::write_file(dir.file("config.json"), R"({"limits": {"max_output_pixels": 10000,
       "max_z_range": 4, "max_body_bytes": 2000, "max_histogram_voxels": 100000}})");
   ServeProcess server({"--source", "em=" + demo_image_path(), "--config", dir.file("config.json")});
-  for (const std::string path :
-       {"/api/sources/em/region.png?bounds=2000,1600,105,2544,2080,106&max_size=544",
-        "/api/sources/em/region.png?bounds=2000,1600,105,2544,2080,106&mip=0",
-        "/api/sources/em/region.png?bounds=2000,1600,100,2050,1650,110&projection=max",
-        "/api/sources/em/thumbnail.png?size=200",
-        "/api/sources/em/histogram?bins=70000&bounds=2000,1600,100,2010,1610,101",
-        "/api/sources/em/histogram",
-        "/api/sources/em/tiles/0/0/0.png?z=105&z_range=100,110&projection=max",
-        "/api/figure.png?image=em&center=2272,1840,105&size=400,400"}) {
+  for (const std::string& path : std::vector<std::string>{
+           "/api/sources/em/region.png?bounds=2000,1600,105,2544,2080,106&max_size=544",
+           "/api/sources/em/region.png?bounds=2000,1600,105,2544,2080,106&mip=0",
+           "/api/sources/em/region.png?bounds=2000,1600,100,2050,1650,110&projection=max",
+           "/api/sources/em/thumbnail.png?size=200",
+           "/api/sources/em/histogram?bins=70000&bounds=2000,1600,100,2010,1610,101",
+           "/api/sources/em/histogram",
+           "/api/sources/em/tiles/0/0/0.png?z=105&z_range=100,110&projection=max",
+           "/api/figure.png?image=em&center=2272,1840,105&size=400,400"}) {
     INFO(path);
     auto res = server.get(path);
     REQUIRE(res);
