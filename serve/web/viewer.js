@@ -631,7 +631,8 @@
 
   function matchingMip(g, pixel) {
     const levels = g.info.levels || [];
-    const level = levels.find((l) => Math.abs(l.pixel_size_x - pixel) < 1e-9 && l.readable !== false);
+    const level =
+        levels.find((l) => Math.abs(l.pixel_size_x - pixel) < 1e-9 && l.readable !== false);
     return level ? level.level : null;
   }
 
@@ -695,7 +696,8 @@
   }
 
   function pick(list, wanted) {
-    if (wanted !== undefined && (wanted === '' || list.some((s) => s.name === wanted))) return wanted;
+    const known = wanted === '' || list.some((s) => s.name === wanted);
+    if (wanted !== undefined && known) return wanted;
     return list.length ? list[0].name : '';
   }
 

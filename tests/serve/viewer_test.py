@@ -23,7 +23,6 @@ import socket
 import subprocess
 import tempfile
 import time
-import urllib.error
 import urllib.request
 
 import pytest
@@ -33,6 +32,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.actions.action_builder import ActionBuilder
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.select import Select
 from selenium.webdriver.support.ui import WebDriverWait
 
 IMAGERY = os.environ.get("IMAGERY_CLI", "imagery")
@@ -254,8 +254,8 @@ def toggle_overlay(driver, on):
     box = driver.find_element(By.ID, "overlay-toggle")
     if box.is_selected() != on:
         box.click()
-    wait_for(driver, "document.getElementById('map').dataset.segUrl %s ''" % ("!==" if on else "==="),
-             "the overlay to be " + ("shown" if on else "hidden"))
+    wait_for(driver, "document.getElementById('map').dataset.segUrl %s ''"
+             % ("!==" if on else "==="), "the overlay to be " + ("shown" if on else "hidden"))
     wait_tiles_loaded(driver)
 
 
@@ -538,6 +538,44 @@ def test_zooming_in_enlarges_the_finest_tiles_pixel_for_pixel(server, browser):
     wait_for(browser, "document.getElementById('cursor-segment').textContent !== '\u2013'",
              "the segment readout")
     screenshot(browser, "viewer")
+
+
+def test_the_segmentation_alone_is_shown_on_its_own_grid(server, browser):
+    Select(browser.find_element(By.ID, "image-source")).select_by_value("")
+    wait_for(browser, "document.getElementById('map').dataset.imageUrl === '' && "
+                      "document.querySelectorAll('.seg-tile img.leaflet-tile-loaded').length > 0 "
+                      "&& imageryViewer.idle()", "the segmentation alone")
+    assert not shown_tiles(browser, "image-tile")
+    seg = server.json("/api/sources/seg")
+    levels = seg["tiles"]["levels"]
+    rect = map_rect(browser)
+    # The map's unit is now the segmentation's voxel: the readout names its voxels and ids.
+    tile = next(t for t in shown_tiles(browser, "seg-tile")
+                if t["left"] + 100 < rect["right"] and t["top"] + 100 < rect["bottom"])
+    level, col, row, query = tile_box(tile["src"])
+    z = int(browser.find_element(By.ID, "z-slider").get_attribute("value"))
+    assert "z=%d" % z in query
+    scale = int(tile["width"] / 256)
+    step = 2 ** (levels - 1 - level)
+    checked = 0
+    for tx, ty in [(30, 30), (90, 60), (60, 95)]:
+        sx, sy = int(tile["left"]) + tx * scale, int(tile["top"]) + ty * scale
+        x = (col * 256 + tx) * step + seg["offset"][0]
+        y = (row * 256 + ty) * step + seg["offset"][1]
+        actions = ActionBuilder(browser)
+        actions.pointer_action.move_to_location(sx, sy)
+        actions.perform()
+        wait_for(browser, "document.getElementById('readout').dataset.voxel === '%d,%d,%d'"
+                 % (x, y, z), "the readout of segmentation voxel %d,%d,%d" % (x, y, z))
+        want = str(server.json("/api/sources/seg/value?x=%d&y=%d&z=%d" % (x, y, z))["value"])
+        assert browser.find_element(By.ID, "cursor-segment").text == want
+        assert browser.find_element(By.ID, "cursor-value").text == "\u2013"  # no image
+        checked += 1
+    assert checked == 3
+    screenshot(browser, "segmentation-alone")
+    Select(browser.find_element(By.ID, "image-source")).select_by_value("image")
+    wait_for(browser, "document.getElementById('map').dataset.imageUrl !== ''", "the image again")
+    wait_tiles_loaded(browser)
 
 
 def test_no_console_errors_after_using_the_page(server, browser):
