@@ -20,13 +20,17 @@ std::uint64_t bytes_of(double amount, double unit) {
 }
 }  // namespace
 
-std::unique_ptr<io::Context> make_context(const GlobalOptions& global) {
+std::unique_ptr<io::Context> make_context(const GlobalOptions& global,
+                                          double default_decoded_cache_mb) {
   io::ContextOptions o;
   o.http.max_in_flight = global.max_requests;
   o.http.verify_tls = !global.insecure;
   o.disk_cache_dir = global.cache_dir;
   o.disk_cache_bytes = bytes_of(global.cache_size_gb, 1e9);
   o.memory_cache_bytes = static_cast<std::size_t>(bytes_of(global.cache_mem_mb, 1048576.0));
+  const double decoded_mb =
+      global.decoded_cache_mb < 0 ? default_decoded_cache_mb : global.decoded_cache_mb;
+  o.decoded_cache_bytes = static_cast<std::size_t>(bytes_of(decoded_mb, 1048576.0));
   auto context = std::make_unique<io::Context>(std::move(o));
   cave::pinned_now(*context);
   return context;

@@ -20,7 +20,9 @@ namespace imagery::cli {
 
 // A fresh context with the options' caches, limits and TLS setting, its "now" pinned (every
 // graphene read of the command without a timestamp sees the roots of this instant).
-std::unique_ptr<io::Context> make_context(const GlobalOptions& global);
+// `default_decoded_cache_mb` is the command's decoded-chunk cache unless --decoded-cache-mb says.
+std::unique_ptr<io::Context> make_context(const GlobalOptions& global,
+                                          double default_decoded_cache_mb = 0);
 
 // The token of --token, else $IMAGERY_TOKEN, else "".
 std::string given_token(const GlobalOptions& global);

@@ -25,6 +25,10 @@ void add_global_options(CLI::App& app, GlobalOptions& global) {
                  "In-memory cache of fetched bytes in MB (0: off; default 512, or "
                  "$IMAGERY_CACHE_MEM for programs using the library's default context)")
       ->check(CLI::NonNegativeNumber);
+  app.add_option("--decoded-cache-mb", global.decoded_cache_mb,
+                 "In-memory cache of decoded chunks in MB, shared by every source (0: off; "
+                 "default 256 for serve, 0 for the other commands)")
+      ->check(CLI::NonNegativeNumber);
   app.add_option("--max-requests", global.max_requests,
                  "HTTP requests in flight at once, for the whole process")
       ->check(CLI::Range(1, 1024));

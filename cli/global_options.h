@@ -16,6 +16,10 @@ struct GlobalOptions {
   std::string cache_dir;  // --cache DIR: keep fetched bytes on disk
   double cache_size_gb = 20;
   double cache_mem_mb = 512;
+  // --decoded-cache-mb: decoded chunks kept in memory; negative: the command's default (256 for
+  // `serve`, whose tiles and prefetches read the same chunks again; 0 for one-shot commands,
+  // which read each chunk once, so the cache would only cost memory and a copy).
+  double decoded_cache_mb = -1;
   int max_requests = 64;     // HTTP requests in flight at once, process-wide
   double max_memory_gb = 8;  // cutouts and figures that need more are refused
   bool insecure = false;     // --insecure: TLS certificates are not verified (warned on stderr)

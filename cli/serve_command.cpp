@@ -17,6 +17,10 @@ namespace imagery::cli {
 
 namespace {
 
+// The decoded-chunk cache of `serve` unless --decoded-cache-mb says otherwise: a few thousand
+// 64^3 uint8 chunks, a few hundred of uint64 labels.
+constexpr double kServeDecodedCacheMb = 256;
+
 struct ServeArgs {
   serve::ServerOptions flags;
   std::vector<std::string> sources;
@@ -74,7 +78,8 @@ CommandRunner add_serve_command(CLI::App& app, const GlobalOptions& global) {
     o.sources = std::move(sources);
     serve::check_server_options(o);
 
-    auto context = make_context(global);
+    // Tiles, their neighbours and the z +- 1 prefetches read the same chunks again and again.
+    auto context = make_context(global, kServeDecodedCacheMb);
     for (const auto& [name, url] : o.sources) grant_token(*context, global, url);
     serve::Server server(o, *context);
     server.bind();

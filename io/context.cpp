@@ -28,7 +28,8 @@ void forget_default_in_child() {
 Context::Context(ContextOptions options)
     : options_(std::move(options)),
       credentials_(std::make_shared<Credentials>()),
-      memory_cache_(options_.memory_cache_bytes) {}
+      memory_cache_(options_.memory_cache_bytes),
+      decoded_chunks_(options_.decoded_cache_bytes) {}
 
 Context::~Context() {
   // Driver state first (it may hold storages that use the transport and the pool), then the

@@ -1,8 +1,9 @@
 // Context: everything a process would otherwise keep in globals, made explicit — the worker pool,
 // the HTTP transport (one connection pool and one cap on requests in flight), credentials, the
-// in-memory cache of fetched bytes, the disk-cache settings, a sink for warnings, and one slot
-// per type for drivers' own state (shard-index caches, opened infos). Two contexts share nothing,
-// so tests, a server and a forked Python process can each have their own.
+// in-memory cache of fetched bytes, the cache of decoded chunks, the disk-cache settings, a sink
+// for warnings, and one slot per type for drivers' own state (shard-index caches, opened infos).
+// Two contexts share nothing, so tests, a server and a forked Python process can each have their
+// own.
 //
 //   imagery::io::Context ctx({.memory_cache_bytes = 256 << 20});
 //   auto volume = imagery::volume::open_volume("gs://bucket/em", ctx);
@@ -24,6 +25,7 @@
 #include "imagery/core/lru_cache.h"
 #include "imagery/core/thread_pool.h"
 #include "imagery/io/credentials.h"
+#include "imagery/io/decoded_chunk_cache.h"
 #include "imagery/io/http_options.h"
 #include "imagery/io/http_transport.h"
 #include "imagery/io/storage.h"
@@ -35,6 +37,10 @@ struct ContextOptions {
   std::size_t threads = 0;
   // In-memory cache of fetched bytes of remote sources (0: none).
   std::size_t memory_cache_bytes = std::size_t{512} << 20;
+  // Cache of decoded chunks of every source (0: none). Off by default: a one-shot read touches
+  // each chunk once, so it would only cost memory and a copy; `imagery serve`, whose tiles and
+  // prefetches overlap, turns it on (docs/architecture.md).
+  std::size_t decoded_cache_bytes = 0;
   // Non-empty: remote sources also keep fetched bytes under this folder.
   std::string disk_cache_dir;
   std::uint64_t disk_cache_bytes = std::uint64_t{20} << 30;
@@ -62,6 +68,7 @@ class Context {
   HttpStats http_stats();
   Credentials& credentials() { return *credentials_; }
   LruCache<StoredObject>& memory_cache() { return memory_cache_; }
+  DecodedChunkCache& decoded_chunks() { return decoded_chunks_; }
 
   // Warnings the library has for the user (an all-missing cutout, ...): to stderr as
   // "imagery: warning: ..." unless a sink is set.
@@ -88,6 +95,7 @@ class Context {
   ContextOptions options_;
   std::shared_ptr<Credentials> credentials_;
   LruCache<StoredObject> memory_cache_;
+  DecodedChunkCache decoded_chunks_;
   std::mutex start_mutex_;
   std::unique_ptr<ThreadPool> pool_;
   std::unique_ptr<HttpTransport> transport_;

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <future>
 #include <map>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -264,41 +265,117 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
     const std::size_t d = done.fetch_add(1) + 1;
     if (options.on_progress) options.on_progress(d, cells.size(), stored_bytes.load());
   };
-  source->fetch(
-      cells,
-      [&](std::size_t i, std::optional<io::StoredObject> object) {
-        try {
-          if (object) stored_bytes.fetch_add(object->bytes.size());
-          const Bbox cell = grid.cell_bounds(cells[i]);
-          const ChunkTarget target{&out, bounds, cell};
-          if (!object) {
-            if (!options.fill_missing)
-              fail(ErrorCode::kNotFound,
-                   "chunk " + source->describe(cells[i]) + " of " + source_ + " is missing",
-                   Remedy::kFillMissing);
-            missing.fetch_add(1);
-            zero_region(cell, target);
-          } else {
-            const std::string name = "chunk " + object->location;
-            const std::uint64_t decoded =
-                decoded_chunk_bytes(cell.size(), channels, info_->data_type);
-            const std::size_t raw_size =
-                scale.encoding == Encoding::kRaw ? static_cast<std::size_t>(decoded) : 0;
-            const Payload payload =
-                take_payload(std::move(*object), raw_size, name, most_inflated_chunk(decoded));
-            decode_chunk(scale, channels, payload.bytes(), target, name);
-          }
-        } catch (...) {
-          try {
-            progress();
-          } catch (...) {
-            // The chunk's own failure is the one to report.
-          }
-          throw;
-        }
+
+  // With the context's decoded-chunk cache on, chunks are looked up first: hits are copied, the
+  // misses this cutout claims are fetched, decoded whole and kept, and the ones another read is
+  // decoding are waited for after this cutout's own fetches (so two reads never wait for each
+  // other). Without it, chunks decode straight into the output, only the part it needs.
+  io::DecodedChunkCache& decoded_chunks = context_->decoded_chunks();
+  const bool use_cache = decoded_chunks.enabled();
+  using CachedChunk = io::DecodedChunkCache::Value;
+  std::vector<io::DecodedChunkCache::Claim> claims;
+  std::vector<std::string> keys;
+  std::vector<std::size_t> to_fetch;  // indices into cells
+  std::vector<std::pair<std::size_t, std::shared_future<CachedChunk>>> pending;
+  if (use_cache) {
+    const Vec3 cs = scale.chunk_size();
+    const std::string prefix = "precomputed|" + source_ + "|" + scale.key + "|" +
+                               std::string(encoding_name(scale.encoding)) + "|" +
+                               std::string(dtype_name(info_->data_type)) + "x" +
+                               std::to_string(channels) + "|" + scale.voxel_offset.to_string() +
+                               scale.size.to_string() + cs.to_string() +
+                               scale.compressed_segmentation_block_size.to_string() + "|";
+    keys.reserve(cells.size());
+    claims.resize(cells.size());
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      keys.push_back(prefix + cells[i].to_string());
+      auto look = decoded_chunks.find_or_claim(keys[i]);
+      if (look.value) {
+        const Bbox cell = grid.cell_bounds(cells[i]);
+        copy_chunk_region(static_cast<const Array*>(look.value.get())->bytes(), channels,
+                          {&out, bounds, cell});
         progress();
-      },
-      options.stop);
+      } else if (look.is_pending()) {
+        pending.emplace_back(i, std::move(look.pending));
+      } else {
+        claims[i] = std::move(look.claim);
+        to_fetch.push_back(i);
+      }
+    }
+  } else {
+    to_fetch.resize(cells.size());
+    for (std::size_t i = 0; i < cells.size(); ++i) to_fetch[i] = i;
+  }
+
+  const auto fetch_cells = [&](const std::vector<std::size_t>& which) {
+    std::vector<Vec3> wanted;
+    wanted.reserve(which.size());
+    for (std::size_t i : which) wanted.push_back(cells[i]);
+    source->fetch(
+        wanted,
+        [&](std::size_t j, std::optional<io::StoredObject> object) {
+          const std::size_t i = which[j];
+          try {
+            if (object) stored_bytes.fetch_add(object->bytes.size());
+            const Bbox cell = grid.cell_bounds(cells[i]);
+            const ChunkTarget target{&out, bounds, cell};
+            if (!object) {
+              if (use_cache) claims[i].abandon();
+              if (!options.fill_missing)
+                fail(ErrorCode::kNotFound,
+                     "chunk " + source->describe(cells[i]) + " of " + source_ + " is missing",
+                     Remedy::kFillMissing);
+              missing.fetch_add(1);
+              zero_region(cell, target);
+            } else {
+              const std::string name = "chunk " + object->location;
+              const std::uint64_t decoded =
+                  decoded_chunk_bytes(cell.size(), channels, info_->data_type);
+              const std::size_t raw_size =
+                  scale.encoding == Encoding::kRaw ? static_cast<std::size_t>(decoded) : 0;
+              const Payload payload =
+                  take_payload(std::move(*object), raw_size, name, most_inflated_chunk(decoded));
+              if (!use_cache) {
+                decode_chunk(scale, channels, payload.bytes(), target, name);
+              } else {
+                const Vec3 cs = cell.size();
+                auto chunk =
+                    std::make_shared<Array>(info_->data_type, Shape4{cs.x, cs.y, cs.z, channels});
+                decode_chunk(scale, channels, payload.bytes(), {chunk.get(), cell, cell}, name);
+                copy_chunk_region(chunk->bytes(), channels, target);
+                const std::size_t chunk_bytes_kept = chunk->size_bytes();
+                if (claims[i])
+                  claims[i].publish(std::move(chunk), chunk_bytes_kept);
+                else
+                  decoded_chunks.put(keys[i], std::move(chunk), chunk_bytes_kept);
+              }
+            }
+          } catch (...) {
+            if (use_cache) claims[i].abandon();
+            try {
+              progress();
+            } catch (...) {
+              // The chunk's own failure is the one to report.
+            }
+            throw;
+          }
+          progress();
+        },
+        options.stop);
+  };
+  if (!to_fetch.empty()) fetch_cells(to_fetch);
+  // Chunks other reads were decoding: theirs when they succeeded, else fetched here.
+  std::vector<std::size_t> refetch;
+  for (auto& [i, result] : pending) {
+    if (const CachedChunk chunk = result.get()) {
+      copy_chunk_region(static_cast<const Array*>(chunk.get())->bytes(), channels,
+                        {&out, bounds, grid.cell_bounds(cells[i])});
+      progress();
+    } else {
+      refetch.push_back(i);
+    }
+  }
+  if (!refetch.empty()) fetch_cells(refetch);
   if (report) *report = {cells.size(), missing.load(), stored_bytes.load()};
   if (cells.empty())
     context_->warn("cutout " + bounds.to_string() + " lies wholly outside " + scale_name +

@@ -131,6 +131,18 @@ OverlayOptions overlay_options_of(const QueryParams& p) {
   }
   if (const auto text = param(p, "outline"))
     o.style.composite.outline = parse_bool(*text, "outline");
+  // The figure's outline keys, with the FigureSpec's names and meanings: no_merge_outline draws
+  // every object's own band (so touching objects are outlined where they meet each other, not
+  // only where they meet id 0), no_overlap lets the first object win where bands meet.
+  if (const auto text = param(p, "side")) {
+    const auto side = overlay::parse_side(*text);
+    if (!side) bad("side", "out or in", *text);
+    o.style.composite.side = *side;
+  }
+  if (const auto text = param(p, "no_merge_outline"))
+    o.style.composite.merge_outline = !parse_bool(*text, "no_merge_outline");
+  if (const auto text = param(p, "no_overlap"))
+    o.style.composite.overlap = !parse_bool(*text, "no_overlap");
   if (const auto w = integer_param(p, "width")) {
     if (*w < 1 || *w > 64) bad("width", "1-64 pixels", std::to_string(*w));
     o.style.composite.width = static_cast<int>(*w);
@@ -177,8 +189,9 @@ const std::set<std::string>& render_keys() {
 }
 
 const std::set<std::string>& overlay_keys() {
-  static const std::set<std::string> keys = {"alpha",   "outline",  "width",
-                                             "palette", "root_ids", "timestamp"};
+  static const std::set<std::string> keys = {"alpha",      "outline", "side",    "no_merge_outline",
+                                             "no_overlap", "width",   "palette", "root_ids",
+                                             "timestamp"};
   return keys;
 }
 

@@ -82,8 +82,11 @@ bool looks_like_zarr(const std::string& url) {
 
 ZarrDriver::ZarrDriver(std::string url, zarr::ImageMetadata image,
                        std::vector<zarr::ZarrArray> levels, std::vector<std::string> label_groups,
-                       std::string attributes)
-    : image_(std::move(image)), levels_(std::move(levels)), attributes_(std::move(attributes)) {
+                       std::string attributes, io::DecodedChunkCache* decoded_chunks)
+    : image_(std::move(image)),
+      levels_(std::move(levels)),
+      attributes_(std::move(attributes)),
+      decoded_chunks_(decoded_chunks) {
   x_ = image_.axis_index("x");
   y_ = image_.axis_index("y");
   z_ = image_.axis_index("z");
@@ -256,6 +259,7 @@ Array ZarrDriver::read(const Bbox& box, int mip, const ReadOptions& options) con
   zarr::ReadControl control;
   control.stop = options.stop;
   control.on_progress = options.on_progress;
+  control.decoded_chunks = decoded_chunks_;
   array.read(region, control);
   return out;
 }
@@ -338,7 +342,7 @@ std::shared_ptr<const Volume> open_zarr(const std::string& url, io::Context& con
   std::vector<std::string> labels;
   if (objects.back()) labels = zarr::parse_label_list(text_of(*objects.back()), format);
   return std::make_shared<ZarrDriver>(url, std::move(image), std::move(levels), std::move(labels),
-                                      attributes);
+                                      attributes, &context.decoded_chunks());
 }
 
 }  // namespace imagery::volume

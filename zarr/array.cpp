@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <future>
 
 #include "imagery/core/error.h"
 #include "imagery/io/gzip.h"
@@ -240,14 +241,118 @@ ReadReport ZarrArray::read(const Region& region, const ReadControl& control) con
   const ShardingCodec* sharding = m.sharding();
   std::atomic<std::size_t> done{0}, missing{0};
   std::atomic<std::uint64_t> stored{0};
-  storage_->read_many(
-      keys,
-      [&](std::size_t i, std::optional<io::StoredObject> object) {
-        const std::vector<std::int64_t> origin = multiply(cells[i], m.chunks);
-        if (!object) {
-          missing.fetch_add(1);
-          fill_box(m.fill_value, origin, m.chunks, target);
-        } else {
+  const auto progress = [&] {
+    const std::size_t d = done.fetch_add(1) + 1;
+    if (control.on_progress) control.on_progress(d, cells.size(), stored.load());
+  };
+
+  // With a decoded-chunk cache, chunks (a shard's inner chunks) are looked up before anything is
+  // fetched; see precomputed/volume.cpp for the scheme. Keys name the stored object by its full
+  // location, so every array of every source has its own.
+  io::DecodedChunkCache* cache = control.decoded_chunks && control.decoded_chunks->enabled()
+                                     ? control.decoded_chunks
+                                     : nullptr;
+  using CachedChunk = io::DecodedChunkCache::Value;
+  const auto chunk_of = [](const CachedChunk& v) -> const DecodedChunk& {
+    return *static_cast<const DecodedChunk*>(v.get());
+  };
+  const auto cost_of = [](const DecodedChunk& c) {
+    return c.data.size() + c.strides.size() * sizeof(std::int64_t);
+  };
+  std::vector<std::string> cache_keys;
+  if (cache) {
+    std::string prefix = "zarr|" + std::string(dtype_name(m.dtype)) + "|";
+    for (std::int64_t c : sharding ? sharding->chunk_shape : m.chunks)
+      prefix += std::to_string(c) + ",";
+    cache_keys.reserve(cells.size());
+    for (const std::string& key : keys) cache_keys.push_back(prefix + storage_->describe(key));
+  }
+
+  // A shard's inner chunks the region touches: their index in the shard and origin in the array.
+  std::vector<std::int64_t> inner_grid(n);
+  std::uint64_t inner_count = 1;
+  if (sharding)
+    for (std::size_t d = 0; d < n; ++d) {
+      inner_grid[d] = m.chunks[d] / sharding->chunk_shape[d];
+      inner_count *= static_cast<std::uint64_t>(inner_grid[d]);
+    }
+  const auto inner_chunks_of = [&](const std::vector<std::int64_t>& origin,
+                                   const std::string& name) {
+    std::vector<std::int64_t> lo(n), hi(n);
+    for (std::size_t d = 0; d < n; ++d) {
+      lo[d] = std::max(origin[d], region.start[d]) - origin[d];
+      hi[d] = std::min(origin[d] + m.chunks[d], region.stop[d]) - origin[d];
+    }
+    std::vector<std::pair<std::uint64_t, std::vector<std::int64_t>>> out;
+    for (const auto& c : cells_overlapping(lo, hi, sharding->chunk_shape, name)) {
+      std::uint64_t k = 0;
+      for (std::size_t d = 0; d < n; ++d)
+        k = k * static_cast<std::uint64_t>(inner_grid[d]) + static_cast<std::uint64_t>(c[d]);
+      std::vector<std::int64_t> inner_origin = multiply(c, sharding->chunk_shape);
+      for (std::size_t d = 0; d < n; ++d) inner_origin[d] += origin[d];
+      out.emplace_back(k, std::move(inner_origin));
+    }
+    return out;
+  };
+  const auto inner_key = [&](std::size_t i, std::uint64_t k) {
+    return cache_keys[i] + "#" + std::to_string(k);
+  };
+
+  std::vector<io::DecodedChunkCache::Claim> claims(cache ? cells.size() : 0);
+  std::vector<std::size_t> to_fetch;  // indices into cells
+  std::vector<std::pair<std::size_t, std::shared_future<CachedChunk>>> pending;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    if (!cache) {
+      to_fetch.push_back(i);
+      continue;
+    }
+    const std::vector<std::int64_t> origin = multiply(cells[i], m.chunks);
+    if (sharding) {
+      // Fetched only when some inner chunk it needs is not kept.
+      std::vector<std::pair<CachedChunk, const std::vector<std::int64_t>*>> hits;
+      const auto inner = inner_chunks_of(origin, where_);
+      for (const auto& [k, inner_origin] : inner) {
+        CachedChunk hit = cache->find(inner_key(i, k));
+        if (!hit) break;
+        hits.emplace_back(std::move(hit), &inner_origin);
+      }
+      if (hits.size() < inner.size()) {
+        to_fetch.push_back(i);
+        continue;
+      }
+      for (const auto& [hit, inner_origin] : hits)
+        copy_chunk(chunk_of(hit), *inner_origin, sharding->chunk_shape, target);
+      progress();
+      continue;
+    }
+    auto look = cache->find_or_claim(cache_keys[i]);
+    if (look.value) {
+      copy_chunk(chunk_of(look.value), origin, m.chunks, target);
+      progress();
+    } else if (look.is_pending()) {
+      pending.emplace_back(i, std::move(look.pending));
+    } else {
+      claims[i] = std::move(look.claim);
+      to_fetch.push_back(i);
+    }
+  }
+
+  const auto fetch_cells = [&](const std::vector<std::size_t>& which) {
+    std::vector<std::string> wanted;
+    wanted.reserve(which.size());
+    for (std::size_t i : which) wanted.push_back(keys[i]);
+    storage_->read_many(
+        wanted,
+        [&](std::size_t j, std::optional<io::StoredObject> object) {
+          const std::size_t i = which[j];
+          const std::vector<std::int64_t> origin = multiply(cells[i], m.chunks);
+          if (!object) {
+            if (cache && !sharding) claims[i].abandon();
+            missing.fetch_add(1);
+            fill_box(m.fill_value, origin, m.chunks, target);
+            progress();
+            return;
+          }
           stored.fetch_add(object->bytes.size());
           const std::string name = "chunk " + object->location;
           Bytes inflated;
@@ -257,48 +362,54 @@ ReadReport ZarrArray::read(const Region& region, const ReadControl& control) con
             bytes = inflated;
           }
           if (!sharding) {
-            const DecodedChunk chunk = decode_chunk(bytes, m.codecs, m.chunks, m.dtype, name);
-            copy_chunk(chunk, origin, m.chunks, target);
+            // A failed decode throws past the claim, which abandons it when the read ends.
+            auto chunk = std::make_shared<const DecodedChunk>(
+                decode_chunk(bytes, m.codecs, m.chunks, m.dtype, name));
+            copy_chunk(*chunk, origin, m.chunks, target);
+            if (cache) {
+              const std::size_t cost = cost_of(*chunk);
+              if (claims[i])
+                claims[i].publish(std::move(chunk), cost);
+              else
+                cache->put(cache_keys[i], std::move(chunk), cost);
+            }
           } else {
-            std::vector<std::int64_t> grid(n);
-            std::uint64_t inner = 1;
-            for (std::size_t d = 0; d < n; ++d) {
-              grid[d] = m.chunks[d] / sharding->chunk_shape[d];
-              inner *= static_cast<std::uint64_t>(grid[d]);
-            }
-            const auto index = read_shard_index(*sharding, inner, bytes, name);
+            const auto index = read_shard_index(*sharding, inner_count, bytes, name);
             // Only the inner chunks the region touches are decoded.
-            std::vector<std::int64_t> lo(n), hi(n);
-            for (std::size_t d = 0; d < n; ++d) {
-              lo[d] = std::max(origin[d], region.start[d]);
-              hi[d] = std::min(origin[d] + m.chunks[d], region.stop[d]);
-            }
-            for (std::size_t d = 0; d < n; ++d) {
-              lo[d] -= origin[d];
-              hi[d] -= origin[d];
-            }
-            for (const auto& c : cells_overlapping(lo, hi, sharding->chunk_shape, name)) {
-              std::uint64_t k = 0;
-              for (std::size_t d = 0; d < n; ++d)
-                k = k * static_cast<std::uint64_t>(grid[d]) + static_cast<std::uint64_t>(c[d]);
-              std::vector<std::int64_t> inner_origin = multiply(c, sharding->chunk_shape);
-              for (std::size_t d = 0; d < n; ++d) inner_origin[d] += origin[d];
+            for (const auto& [k, inner_origin] : inner_chunks_of(origin, name)) {
               if (!index[k]) {
                 fill_box(m.fill_value, inner_origin, sharding->chunk_shape, target);
                 continue;
               }
+              if (cache)
+                if (const CachedChunk hit = cache->find(inner_key(i, k))) {
+                  copy_chunk(chunk_of(hit), inner_origin, sharding->chunk_shape, target);
+                  continue;
+                }
               const std::string inner_name = name + " inner chunk " + std::to_string(k);
-              const DecodedChunk chunk =
+              auto chunk = std::make_shared<const DecodedChunk>(
                   decode_chunk(bytes.subspan(index[k]->offset, index[k]->nbytes), sharding->codecs,
-                               sharding->chunk_shape, m.dtype, inner_name);
-              copy_chunk(chunk, inner_origin, sharding->chunk_shape, target);
+                               sharding->chunk_shape, m.dtype, inner_name));
+              copy_chunk(*chunk, inner_origin, sharding->chunk_shape, target);
+              if (cache) cache->put(inner_key(i, k), chunk, cost_of(*chunk));
             }
           }
-        }
-        const std::size_t d = done.fetch_add(1) + 1;
-        if (control.on_progress) control.on_progress(d, cells.size(), stored.load());
-      },
-      control.stop);
+          progress();
+        },
+        control.stop);
+  };
+  if (!to_fetch.empty()) fetch_cells(to_fetch);
+  // Chunks other reads were decoding: theirs when they succeeded, else fetched here.
+  std::vector<std::size_t> refetch;
+  for (auto& [i, result] : pending) {
+    if (const CachedChunk chunk = result.get()) {
+      copy_chunk(chunk_of(chunk), multiply(cells[i], m.chunks), m.chunks, target);
+      progress();
+    } else {
+      refetch.push_back(i);
+    }
+  }
+  if (!refetch.empty()) fetch_cells(refetch);
   return {cells.size(), missing.load(), stored.load()};
 }
 

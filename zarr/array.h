@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "imagery/io/decoded_chunk_cache.h"
 #include "imagery/io/storage.h"
 #include "imagery/zarr/array_metadata.h"
 
@@ -34,6 +35,8 @@ struct ReadControl {
   // After each stored object (chunk or shard), from worker threads; what it throws fails the read.
   std::function<void(std::size_t done, std::size_t total, std::uint64_t bytes)> on_progress;
   std::stop_token stop;  // cancels the read (kCancelled)
+  // Where decoded chunks are kept and found (a Context's, shared by its volumes); null: none.
+  io::DecodedChunkCache* decoded_chunks = nullptr;
 };
 
 struct ReadReport {

@@ -176,8 +176,11 @@
     // needs no new tiles.
     const params = {z: sectionOf(g, ref, state.z), alpha: 1};
     if (state.outline) {
+      // Every object's own outline, also where it touches another object (not only where the
+      // objects meet id 0, as the merged outline of a figure would be).
       params.outline = 'true';
       params.width = state.outlineWidth;
+      params.no_merge_outline = 'true';
     }
     return sourceUrl(g.name) + '/tiles/{z}/{x}/{y}.png?' + query(params);
   }

@@ -280,3 +280,51 @@ TEST_CASE("serve prefetches the neighbouring tiles and sections, seen in the acc
   const std::string line = text.substr(at, text.find('\n', at) - at);
   CHECK(line.substr(line.size() - 4) == " hit");
 }
+
+TEST_CASE("serve outlines the boundary between touching objects with no_merge_outline", "[serve]") {
+  ServeProcess server({"--source", "seg=" + demo_segmentation_path()});
+  auto context = testing::make_context();
+  auto volume = volume::open_volume(demo_segmentation_path(), *context);
+  const Array labels = volume->read({{1000, 800, 105}, {1256, 1040, 106}}, 0, {});
+  const std::uint64_t* ids = labels.data<std::uint64_t>();
+  const auto id_at = [&](std::int64_t x, std::int64_t y) -> std::uint64_t {
+    if (x < 0 || y < 0 || x >= 256 || y >= 240) return 0;
+    return ids[labels.index(x, y, 0)];
+  };
+  // Pixels where two objects touch, with no id 0 within 4 pixels: a merged outline (the band
+  // of the union of all objects) never reaches them; each object's own band (width 2) does.
+  std::vector<std::pair<int, int>> inner_boundary;
+  for (int y = 0; y < 240; ++y)
+    for (int x = 0; x < 256; ++x) {
+      const std::uint64_t id = id_at(x, y);
+      if (id == 0 || id_at(x + 1, y) == id) continue;
+      bool near_zero = false;
+      for (int dy = -4; dy <= 4 && !near_zero; ++dy)
+        for (int dx = -4; dx <= 4 && !near_zero; ++dx) near_zero = id_at(x + dx, y + dy) == 0;
+      if (!near_zero) inner_boundary.emplace_back(x, y);
+    }
+  REQUIRE(inner_boundary.size() > 10);
+
+  const auto tile = [&](const std::string& extra) {
+    auto response =
+        server.get("/api/sources/seg/tiles/1/0/0.png?z=105&outline=true&width=2" + extra);
+    REQUIRE(response->status == 200);
+    return decode(response->body, extra);
+  };
+  const overlay::Image merged = tile(""), separate = tile("&no_merge_outline=true");
+  const overlay::Image separate_in = tile("&no_merge_outline=true&side=in&no_overlap=true");
+  int merged_drawn = 0, separate_drawn = 0, separate_in_drawn = 0;
+  for (const auto& [x, y] : inner_boundary) {
+    // The band of the object left of the boundary lies right of it (side out) or on it (in).
+    merged_drawn += merged.pixel(x + 1, y)[3] != 0 || merged.pixel(x, y)[3] != 0;
+    separate_drawn += separate.pixel(x + 1, y)[3] != 0;
+    separate_in_drawn += separate_in.pixel(x, y)[3] != 0;
+  }
+  CHECK(merged_drawn == 0);
+  CHECK(separate_drawn == static_cast<int>(inner_boundary.size()));
+  CHECK(separate_in_drawn == static_cast<int>(inner_boundary.size()));
+
+  auto bad = server.get("/api/sources/seg/tiles/1/0/0.png?z=105&outline=true&side=middle");
+  CHECK(bad->status == 400);
+  CHECK(bad->body.find("side") != std::string::npos);
+}

@@ -343,7 +343,8 @@ def test_the_overlay_toggle_lays_the_segmentation_over_the_image(server, browser
                       "'outline=true&width=2') >= 0", "outlined segmentation tiles")
     wait_tiles_loaded(browser)
     outlined = shown_tiles(browser, "seg-tile")
-    assert outlined and all("outline=true" in t["src"] for t in outlined), outlined
+    assert outlined and all("outline=true" in t["src"] and "no_merge_outline=true" in t["src"]
+                            for t in outlined), outlined
     outline_pixels = sum(1 for tile in outlined for (r, g, b, a) in fetch_png(tile["src"]).getdata()
                          if a > 0)
     assert 0 < outline_pixels < filled / 2, (outline_pixels, filled)

@@ -21,7 +21,8 @@ namespace imagery::volume {
 class ZarrDriver : public Volume {
  public:
   ZarrDriver(std::string url, zarr::ImageMetadata image, std::vector<zarr::ZarrArray> levels,
-             std::vector<std::string> label_groups, std::string attributes);
+             std::vector<std::string> label_groups, std::string attributes,
+             io::DecodedChunkCache* decoded_chunks = nullptr);
   const Metadata& metadata() const override { return metadata_; }
   Array read(const Bbox& box, int mip, const ReadOptions& options) const override;
   std::string native_metadata_json() const override { return attributes_; }
@@ -34,6 +35,7 @@ class ZarrDriver : public Volume {
   zarr::ImageMetadata image_;
   std::vector<zarr::ZarrArray> levels_;
   std::string attributes_;
+  io::DecodedChunkCache* decoded_chunks_;           // the context's, or null (no cache)
   int x_ = -1, y_ = -1, z_ = -1, c_ = -1, t_ = -1;  // array dimensions of the axes (-1: none)
 };
 
