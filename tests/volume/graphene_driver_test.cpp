@@ -325,3 +325,29 @@ TEST_CASE("graphene: Client::from_datastack is ImageryClient(client=CAVEclient(d
   CHECK(distinct_labels(seg.data).count(360287970189639738) == 1);  // the merged root
   CHECK(s.cave.count("datastack") == 1);                            // kept per context
 }
+
+TEST_CASE("graphene: the decoded-chunk cache keeps supervoxels, and root ids follow the timestamp",
+          "[graphene][volume][decoded_cache]") {
+  Setup s;
+  io::ContextOptions options = quick_options();
+  options.decoded_cache_bytes = std::size_t{64} << 20;
+  s.ctx = make_context_with_token(s.cave.url(), kFakeCaveToken, options);
+  auto v = s.open();
+  const Array svs = example_supervoxels(kBox);
+  CHECK(differing_voxels(v->read(kBox, 0, {}), svs) == 0);
+  const std::size_t chunk_requests = s.nginx.requests().size();
+  const std::size_t kept = s.ctx->decoded_chunks().stats().entries;
+  CHECK(kept > 0);
+  // The same supervoxel chunks, mapped at times around the merge and the split: each time its
+  // own roots (the mapping is never cached with the chunks), and no chunk fetched again.
+  for (const double ts : {kMerge - 1, kMerge + 1, kSplit + 1, kMerge - 1}) {
+    INFO(std::to_string(ts));
+    const Array a = v->read(kBox, 0, mapped_at(std::to_string(static_cast<std::int64_t>(ts))));
+    const Array truth = roots_in_graph(s.cave, svs, ts);
+    INFO(differing_voxels(a, truth) << " voxels differ");
+    CHECK(differing_voxels(a, truth) == 0);
+  }
+  CHECK(s.nginx.requests().size() == chunk_requests);
+  CHECK(s.ctx->decoded_chunks().stats().entries == kept);
+  CHECK(s.ctx->decoded_chunks().stats().hits > 0);
+}
