@@ -1,5 +1,7 @@
 #include "imagery/io/decoded_chunk_cache.h"
 
+#include <new>
+
 namespace imagery::io {
 
 DecodedChunkCache::DecodedChunkCache(std::size_t budget_bytes)
@@ -58,7 +60,13 @@ void DecodedChunkCache::put(const std::string& key, Value value, std::size_t byt
 void DecodedChunkCache::resolve(const std::string& key, const std::shared_ptr<InFlight>& token,
                                 Value value, std::size_t bytes) {
   // Kept before the claim ends, so a lookup after it finds the value rather than claiming anew.
-  if (value) chunks_.put(key, value, bytes);
+  if (value) {
+    try {
+      chunks_.put(key, value, bytes);
+    } catch (const std::bad_alloc&) {
+      // Keeping it is an optimisation; its waiters must still be woken with it.
+    }
+  }
   {
     std::lock_guard lock(in_flight_mutex_);
     if (auto it = in_flight_.find(key); it != in_flight_.end() && it->second == token)

@@ -8,6 +8,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <thread>
 
 #include "compresso_encoder.h"
 #include "crackle_encoder.h"
@@ -265,4 +266,35 @@ TEST_CASE("a chunk that fails to decode is not kept by the decoded-chunk cache",
   auto a = volume::open_volume(dir.path().string(), *plain);
   CHECK(same(a->read(whole, 0, {}), b->read(whole, 0, {})));
   CHECK(cached->decoded_chunks().stats().entries == 12);
+}
+
+TEST_CASE("concurrent reads of the same chunks through the decoded-chunk cache all read right",
+          "[volume][decoded_cache]") {
+  // Four threads read overlapping boxes of a fresh cache at once, so that some wait for chunks
+  // another is decoding; every read equals the read without the cache.
+  const std::string url = data_path("cloudvolume/seg_sharded_murmur");
+  auto plain = imagery::testing::make_context();
+  auto cached = imagery::testing::make_context(cached_options());
+  auto a = volume::open_volume(url, *plain);
+  auto b = volume::open_volume(url, *cached);
+  const Bbox whole = a->metadata().scales[0].bounds;
+  std::vector<Bbox> boxes;
+  for (int t = 0; t < 4; ++t)
+    boxes.push_back({whole.min + Vec3{t * 10, t * 5, 0}, whole.max - Vec3{(3 - t) * 10, 0, 0}});
+  std::vector<Array> want, got(boxes.size());
+  for (const Bbox& box : boxes) want.push_back(a->read(box, 0, {}));
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < boxes.size(); ++t)
+    threads.emplace_back([&, t] {
+      try {
+        got[t] = b->read(boxes[t], 0, {});
+      } catch (...) {
+        // got[t] stays empty and differs below.
+      }
+    });
+  for (auto& thread : threads) thread.join();
+  for (std::size_t t = 0; t < boxes.size(); ++t) {
+    INFO("thread " << t << " box " << boxes[t].to_string());
+    CHECK(same(want[t], got[t]));
+  }
 }
