@@ -257,13 +257,18 @@ Array Volume::download(const Bbox& bounds, int mip, const CutoutOptions& options
   const std::vector<Vec3> cells = grid.cells_overlapping(bounds);
   const int channels = info_->num_channels;
   auto source = make_chunk_source(storage_, scale, context_->resource<ShardCaches>());
-  std::atomic<std::size_t> done{0}, missing{0};
+  std::atomic<std::size_t> missing{0};
   std::atomic<std::uint64_t> stored_bytes{0};
   // Called once per chunk however it ends; what the callback throws fails the cutout (and is
-  // never thrown from a destructor).
+  // never thrown from a destructor). Calls are made one at a time with `done` counted under the
+  // same lock, so a progress bar (or a Python callback) sees 1, 2, ..., total in order and the
+  // last call it gets is the one that says the read is complete.
+  std::size_t done = 0;
+  std::mutex progress_mutex;
   auto progress = [&] {
-    const std::size_t d = done.fetch_add(1) + 1;
-    if (options.on_progress) options.on_progress(d, cells.size(), stored_bytes.load());
+    std::lock_guard lock(progress_mutex);
+    ++done;
+    if (options.on_progress) options.on_progress(done, cells.size(), stored_bytes.load());
   };
 
   // With the context's decoded-chunk cache on, chunks are looked up first: hits are copied, the

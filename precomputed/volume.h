@@ -35,7 +35,8 @@ struct CutoutOptions {
   // Refuse cutouts whose output would exceed this many bytes (kResourceExhausted,
   // Remedy::kRaiseMemoryBudget).
   std::size_t max_output_bytes = std::size_t{16} << 30;
-  // Called after each chunk (from worker threads); may be empty. What it throws fails the cutout.
+  // Called after each chunk (from worker threads, one call at a time, `done` rising by one each
+  // call); may be empty. What it throws fails the cutout.
   ProgressCallback on_progress;
   // Requests not yet done end, and the cutout fails with kCancelled.
   std::stop_token stop;

@@ -96,7 +96,8 @@ struct ReadOptions {
   bool bounded = true;
   // Results larger than this are refused before any byte is fetched (kResourceExhausted).
   std::size_t max_output_bytes = std::size_t{16} << 30;
-  ProgressCallback on_progress;  // after each chunk, from worker threads
+  // After each chunk, from worker threads, one call at a time with `done` rising 1, 2, ..., total.
+  ProgressCallback on_progress;
   std::stop_token stop;          // cancels the read (kCancelled)
   // For segmentations with a label mapping: the labels as stored (supervoxels) or mapped (root
   // ids) as of `timestamp` (default: now). Drivers without a mapping ignore both.

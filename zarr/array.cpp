@@ -4,6 +4,7 @@
 #include <atomic>
 #include <cstring>
 #include <future>
+#include <mutex>
 
 #include "imagery/core/error.h"
 #include "imagery/io/gzip.h"
@@ -239,11 +240,16 @@ ReadReport ZarrArray::read(const Region& region, const ReadControl& control) con
   keys.reserve(cells.size());
   for (const auto& c : cells) keys.push_back(object_key(c));
   const ShardingCodec* sharding = m.sharding();
-  std::atomic<std::size_t> done{0}, missing{0};
+  std::atomic<std::size_t> missing{0};
   std::atomic<std::uint64_t> stored{0};
+  // One call at a time, `done` counted under the lock: callers see 1, 2, ..., total in order
+  // (see precomputed/volume.cpp).
+  std::size_t done = 0;
+  std::mutex progress_mutex;
   const auto progress = [&] {
-    const std::size_t d = done.fetch_add(1) + 1;
-    if (control.on_progress) control.on_progress(d, cells.size(), stored.load());
+    std::lock_guard lock(progress_mutex);
+    ++done;
+    if (control.on_progress) control.on_progress(done, cells.size(), stored.load());
   };
 
   // With a decoded-chunk cache, chunks (a shard's inner chunks) are looked up before anything is
